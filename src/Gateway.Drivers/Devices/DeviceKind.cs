@@ -1,0 +1,3 @@
+namespace Gateway.Drivers.Devices;
+
+public enum DeviceKind { Ups, Meter }

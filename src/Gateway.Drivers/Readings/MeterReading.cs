@@ -1,0 +1,62 @@
+namespace Gateway.Drivers.Readings;
+
+/// <summary>An energy-meter reading (EM340 and similar): three phases, system totals and counters.</summary>
+public sealed record MeterReading : Reading
+{
+    public MeterReading(string deviceId, DateTimeOffset timestamp, TimeSpan maxAge) : base(deviceId, timestamp, maxAge) { }
+
+    public MeterPhaseValues L1 { get; init; } = MeterPhaseValues.Empty;
+    public MeterPhaseValues L2 { get; init; } = MeterPhaseValues.Empty;
+    public MeterPhaseValues L3 { get; init; } = MeterPhaseValues.Empty;
+    public MeterPhaseValues Total { get; init; } = MeterPhaseValues.Empty;
+    public double? Frequency { get; init; }
+    public double? ImportEnergy { get; init; }
+    public double? ExportEnergy { get; init; }
+    public double? ImportReactiveEnergy { get; init; }
+    public double? ExportReactiveEnergy { get; init; }
+    public double? DemandPower { get; init; }
+    /// <summary>"L1-L2-L3", "L1-L3-L2", or null when unknown / single phase.</summary>
+    public string? PhaseSequence { get; init; }
+    /// <summary>Meter identity as probed: model, serial, firmware; null when unknown.</summary>
+    public string? Model { get; init; }
+    public string? Serial { get; init; }
+    public string? Firmware { get; init; }
+
+    private IReadOnlyList<Metric>? _metrics;
+
+    public override IReadOnlyList<Metric> Metrics => _metrics ??= BuildMetrics();
+
+    public MeterPhaseValues Phase(int index) => index switch { 0 => L1, 1 => L2, 2 => L3, _ => throw new ArgumentOutOfRangeException(nameof(index)) };
+
+    private Metric[] BuildMetrics()
+    {
+        var list = new List<Metric>(48);
+        void AddScope(string scope, MeterPhaseValues p)
+        {
+            Add(list, MeterKeys.Of(scope, MeterKeys.Voltage), p.Voltage, "V");
+            Add(list, MeterKeys.Of(scope, MeterKeys.LineVoltage), p.LineVoltage, "V");
+            Add(list, MeterKeys.Of(scope, MeterKeys.Current), p.Current, "A");
+            Add(list, MeterKeys.Of(scope, MeterKeys.Power), p.Power, "W");
+            Add(list, MeterKeys.Of(scope, MeterKeys.ApparentPower), p.ApparentPower, "VA");
+            Add(list, MeterKeys.Of(scope, MeterKeys.ReactivePower), p.ReactivePower, "var");
+            Add(list, MeterKeys.Of(scope, MeterKeys.PowerFactor), p.PowerFactor, "");
+            Add(list, MeterKeys.Of(scope, MeterKeys.ImportEnergy), p.ImportEnergy, "kWh");
+        }
+        AddScope("l1", L1);
+        AddScope("l2", L2);
+        AddScope("l3", L3);
+        AddScope(MeterKeys.Total, Total);
+        Add(list, MeterKeys.Frequency, Frequency, "Hz");
+        Add(list, MeterKeys.ImportEnergy, ImportEnergy, "kWh");
+        Add(list, MeterKeys.ExportEnergy, ExportEnergy, "kWh");
+        Add(list, MeterKeys.ImportReactiveEnergy, ImportReactiveEnergy, "kvarh");
+        Add(list, MeterKeys.ExportReactiveEnergy, ExportReactiveEnergy, "kvarh");
+        Add(list, MeterKeys.DemandPower, DemandPower, "W");
+        return list.ToArray();
+    }
+
+    private static void Add(List<Metric> list, string key, double? value, string unit)
+    {
+        if (value is { } v && double.IsFinite(v)) list.Add(new Metric(key, v, unit));
+    }
+}

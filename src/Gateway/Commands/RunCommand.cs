@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Gateway.Configuration;
+using Gateway.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Gateway.Commands;
+
+/// <summary><c>gateway run [--config FILE] [--simulate]</c>: the appliance itself (what systemd runs).</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = ConfigOptions.ConfigFile();
+        var simulate = new Option<bool>("--simulate") { Description = "Demo mode: simulated MUST UPS and EM340 meter behind the real drivers; no config needed" };
+        var set = ConfigOptions.Set();
+        var cmd = new Command("run", "Run the gateway") { config, simulate, set };
+        cmd.SetAction((pr, ct) => RunAsync(pr.GetValue(config), pr.GetValue(simulate), pr.GetValue(set) ?? [], ct));
+        return cmd;
+    }
+
+    public static async Task<int> RunAsync(string? file, bool simulate, IReadOnlyList<string> overrides, CancellationToken ct)
+    {
+        var result = ConfigLoader.Load(file, overrides);
+        if (ConfigOptions.Report(result, Console.Error)) return ExitCodes.BadInput;
+        if (result.SourcePath is null)
+            Console.Error.WriteLine($"No config file found (looked in: {string.Join(", ", result.Searched)}); running with defaults.");
+        using var host = GatewayHost.Build(result.Config!, new RunOptions(simulate));
+        await host.RunAsync(ct).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+}

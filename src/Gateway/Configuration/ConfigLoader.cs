@@ -1,0 +1,239 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Configuration;
+
+/// <summary>
+/// Finds, reads and validates the YAML configuration. Priority: command line (<c>--set key=value</c>) over
+/// environment (<c>GATEWAY_SECTION__KEY</c>) over the file over defaults. Every problem is reported at once
+/// with file, line, key and reason.
+/// </summary>
+/// <remarks>
+/// The YAML is read into YamlDotNet's node tree and bound by hand (<see cref="ConfigSection"/>): no reflection, so
+/// it is trim/AOT-safe, and unlike a deserializer it keeps going after the first error and knows every line.
+/// </remarks>
+public static class ConfigLoader
+{
+    public const string EnvPrefix = "GATEWAY_";
+    public const string ConfigEnvVar = "GATEWAY_CONFIG";
+
+    /// <summary>Search order when no file is named on the command line.</summary>
+    public static IReadOnlyList<string> SearchPath(IReadOnlyDictionary<string, string> env)
+    {
+        var list = new List<string>();
+        if (env.TryGetValue(ConfigEnvVar, out var fromEnv) && !string.IsNullOrWhiteSpace(fromEnv)) list.Add(fromEnv);
+        list.Add("config.yaml");
+        list.Add("config.yml");
+        var home = env.TryGetValue("HOME", out var h) && h.Length > 0 ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (!string.IsNullOrEmpty(home)) list.Add(Path.Combine(home, ".config", "gateway", "config.yaml"));
+        list.Add("/etc/gateway/config.yaml");
+        return list;
+    }
+
+    /// <summary>Loads with the process environment.</summary>
+    public static ConfigLoadResult Load(string? explicitPath, IReadOnlyList<string>? overrides = null) =>
+        Load(explicitPath, CurrentEnvironment(), overrides ?? []);
+
+    public static ConfigLoadResult Load(string? explicitPath, IReadOnlyDictionary<string, string> env, IReadOnlyList<string> overrides)
+    {
+        string? path = null;
+        var searched = new List<string>();
+        if (explicitPath is not null)
+        {
+            searched.Add(explicitPath);
+            if (!File.Exists(explicitPath))
+                return Fail(explicitPath, searched, Directory.Exists(explicitPath) ? "is a directory, not a config file" : "file not found");
+            path = explicitPath;
+        }
+        else
+        {
+            foreach (var candidate in SearchPath(env))
+            {
+                searched.Add(candidate);
+                if (File.Exists(candidate)) { path = candidate; break; }
+            }
+            // $GATEWAY_CONFIG names a file on purpose: if it is missing, say so rather than run on defaults.
+            if (path is null && env.TryGetValue(ConfigEnvVar, out var named) && !string.IsNullOrWhiteSpace(named))
+                return Fail(named, searched, $"file not found (named by ${ConfigEnvVar})");
+        }
+
+        string text;
+        try
+        {
+            text = path is null ? "" : File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(path!, searched, $"cannot be read: {e.Message}");
+        }
+        return LoadText(text, path, env, overrides, searched);
+    }
+
+    /// <summary>Validates YAML text (tests and fuzzing use this directly).</summary>
+    public static ConfigLoadResult LoadText(string text, string? path, IReadOnlyDictionary<string, string> env, IReadOnlyList<string> overrides, IReadOnlyList<string>? searched = null)
+    {
+        var source = path ?? "(defaults)";
+        var ctx = new ConfigContext(source);
+        YamlMappingNode root;
+        try
+        {
+            root = Parse(text, ctx);
+        }
+        catch (YamlException e)
+        {
+            ctx.AddRaw(new ConfigError(source, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {Clean(e)}"));
+            return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
+        }
+        if (ctx.HasErrors) return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
+
+        foreach (var (name, value) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (!name.StartsWith(EnvPrefix, StringComparison.Ordinal) || name == ConfigEnvVar || !name.Contains("__", StringComparison.Ordinal)) continue;
+            var keyPath = name[EnvPrefix.Length..].ToLowerInvariant().Replace("__", ".");
+            ApplyOverride(root, keyPath, value, $"environment variable {name}", ctx);
+        }
+        foreach (var o in overrides)
+        {
+            var eq = o.IndexOf('=');
+            if (eq <= 0)
+            {
+                ctx.AddRaw(new ConfigError($"--set {o}", 0, 0, "", "expected key=value, e.g. --set mqtt.host=192.168.1.10"));
+                continue;
+            }
+            ApplyOverride(root, o[..eq].Trim(), o[(eq + 1)..], $"--set {o[..eq].Trim()}", ctx);
+        }
+
+        var section = ConfigSection.Root(ctx, root);
+        var config = GatewayConfig.Bind(section) with { SourcePath = path };
+        ctx.ReportUnknownKeys();
+        if (path is not null) CheckSecretsPermissions(path, root, ctx);
+        return new ConfigLoadResult(ctx.HasErrors ? null : config, ctx.Problems, path, searched ?? []);
+    }
+
+    private static YamlMappingNode Parse(string text, ConfigContext ctx)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        if (stream.Documents.Count == 0) return new YamlMappingNode();
+        if (stream.Documents.Count > 1)
+            ctx.Error(stream.Documents[1].RootNode, "", "the file holds more than one YAML document ('---'); keep one");
+        var rootNode = stream.Documents[0].RootNode;
+        if (rootNode is YamlMappingNode m) return m;
+        if (ConfigSection.IsNull(rootNode)) return new YamlMappingNode();
+        ctx.Error(rootNode, "", "the top level must be sections such as 'gateway:', 'devices:', 'mqtt:'");
+        return new YamlMappingNode();
+    }
+
+    private static void ApplyOverride(YamlMappingNode root, string keyPath, string value, string origin, ConfigContext ctx)
+    {
+        var parts = keyPath.Split('.', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            ctx.AddRaw(new ConfigError(origin, 0, 0, keyPath, "names no key"));
+            return;
+        }
+        YamlNode current = root;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var last = i == parts.Length - 1;
+            var part = parts[i];
+            if (current is YamlMappingNode map)
+            {
+                var key = new YamlScalarNode(part);
+                if (last)
+                {
+                    var scalar = new YamlScalarNode(value) { Style = ScalarStyle.Plain };
+                    ctx.SetOrigin(scalar, origin);
+                    map.Children[key] = scalar;
+                    // the key node itself: unknown-key errors point at the override, not a file line
+                    foreach (var k in map.Children.Keys) if (k.Equals(key)) ctx.SetOrigin(k, origin);
+                    return;
+                }
+                if (!map.Children.TryGetValue(key, out var next) || ConfigSection.IsNull(next))
+                {
+                    next = char.IsAsciiDigit(parts[i + 1][0]) ? new YamlSequenceNode() : new YamlMappingNode();
+                    map.Children[key] = next;
+                    foreach (var k in map.Children.Keys) if (k.Equals(key)) ctx.SetOrigin(k, origin);
+                    ctx.SetOrigin(next, origin);
+                }
+                current = next;
+            }
+            else if (current is YamlSequenceNode seq && int.TryParse(part, out var index) && index >= 0 && index <= seq.Children.Count)
+            {
+                if (index == seq.Children.Count)
+                {
+                    var fresh = new YamlMappingNode();
+                    ctx.SetOrigin(fresh, origin);
+                    seq.Children.Add(fresh);
+                }
+                if (last)
+                {
+                    ctx.AddRaw(new ConfigError(origin, 0, 0, keyPath, "cannot replace a whole list item; name a key inside it"));
+                    return;
+                }
+                current = seq.Children[index];
+            }
+            else
+            {
+                ctx.AddRaw(new ConfigError(origin, 0, 0, keyPath, $"'{string.Join('.', parts[..i])}' is not a section that can hold '{part}'"));
+                return;
+            }
+        }
+    }
+
+    private static readonly HashSet<string> SecretKeys = new(StringComparer.Ordinal) { "password", "api_token", "token", "webhook_url" };
+
+    /// <summary>A file that holds a secret and is readable by group or others gets a warning naming the fix.</summary>
+    private static void CheckSecretsPermissions(string path, YamlMappingNode root, ConfigContext ctx)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        YamlNode? secret = FindSecret(root);
+        if (secret is null) return;
+        UnixFileMode mode;
+        try { mode = File.GetUnixFileMode(path); }
+        catch (IOException) { return; }
+        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) == 0) return;
+        var who = (mode & UnixFileMode.OtherRead) != 0 ? "other users" : "its group";
+        ctx.Warning(secret, "", $"{path} holds a password or token and is readable by {who}; fix: chmod 600 {path}");
+    }
+
+    private static YamlNode? FindSecret(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlMappingNode m:
+                foreach (var (k, v) in m.Children)
+                {
+                    if (k is YamlScalarNode ks && ks.Value is not null && SecretKeys.Contains(ks.Value) && v is YamlScalarNode vs && !string.IsNullOrEmpty(vs.Value) && !ConfigSection.IsNull(vs))
+                        return ks;
+                    if (FindSecret(v) is { } found) return found;
+                }
+                return null;
+            case YamlSequenceNode s:
+                foreach (var c in s.Children)
+                    if (FindSecret(c) is { } found) return found;
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static ConfigLoadResult Fail(string path, IReadOnlyList<string> searched, string message) =>
+        new(null, [new ConfigError(path, 0, 0, "", message)], path, searched);
+
+    private static string Clean(YamlException e)
+    {
+        var m = e.InnerException?.Message ?? e.Message;
+        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): " — we print the position ourselves.
+        var idx = m.LastIndexOf("): ", StringComparison.Ordinal);
+        return idx >= 0 ? m[(idx + 3)..] : m;
+    }
+
+    public static IReadOnlyDictionary<string, string> CurrentEnvironment()
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string k && e.Value is string v) d[k] = v;
+        return d;
+    }
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Configuration;
+
+/// <summary>
+/// A mapping in the YAML tree, read key by key. Every read records the key as known; a value of the wrong
+/// type or out of range is reported (file, line, key, reason) and the default is used so binding goes on and
+/// every problem is found in one pass. Keys nobody read are reported as unknown at the end.
+/// </summary>
+public sealed class ConfigSection
+{
+    private readonly ConfigContext _ctx;
+    private readonly YamlMappingNode? _node;
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+
+    internal ConfigSection(ConfigContext ctx, string path, YamlMappingNode? node, YamlNode? anchor)
+    {
+        _ctx = ctx;
+        Path = path;
+        _node = node;
+        Anchor = anchor ?? node;
+        ctx.Register(this);
+    }
+
+    public string Path { get; }
+    public bool Exists => _node is not null;
+    public ConfigContext Context => _ctx;
+    /// <summary>The node used to locate errors about the section as a whole.</summary>
+    public YamlNode? Anchor { get; }
+
+    public static ConfigSection Root(ConfigContext ctx, YamlMappingNode? node) => new(ctx, "", node, node);
+
+    public string KeyPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    public bool Has(string key)
+    {
+        _known.Add(key);
+        return Find(key) is { } n && !IsNull(n);
+    }
+
+    /// <summary>The node of a key, for reporting cross-reference errors at the right line.</summary>
+    public YamlNode? NodeOf(string key) => Find(key) ?? Anchor;
+
+    public void Error(string key, string message) => _ctx.Error(NodeOf(key), KeyPath(key), message);
+    public void Warning(string key, string message) => _ctx.Warning(NodeOf(key), KeyPath(key), message);
+
+    public string? OptionalString(string key)
+    {
+        var s = Scalar(key);
+        return s is null ? null : s.Value;
+    }
+
+    public string String(string key, string defaultValue) => OptionalString(key) ?? defaultValue;
+
+    public string RequiredString(string key)
+    {
+        var s = OptionalString(key);
+        if (string.IsNullOrWhiteSpace(s))
+        {
+            _ctx.Error(Anchor, KeyPath(key), "is required");
+            return "";
+        }
+        return s;
+    }
+
+    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var s = Scalar(key);
+        if (s is null) return defaultValue;
+        if (!long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+        {
+            _ctx.Error(s, KeyPath(key), $"expected a whole number, got '{s.Value}'");
+            return defaultValue;
+        }
+        if (v < min || v > max)
+        {
+            _ctx.Error(s, KeyPath(key), $"must be between {min} and {max}, got {v}");
+            return defaultValue;
+        }
+        return (int)v;
+    }
+
+    public double Double(string key, double defaultValue, double min = double.MinValue, double max = double.MaxValue)
+    {
+        var s = Scalar(key);
+        if (s is null) return defaultValue;
+        if (!double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+        {
+            _ctx.Error(s, KeyPath(key), $"expected a number, got '{s.Value}'");
+            return defaultValue;
+        }
+        if (v < min || v > max)
+        {
+            _ctx.Error(s, KeyPath(key), $"must be between {Fmt(min)} and {Fmt(max)}, got {Fmt(v)}");
+            return defaultValue;
+        }
+        return v;
+    }
+
+    public bool Bool(string key, bool defaultValue)
+    {
+        var s = Scalar(key);
+        if (s is null) return defaultValue;
+        switch ((s.Value ?? "").ToLowerInvariant())
+        {
+            case "true" or "yes" or "on": return true;
+            case "false" or "no" or "off": return false;
+            default:
+                _ctx.Error(s, KeyPath(key), $"expected true or false, got '{s.Value}'");
+                return defaultValue;
+        }
+    }
+
+    public TimeSpan Duration(string key, TimeSpan defaultValue, TimeSpan? min = null, TimeSpan? max = null)
+    {
+        var s = Scalar(key);
+        if (s is null) return defaultValue;
+        if (!Configuration.Duration.TryParse(s.Value, out var v))
+        {
+            _ctx.Error(s, KeyPath(key), $"expected a duration such as 500ms, 90s, 10m or 1h, got '{s.Value}'");
+            return defaultValue;
+        }
+        if ((min is { } lo && v < lo) || (max is { } hi && v > hi))
+        {
+            var range = (min, max) switch
+            {
+                ({ } a, { } b) => $"between {Configuration.Duration.Format(a)} and {Configuration.Duration.Format(b)}",
+                ({ } a, null) => $"at least {Configuration.Duration.Format(a)}",
+                (null, { } b) => $"at most {Configuration.Duration.Format(b)}",
+                _ => "",
+            };
+            _ctx.Error(s, KeyPath(key), $"must be {range}, got {s.Value}");
+            return defaultValue;
+        }
+        return v;
+    }
+
+    /// <summary>One of a fixed set of words (case-insensitive); returns the canonical spelling from <paramref name="allowed"/>.</summary>
+    public string Choice(string key, string defaultValue, params string[] allowed)
+    {
+        var s = Scalar(key);
+        if (s is null) return defaultValue;
+        foreach (var a in allowed)
+            if (string.Equals(a, s.Value, StringComparison.OrdinalIgnoreCase)) return a;
+        _ctx.Error(s, KeyPath(key), $"expected one of {string.Join(", ", allowed)}, got '{s.Value}'");
+        return defaultValue;
+    }
+
+    public ConfigSection Section(string key)
+    {
+        _known.Add(key);
+        var n = Find(key);
+        if (n is null || IsNull(n)) return new ConfigSection(_ctx, KeyPath(key), null, Anchor);
+        if (n is YamlMappingNode m) return new ConfigSection(_ctx, KeyPath(key), m, m);
+        _ctx.Error(n, KeyPath(key), "expected a section of 'key: value' lines");
+        return new ConfigSection(_ctx, KeyPath(key), null, n);
+    }
+
+    /// <summary>A list of sections (a YAML sequence of mappings).</summary>
+    public IReadOnlyList<ConfigSection> Sections(string key)
+    {
+        _known.Add(key);
+        var n = Find(key);
+        if (n is null || IsNull(n)) return [];
+        if (n is not YamlSequenceNode seq)
+        {
+            _ctx.Error(n, KeyPath(key), "expected a list ('- ' items)");
+            return [];
+        }
+        var list = new List<ConfigSection>(seq.Children.Count);
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var item = seq.Children[i];
+            if (item is YamlMappingNode m) list.Add(new ConfigSection(_ctx, $"{KeyPath(key)}[{i}]", m, m));
+            else _ctx.Error(item, $"{KeyPath(key)}[{i}]", "expected a section of 'key: value' lines");
+        }
+        return list;
+    }
+
+    /// <summary>A list of words: a YAML sequence of scalars, or one comma-separated scalar (handy in env vars).</summary>
+    public IReadOnlyList<string> Strings(string key, IReadOnlyList<string> defaultValue)
+    {
+        _known.Add(key);
+        var n = Find(key);
+        if (n is null || IsNull(n)) return defaultValue;
+        if (n is YamlScalarNode sc)
+            return (sc.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (n is YamlSequenceNode seq)
+        {
+            var list = new List<string>(seq.Children.Count);
+            foreach (var item in seq.Children)
+            {
+                if (item is YamlScalarNode s && s.Value is not null) list.Add(s.Value);
+                else _ctx.Error(item, KeyPath(key), "expected a list of plain values");
+            }
+            return list;
+        }
+        _ctx.Error(n, KeyPath(key), "expected a list of values");
+        return defaultValue;
+    }
+
+    internal void ReportUnknownKeys()
+    {
+        if (_node is null) return;
+        foreach (var (k, _) in _node.Children)
+        {
+            if (k is not YamlScalarNode ks || ks.Value is null) continue;
+            if (_known.Contains(ks.Value)) continue;
+            var hint = Suggest(ks.Value);
+            _ctx.Error(ks, KeyPath(ks.Value), hint is null ? "unknown key" : $"unknown key (did you mean '{hint}'?)");
+        }
+    }
+
+    private string? Suggest(string unknown)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var k in _known)
+        {
+            var d = Levenshtein(unknown, k);
+            if (d < bestDistance) { bestDistance = d; best = k; }
+        }
+        return bestDistance <= Math.Max(2, unknown.Length / 3) ? best : null;
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) prev[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+
+    private YamlScalarNode? Scalar(string key)
+    {
+        _known.Add(key);
+        var n = Find(key);
+        if (n is null || IsNull(n)) return null;
+        if (n is YamlScalarNode s) return s;
+        _ctx.Error(n, KeyPath(key), "expected a single value, got a section or list");
+        return null;
+    }
+
+    private YamlNode? Find(string key)
+    {
+        if (_node is null) return null;
+        foreach (var (k, v) in _node.Children)
+            if (k is YamlScalarNode ks && ks.Value == key) return v;
+        return null;
+    }
+
+    internal static bool IsNull(YamlNode n) =>
+        n is YamlScalarNode { Style: not (YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted) } s
+        && (string.IsNullOrEmpty(s.Value) || s.Value is "~" or "null" or "Null" or "NULL");
+
+    private static string Fmt(double d) => d.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,38 @@
+namespace Gateway.Configuration;
+
+/// <summary>One entry of <c>devices:</c>. Every device has an <c>id</c> and a <c>type</c>; the rest depends on the type.</summary>
+public abstract record DeviceOptions
+{
+    public required string Id { get; init; }
+    public abstract string Type { get; }
+    /// <summary>A friendly name for dashboards and Home Assistant; defaults to the id.</summary>
+    public string? Name { get; init; }
+    public TimeSpan PollInterval { get; init; }
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name!;
+
+    /// <summary>Whether this device produces UPS readings (and is served by the NUT server).</summary>
+    public abstract bool IsUps { get; }
+
+    public static readonly string[] Types = ["must", "em340", "nut"];
+
+    internal static DeviceOptions? Bind(ConfigSection s)
+    {
+        var id = s.RequiredString("id");
+        if (id.Length > 0 && !GatewayOptions.IdPattern().IsMatch(id))
+            s.Error("id", $"must be lower-case letters, digits, '-' or '_' (it is used in MQTT topics and Home Assistant ids), got '{id}'");
+        if (!s.Has("type"))
+        {
+            s.Context.Error(s.Anchor, s.KeyPath("type"), $"is required: one of {string.Join(", ", Types)}");
+            return null;
+        }
+        var type = s.Choice("type", "", Types);
+        DeviceOptions? d = type switch
+        {
+            "must" => MustDeviceOptions.Bind(s, id),
+            "em340" => Em340DeviceOptions.Bind(s, id),
+            "nut" => NutDeviceOptions.Bind(s, id),
+            _ => null,
+        };
+        return d;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Gateway.Configuration;
+
+/// <summary><c>mqtt:</c> — the broker to publish Home Assistant discovery and states to, or the built-in broker.</summary>
+public sealed record MqttOptions
+{
+    /// <summary>Off when neither a host nor the embedded broker is configured.</summary>
+    public bool Enabled { get; init; }
+    public string? Host { get; init; }
+    public int Port { get; init; } = 1883;
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    public bool Tls { get; init; }
+    public string? CaFile { get; init; }
+    public required string ClientId { get; init; }
+    public required string BaseTopic { get; init; }
+    public string DiscoveryPrefix { get; init; } = "homeassistant";
+    public bool Discovery { get; init; } = true;
+    public TimeSpan StateInterval { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Host an MQTT broker inside the gateway (null = default: on in --simulate when no host is set).</summary>
+    public bool? EmbeddedBroker { get; init; }
+    public int EmbeddedPort { get; init; } = 1883;
+
+    internal static MqttOptions Bind(ConfigSection s, string gatewayName)
+    {
+        var host = s.OptionalString("host");
+        var embedded = s.Has("embedded_broker") ? s.Bool("embedded_broker", false) : (bool?)null;
+        var o = new MqttOptions
+        {
+            Host = host,
+            Port = s.Int("port", 1883, 1, 65535),
+            Username = s.OptionalString("username"),
+            Password = s.OptionalString("password"),
+            Tls = s.Bool("tls", false),
+            CaFile = s.OptionalString("ca_file"),
+            ClientId = s.String("client_id", $"gateway-{gatewayName}"),
+            BaseTopic = s.String("base_topic", $"gateway/{gatewayName}").TrimEnd('/'),
+            DiscoveryPrefix = s.String("discovery_prefix", "homeassistant").TrimEnd('/'),
+            Discovery = s.Bool("discovery", true),
+            StateInterval = s.Duration("state_interval", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            KeepAlive = s.Duration("keepalive", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10)),
+            EmbeddedBroker = embedded,
+            EmbeddedPort = s.Int("embedded_port", 1883, 1, 65535),
+        };
+        var enabled = s.Bool("enabled", host is not null || embedded == true);
+        if (enabled && host is null && embedded != true && s.Has("enabled"))
+            s.Error("host", "is required when mqtt is enabled (or set embedded_broker: true)");
+        if (o.BaseTopic.Length == 0 || o.BaseTopic.Contains('#') || o.BaseTopic.Contains('+'))
+            s.Error("base_topic", "must be a plain topic without '#' or '+'");
+        return o with { Enabled = enabled };
+    }
+}

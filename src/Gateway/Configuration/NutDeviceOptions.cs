@@ -1,0 +1,35 @@
+namespace Gateway.Configuration;
+
+/// <summary><c>type: nut</c> — a UPS read from a NUT server (upsd) over the network.</summary>
+public sealed record NutDeviceOptions : DeviceOptions
+{
+    public override string Type => "nut";
+    public override bool IsUps => true;
+    public required string Host { get; init; }
+    public int Port { get; init; } = 3493;
+    public required string Ups { get; init; }
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+    public required string NutName { get; init; }
+
+    internal static NutDeviceOptions Bind(ConfigSection s, string id)
+    {
+        var d = new NutDeviceOptions
+        {
+            Id = id,
+            Name = s.OptionalString("name"),
+            Host = s.String("host", "127.0.0.1"),
+            Port = s.Int("port", 3493, 1, 65535),
+            Ups = s.RequiredString("ups"),
+            Username = s.OptionalString("username"),
+            Password = s.OptionalString("password"),
+            PollInterval = s.Duration("poll_interval", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(50)),
+            Timeout = s.Duration("timeout", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60)),
+            NutName = s.String("nut_name", id),
+        };
+        if ((d.Username is null) != (d.Password is null))
+            s.Error(d.Username is null ? "password" : "username", "username and password go together: set both or neither");
+        return d;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Gateway.Configuration;
+
+/// <summary>One entry of <c>shutdown.remote_hosts</c>: a machine shut down over SSH (keys only, host key verified).</summary>
+public sealed record RemoteHostOptions(string Name, string Host, int Port, string User, string KeyFile, string KnownHosts, string Command, TimeSpan Timeout)
+{
+    internal static RemoteHostOptions Bind(ConfigSection s)
+    {
+        var o = new RemoteHostOptions(
+            s.RequiredString("name"),
+            s.RequiredString("host"),
+            s.Int("port", 22, 1, 65535),
+            s.RequiredString("user"),
+            s.RequiredString("key_file"),
+            s.String("known_hosts", "/etc/gateway/known_hosts"),
+            s.RequiredString("command"),
+            s.Duration("timeout", TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)));
+        if (s.Has("password"))
+            s.Error("password", "passwords are not supported for SSH; use key_file (ssh-keygen -t ed25519) and known_hosts");
+        return o;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Gateway.Configuration;
+
+/// <summary>The serial-port keys shared by Modbus RTU devices (<c>type: must</c>, <c>type: em340</c>).</summary>
+public sealed record SerialPortOptions(
+    string Port,
+    int Baud,
+    string Parity,
+    int StopBits,
+    TimeSpan Timeout,
+    int LostAfter)
+{
+    public static readonly int[] Bauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
+
+    internal static SerialPortOptions Bind(ConfigSection s, int defaultBaud, TimeSpan defaultTimeout)
+    {
+        var port = s.RequiredString("port");
+        var baud = s.Int("baud", defaultBaud, 1200, 115200);
+        if (Array.IndexOf(Bauds, baud) < 0)
+        {
+            s.Error("baud", $"must be one of {string.Join(", ", Bauds)}, got {baud}");
+            baud = defaultBaud;
+        }
+        return new SerialPortOptions(
+            port,
+            baud,
+            s.Choice("parity", "none", "none", "even", "odd"),
+            s.Int("stop_bits", 1, 1, 2),
+            s.Duration("timeout", defaultTimeout, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(10)),
+            // A single timeout is a retry, not a disconnect: the link is Lost after this many failures in a row.
+            s.Int("lost_after", 3, 1, 100));
+    }
+}

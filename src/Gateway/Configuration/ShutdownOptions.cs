@@ -1,0 +1,51 @@
+namespace Gateway.Configuration;
+
+/// <summary><c>shutdown:</c> — the ordered steps run when the policy fires. Every step has a dry-run form.</summary>
+public sealed record ShutdownOptions
+{
+    public bool DryRun { get; init; }
+    public VmStepOptions Vms { get; init; } = new(false, TimeSpan.FromSeconds(30));
+    public ContainerStepOptions Containers { get; init; } = new(false, TimeSpan.FromSeconds(30), []);
+    public bool Sync { get; init; } = true;
+    public IReadOnlyList<UnmountOptions> Unmounts { get; init; } = [];
+    public NutFsdStepOptions NutFsd { get; init; } = new(true, TimeSpan.FromSeconds(15));
+    public IReadOnlyList<RemoteHostOptions> RemoteHosts { get; init; } = [];
+    public LocalStepOptions Local { get; init; } = new(true, "systemctl poweroff", TimeSpan.FromSeconds(5));
+
+    internal static ShutdownOptions Bind(ConfigSection s)
+    {
+        var vms = s.Section("vms");
+        var containers = s.Section("containers");
+        var nut = s.Section("nut_fsd");
+        var local = s.Section("local");
+        var hosts = s.Sections("remote_hosts").Select(RemoteHostOptions.Bind).ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var h in hosts)
+            if (h.Name.Length > 0 && !names.Add(h.Name)) s.Error("remote_hosts", $"remote host '{h.Name}' is defined twice");
+        return new ShutdownOptions
+        {
+            DryRun = s.Bool("dry_run", false),
+            Vms = new VmStepOptions(vms.Bool("enabled", false), vms.Duration("wait", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30))),
+            Containers = new ContainerStepOptions(
+                containers.Bool("enabled", false),
+                containers.Duration("timeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30)),
+                containers.Strings("names", [])),
+            Sync = s.Bool("sync", true),
+            Unmounts = s.Sections("unmounts").Select(UnmountOptions.Bind).ToList(),
+            NutFsd = new NutFsdStepOptions(nut.Bool("enabled", true), nut.Duration("hostsync", TimeSpan.FromSeconds(15), TimeSpan.Zero, TimeSpan.FromMinutes(10))),
+            RemoteHosts = hosts,
+            Local = new LocalStepOptions(
+                local.Bool("enabled", true),
+                local.String("command", "systemctl poweroff"),
+                local.Duration("final_delay", TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(10))),
+        };
+    }
+}
+
+public sealed record VmStepOptions(bool Enabled, TimeSpan Wait);
+
+public sealed record ContainerStepOptions(bool Enabled, TimeSpan Timeout, IReadOnlyList<string> Names);
+
+public sealed record NutFsdStepOptions(bool Enabled, TimeSpan Hostsync);
+
+public sealed record LocalStepOptions(bool Enabled, string Command, TimeSpan FinalDelay);

@@ -1,0 +1,31 @@
+namespace Gateway.Configuration;
+
+/// <summary><c>web:</c> — dashboard, JSON API and /metrics.</summary>
+public sealed record WebOptions
+{
+    public bool Enabled { get; init; } = true;
+    public string Listen { get; init; } = "http://0.0.0.0:8080";
+    /// <summary>Bearer token for actions (shutdown test, device commands). Without it, actions are refused.</summary>
+    public string? ApiToken { get; init; }
+    /// <summary>Require the token for reads too.</summary>
+    public bool AuthReads { get; init; }
+    public AlarmThresholds Alarms { get; init; } = new();
+
+    internal static WebOptions Bind(ConfigSection s)
+    {
+        var listen = s.String("listen", "http://0.0.0.0:8080");
+        if (!Uri.TryCreate(listen.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            s.Error("listen", $"expected a URL such as http://0.0.0.0:8080, got '{listen}'");
+        var token = s.OptionalString("api_token");
+        if (token is { Length: > 0 and < 16 })
+            s.Warning("api_token", "is shorter than 16 characters; use a long random token (e.g. openssl rand -hex 24)");
+        return new WebOptions
+        {
+            Enabled = s.Bool("enabled", true),
+            Listen = listen,
+            ApiToken = token,
+            AuthReads = s.Bool("auth_reads", false),
+            Alarms = AlarmThresholds.Bind(s.Section("alarms")),
+        };
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// Sends WATCHDOG=1 to systemd at half of WatchdogSec, but only while every loop in <see cref="LoopMonitor"/>
+/// is alive. Does nothing when not run under systemd with a watchdog.
+/// </summary>
+public sealed class SystemdWatchdog : BackgroundService
+{
+    private readonly ISystemdNotifier _notifier;
+    private readonly LoopMonitor _loops;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SystemdWatchdog> _log;
+
+    public SystemdWatchdog(ISystemdNotifier notifier, LoopMonitor loops, TimeProvider time, ILogger<SystemdWatchdog> log)
+    {
+        _notifier = notifier;
+        _loops = loops;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>The interval systemd expects (from WATCHDOG_USEC / WATCHDOG_PID), or null when there is no watchdog.</summary>
+    public static TimeSpan? WatchdogInterval()
+    {
+        var usec = Environment.GetEnvironmentVariable("WATCHDOG_USEC");
+        if (!long.TryParse(usec, out var us) || us <= 0) return null;
+        var pid = Environment.GetEnvironmentVariable("WATCHDOG_PID");
+        if (!string.IsNullOrEmpty(pid) && pid != Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)) return null;
+        return TimeSpan.FromMicroseconds(us);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_notifier.IsEnabled || WatchdogInterval() is not { } interval) return;
+        var period = interval / 2;
+        _log.LogInformation("systemd watchdog enabled: feeding every {Period}s while all loops are alive", period.TotalSeconds);
+        var wasHealthy = true;
+        using var timer = new PeriodicTimer(period, _time);
+        do
+        {
+            var hung = _loops.Hung();
+            if (hung.Count == 0)
+            {
+                _notifier.Notify(new ServiceState("WATCHDOG=1"));
+                if (!wasHealthy) _log.LogInformation("All loops alive again; feeding the watchdog");
+                wasHealthy = true;
+            }
+            else if (wasHealthy)
+            {
+                _log.LogError("Not feeding the systemd watchdog: loop(s) hung: {Loops}", string.Join(", ", hung));
+                wasHealthy = false;
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+}

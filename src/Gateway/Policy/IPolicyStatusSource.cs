@@ -1,0 +1,7 @@
+namespace Gateway.Policy;
+
+/// <summary>Reads the policy's current status (implemented by the policy runner).</summary>
+public interface IPolicyStatusSource
+{
+    PolicyStatus Current { get; }
+}

@@ -1,0 +1,27 @@
+namespace Gateway.Policy;
+
+/// <summary>The policy's current state as shown on /api/policy, in Home Assistant and by the LED.</summary>
+/// <param name="ProtectedDevice">The UPS watched, or null when no UPS is protected.</param>
+/// <param name="NextTrigger">The trigger expected to fire first if nothing changes (e.g. "runtime"), or null.</param>
+/// <param name="NextTriggerEta">Estimated time until <paramref name="NextTrigger"/> fires.</param>
+/// <param name="LastDecision">The last decision with its reason, in words.</param>
+public sealed record PolicyStatus(
+    PolicyState State,
+    string? ProtectedDevice,
+    DateTimeOffset? OnBatterySince,
+    string? NextTrigger,
+    TimeSpan? NextTriggerEta,
+    string? LastDecision,
+    DateTimeOffset? LastDecisionAt,
+    bool DryRun)
+{
+    public static PolicyStatus Unprotected { get; } = new(PolicyState.Normal, null, null, null, null, "no UPS is protected (set policy.protect)", null, false);
+
+    public static string StateName(PolicyState s) => s switch
+    {
+        PolicyState.OnBattery => "on_battery",
+        PolicyState.ShutdownPending => "shutdown_pending",
+        PolicyState.ShuttingDown => "shutting_down",
+        _ => "normal",
+    };
+}

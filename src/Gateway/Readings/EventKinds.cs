@@ -1,0 +1,20 @@
+namespace Gateway.Readings;
+
+/// <summary>The stable names of <see cref="GatewayEvent.Kind"/> (used in JSON, MQTT and the event log).</summary>
+public static class EventKinds
+{
+    public const string ServiceStarted = "service_started";
+    public const string ServiceStopping = "service_stopping";
+    public const string PowerLost = "power_lost";
+    public const string PowerRestored = "power_restored";
+    public const string DeviceLost = "device_lost";
+    public const string DeviceStale = "device_stale";
+    public const string DeviceBack = "device_back";
+    public const string TriggerFired = "trigger_fired";
+    public const string ShutdownStarted = "shutdown_started";
+    public const string ShutdownCancelled = "shutdown_cancelled";
+    public const string ShutdownStep = "shutdown_step";
+    public const string ShutdownFinished = "shutdown_finished";
+    public const string PowerQuality = "power_quality";
+    public const string Alarm = "alarm";
+}

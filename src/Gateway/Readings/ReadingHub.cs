@@ -1,0 +1,126 @@
+using Gateway.Drivers.Devices;
+using Gateway.Drivers.Readings;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Readings;
+
+/// <summary>
+/// The centre of the gateway: keeps the latest reading and the link state of every device and fans changes
+/// out to any number of subscribers (MQTT, NUT server, web, history, policy, LED). Drivers never wait on it.
+/// </summary>
+public sealed class ReadingHub : IReadingSink
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger<ReadingHub> _log;
+    private readonly Lock _gate = new();
+    private Dictionary<string, DeviceSnapshot> _devices = new(StringComparer.Ordinal);
+    private HubSubscription[] _subscribers = [];
+
+    public ReadingHub(TimeProvider time, ILogger<ReadingHub> log)
+    {
+        _time = time;
+        _log = log;
+    }
+
+    public TimeProvider Time => _time;
+
+    /// <summary>Declares a configured device, so it shows (as Connecting) before its first reading.</summary>
+    public void Register(string deviceId, string type, DeviceKind kind)
+    {
+        lock (_gate)
+        {
+            if (_devices.ContainsKey(deviceId)) return;
+            var copy = new Dictionary<string, DeviceSnapshot>(_devices, StringComparer.Ordinal)
+            {
+                [deviceId] = new DeviceSnapshot(deviceId, type, kind, LinkState.Connecting, _time.GetUtcNow(), "starting", null),
+            };
+            _devices = copy;
+        }
+    }
+
+    public DeviceSnapshot? Get(string deviceId) => _devices.TryGetValue(deviceId, out var s) ? s : null;
+
+    /// <summary>Every device, in registration-independent id order.</summary>
+    public IReadOnlyList<DeviceSnapshot> Snapshot() => _devices.Values.OrderBy(d => d.DeviceId, StringComparer.Ordinal).ToArray();
+
+    public HubSubscription Subscribe(string name, int capacity = 1024)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var sub = new HubSubscription(name, capacity, Unsubscribe);
+        lock (_gate) _subscribers = [.. _subscribers, sub];
+        return sub;
+    }
+
+    private void Unsubscribe(HubSubscription sub)
+    {
+        lock (_gate) _subscribers = _subscribers.Where(s => s != sub).ToArray();
+    }
+
+    public void Publish(Reading reading)
+    {
+        LinkStateChanged? change = null;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var prev = _devices.TryGetValue(reading.DeviceId, out var p)
+                ? p
+                : new DeviceSnapshot(reading.DeviceId, "unknown", reading is UpsReading ? DeviceKind.Ups : DeviceKind.Meter, LinkState.Connecting, now, null, null);
+            var next = prev with { Latest = reading };
+            if (prev.Link != LinkState.Connected)
+            {
+                change = new LinkStateChanged(reading.DeviceId, prev.Link, LinkState.Connected, "reading received", now);
+                next = next with { Link = LinkState.Connected, LinkSince = now, LinkReason = null };
+            }
+            _devices = new Dictionary<string, DeviceSnapshot>(_devices, StringComparer.Ordinal) { [reading.DeviceId] = next };
+        }
+        if (change is not null) AnnounceLink(change);
+        Fan(new ReadingPublished(reading));
+    }
+
+    public void ReportLinkState(string deviceId, LinkState state, string? reason = null)
+    {
+        LinkStateChanged? change;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            if (!_devices.TryGetValue(deviceId, out var prev))
+                prev = new DeviceSnapshot(deviceId, "unknown", DeviceKind.Ups, LinkState.Connecting, now, null, null);
+            if (prev.Link == state) return;
+            change = new LinkStateChanged(deviceId, prev.Link, state, reason, now);
+            _devices = new Dictionary<string, DeviceSnapshot>(_devices, StringComparer.Ordinal)
+            {
+                [deviceId] = prev with { Link = state, LinkSince = now, LinkReason = reason },
+            };
+        }
+        AnnounceLink(change);
+    }
+
+    /// <summary>Marks Connected devices whose latest reading is older than its MaxAge as Stale (a hung driver cannot freeze values).</summary>
+    public void CheckFreshness()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var d in _devices.Values)
+        {
+            if (d.Link == LinkState.Connected && d.Latest is { } r && !r.IsFresh(now))
+                ReportLinkState(d.DeviceId, LinkState.Stale, $"no new reading for {(now - r.Timestamp).TotalSeconds:0}s");
+        }
+    }
+
+    private void AnnounceLink(LinkStateChanged change)
+    {
+        var level = change.Current switch
+        {
+            LinkState.Lost => LogLevel.Warning,
+            LinkState.Stale => LogLevel.Warning,
+            _ => LogLevel.Information,
+        };
+        _log.Log(level, "Device {Device} link {Previous} -> {Current}{Reason}", change.DeviceId, change.Previous, change.Current,
+            change.Reason is null ? "" : $" ({change.Reason})");
+        Fan(change);
+    }
+
+    private void Fan(HubEvent e)
+    {
+        foreach (var s in _subscribers) s.Offer(e);
+    }
+}

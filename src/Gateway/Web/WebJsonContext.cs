@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using Gateway.Hosting;
+
+namespace Gateway.Web;
+
+/// <summary>Source-generated JSON for the web API (no reflection: AOT-safe).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ComponentHealth))]
+[JsonSerializable(typeof(ApiError))]
+public sealed partial class WebJsonContext : JsonSerializerContext;
