@@ -1,0 +1,56 @@
+namespace Gateway.Storage;
+
+/// <summary>
+/// Writes a file so that a power cut or SIGKILL at any moment leaves either the old or the new content:
+/// write a temp file in the same directory, fsync it, rename over the target, fsync the directory.
+/// </summary>
+public static class AtomicFile
+{
+    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            {
+                await fs.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                await fs.FlushAsync(cancellationToken).ConfigureAwait(false);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+            SyncDirectory(dir);
+        }
+        catch
+        {
+            try { File.Delete(tmp); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    public static Task WriteAllTextAsync(string path, string content, CancellationToken cancellationToken = default) =>
+        WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
+
+    /// <summary>Reads the file, or returns null when it does not exist. Leftover temp files from a crash are ignored.</summary>
+    public static async Task<string?> ReadAllTextOrNullAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try { return await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+    }
+
+    private static void SyncDirectory(string dir)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        try
+        {
+            using var handle = File.OpenHandle(dir, FileMode.Open, FileAccess.Read);
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Some file systems do not allow fsync on a directory; the rename is still atomic.
+        }
+    }
+}
