@@ -107,7 +107,8 @@ public static class ConfigLoader
         var config = GatewayConfig.Bind(section) with { SourcePath = path };
         ctx.ReportUnknownKeys();
         if (path is not null) CheckSecretsPermissions(path, root, ctx);
-        return new ConfigLoadResult(ctx.HasErrors ? null : config, ctx.Problems, path, searched ?? []);
+        var ordered = ctx.Problems.OrderBy(p => p.Line == 0 ? int.MaxValue : p.Line).ThenBy(p => p.Column).ToArray();
+        return new ConfigLoadResult(ctx.HasErrors ? null : config, ordered, path, searched ?? []);
     }
 
     private static YamlMappingNode Parse(string text, ConfigContext ctx)
