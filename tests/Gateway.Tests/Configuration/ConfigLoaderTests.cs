@@ -365,4 +365,21 @@ public class ConfigLoaderTests
         var r = Load("mqtt:\n  port: x\nweb:\n  enabled: maybe\ngateway:\n  name: A\n");
         Assert.Equal([2, 4, 6], r.Errors.Select(e => e.Line));
     }
+
+    [Fact]
+    public void TooDeepOrTooLargeFilesAreRefusedWithAReason()
+    {
+        var deep = string.Concat(Enumerable.Repeat("[", 100)) + string.Concat(Enumerable.Repeat("]", 100));
+        Assert.Contains("nested more than", Single(Load("devices: " + deep)).Message);
+        Assert.Contains("larger than", Single(Load(new string('#', ConfigLoader.MaxFileLength + 1))).Message);
+    }
+
+    [Fact]
+    public void SelfReferencingAliasesDoNotLoop()
+    {
+        using var dir = new TempDir();
+        var f = dir.Write("c.yaml", "mqtt: &m\n  host: h\n  loop: *m\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var r = ConfigLoader.Load(f, NoEnv, []);
+        Assert.Contains(r.Errors, e => e.Key == "mqtt.loop" && e.Message.StartsWith("unknown key"));
+    }
 }
