@@ -87,6 +87,50 @@ fi
 kill -TERM $gpid; wait $gpid || true
 kill $mpid 2>/dev/null || true
 
+# 4. event latency: simulated UPS to battery -> MQTT state, NUT GET VAR, policy state; and the same through real NUT
+SWITCHES=${LATENCY_SWITCHES:-100}
+mport=$(free_port); nport=$(free_port); wport=$(free_port)
+sed -i "s/^listener .*/listener $mport 127.0.0.1/" "$WORK/mosquitto.conf"
+mosquitto -c "$WORK/mosquitto.conf" >/dev/null 2>&1 &
+mpid=$!
+mkdir -p "$WORK/lat"
+(cd "$WORK/lat" && HOME=$WORK/lat exec "$GW" run --simulate --set web.listen=http://127.0.0.1:$wport \
+   --set mqtt.host=127.0.0.1 --set mqtt.port=$mport --set nut_server.listen=127.0.0.1:$nport --set gateway.data_dir=$WORK/lat/data \
+   --set policy.on_battery_delay=0 --set shutdown.dry_run=true --set shutdown.local.enabled=false >"$WORK/lat/log" 2>&1) &
+gpid=$!
+until curl -fs -o /dev/null "http://127.0.0.1:$wport/api/health"; do sleep 0.05; done
+lat=$(/usr/bin/python3 bench/latency.py gateway "http://127.0.0.1:$wport" "$mport" gateway/gateway "$nport" ups "$SWITCHES")
+kill -TERM $gpid; wait $gpid || true; kill $mpid 2>/dev/null || true
+
+# the same path through real NUT: dummy-ups (pollinterval 1 s) -> upsd -> a client polling GET VAR
+N=$WORK/nut; mkdir -p "$N/etc" "$N/state"; chmod 0770 "$N/state"
+uport=$(free_port)
+printf 'pollinterval = 1\n[dummy]\n driver = dummy-ups\n port = dummy.dev\n desc = "bench"\n' > "$N/etc/ups.conf"
+printf 'ups.status: OL\nbattery.charge: 100\nbattery.runtime: 1800\ninput.voltage: 230\nups.load: 20\n' > "$N/etc/dummy.dev"
+printf 'LISTEN 127.0.0.1 %s\n' "$uport" > "$N/etc/upsd.conf"
+printf '[admin]\n password = adminpw\n actions = SET\n instcmds = ALL\n' > "$N/etc/upsd.users"
+chmod 0640 "$N/etc/"*
+export NUT_CONFPATH=$N/etc NUT_STATEPATH=$N/state
+/sbin/upsdrvctl -u root start >/dev/null 2>&1 || true
+sleep 1
+/lib/nut/upsd -u root >/dev/null 2>&1
+sleep 1
+latn=$(/usr/bin/python3 bench/latency.py nut "$uport" dummy "$N/etc/dummy.dev" "$SWITCHES")
+/lib/nut/upsd -c stop >/dev/null 2>&1 || true; /sbin/upsdrvctl -u root stop >/dev/null 2>&1 || true
+unset NUT_CONFPATH NUT_STATEPATH
+j() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['$1']['$2'])" "$3"; }
+row "event latency p50/p99 → MQTT state (1 s poll)" "$(j mqtt p50_ms "$lat")/$(j mqtt p99_ms "$lat") ms" "≤ 1100 ms p99" "n=$(j mqtt n "$lat")"
+row "event latency p50/p99 → NUT GET VAR (1 s poll)" "$(j nut p50_ms "$lat")/$(j nut p99_ms "$lat") ms" "real NUT: $(j nut p50_ms "$latn")/$(j nut p99_ms "$latn") ms" "dummy-ups pollinterval 1 s → upsd; n=$(j nut n "$latn")"
+row "event latency p50/p99 → policy state" "$(j policy p50_ms "$lat")/$(j policy p99_ms "$lat") ms" "≤ 1100 ms p99" "on_battery_delay=0 for the measurement"
+
+# 5. NUT server throughput and 6. Modbus efficiency come from their own scripts when present
+if [ -x bench/nut/run.sh ]; then
+  while IFS='|' read -r m g c n; do row "$m" "$g" "$c" "$n"; done < <(bench/nut/run.sh "$GW")
+fi
+if [ -x bench/modbus/run.sh ]; then
+  while IFS='|' read -r m g c n; do row "$m" "$g" "$c" "$n"; done < <(bench/modbus/run.sh "$GW")
+fi
+
 {
   echo "# Benchmark results"
   echo
