@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
+using Gateway.Indicators;
 using Gateway.Policy;
 using Gateway.Readings;
 using Gateway.Storage;
@@ -78,5 +79,6 @@ public static class GatewayHost
         services.AddHostedService<DeviceRunner>();
         services.AddHostedService<SystemdWatchdog>();
         services.AddHistory(config);
+        services.AddStatusIndicators(config);
     }
 }
