@@ -8,10 +8,10 @@ namespace Gateway.Storage;
 /// <summary>
 /// Feeds the history store: readings from the hub (averaged per device per <c>history.interval</c>) and every
 /// gateway event, written together once per <c>history.flush_interval</c>. A critical event (shutdown
-/// started, …) is written at once, because the machine may lose power soon after. On stop, everything
-/// (including the interval still open) is written.
+/// started, …) is written at once, because the machine may lose power soon after. When the host has stopped
+/// every service (so the service_stopping event is in), everything, including the interval still open, is written.
 /// </summary>
-public sealed class HistoryRecorder : BackgroundService
+public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
 {
     private readonly SqliteHistoryStore _store;
     private readonly TimeProvider _time;
@@ -23,6 +23,7 @@ public sealed class HistoryRecorder : BackgroundService
     private readonly SemaphoreSlim _flushNow = new(0);
     private long _readingsSeen, _eventsSeen;
     private DateTimeOffset _nextFlush;
+    private int _finalFlushed;
 
     public HistoryRecorder(SqliteHistoryStore store, ReadingHub hub, EventBus events, HistoryOptions options, TimeProvider time, ILogger<HistoryRecorder> log)
     {
@@ -57,7 +58,17 @@ public sealed class HistoryRecorder : BackgroundService
         }
         catch (OperationCanceledException) { }
         await Task.WhenAll(pumpReadings, pumpEvents).ConfigureAwait(false);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs after every hosted service has stopped: the last events (service_stopping, shutdown steps) are in.</summary>
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
         FinalFlush();
+        return Task.CompletedTask;
     }
 
     /// <summary>Moves the intervals that have ended into the store and writes one batch.</summary>
@@ -79,6 +90,7 @@ public sealed class HistoryRecorder : BackgroundService
 
     private void FinalFlush()
     {
+        if (Interlocked.Exchange(ref _finalFlushed, 1) == 1) return;
         while (_readings.Reader.TryRead(out var e)) Accept(e);
         while (_events.Reader.TryRead(out var e)) _store.Add(e);
         IReadOnlyList<HistorySample> all;

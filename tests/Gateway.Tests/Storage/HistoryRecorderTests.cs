@@ -56,6 +56,8 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         hub.Publish(HistoryTestData.Ups(_time.GetUtcNow(), charge: 1));
         await WaitFor.ConditionAsync(() => recorder.ReadingsSeen == 121, "last reading taken");
         await recorder.StopAsync(default);
+        Assert.Equal(6, store.Transactions);
+        await recorder.StoppedAsync(default);   // the host calls this once every service has stopped
         Assert.Equal(7, store.Transactions);
         Assert.Equal(13, store.SamplesWritten);
         Assert.Equal(1, (await store.QueryAsync("ups", NutNames.BatteryCharge, T0.AddSeconds(60), T0.AddSeconds(60), 1, default))[0].Value);
@@ -82,6 +84,10 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(before + 1, store.Transactions);
         Assert.Equal([EventKinds.ShutdownStarted, EventKinds.PowerLost], (await store.EventsAsync(10, default)).Select(e => e.Kind));
         await recorder.StopAsync(default);
+        bus.Publish(new GatewayEvent(_time.GetUtcNow(), EventKinds.ServiceStopping, EventSeverity.Info, "stopping"));   // another service, stopping after this one
+        await recorder.StoppedAsync(default);
+        Assert.Equal(EventKinds.ServiceStopping, (await store.EventsAsync(1, default))[0].Kind);
+        Assert.Equal(3, store.EventsWritten);
     }
 
     [Fact]
