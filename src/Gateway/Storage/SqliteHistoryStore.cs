@@ -19,8 +19,12 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
     public const string FileName = "history.db";
     public const int MaxEventsLimit = 10_000;
 
-    /// <summary>Queued samples beyond this (database unwritable for a long time) are dropped, oldest first, and counted.</summary>
-    public const int MaxPending = 100_000;
+    /// <summary>
+    /// Queued samples beyond this (database unwritable for a long time) are dropped, oldest first, and counted:
+    /// about 7 hours of two devices at a 10 s interval, a few MB of memory.
+    /// </summary>
+    public const int MaxPendingSamples = 5_000;
+    public const int MaxPendingEvents = 1_000;
 
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
@@ -79,7 +83,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         lock (_pendingGate)
         {
             _pendingSamples.AddRange(samples);
-            var excess = _pendingSamples.Count - MaxPending;
+            var excess = _pendingSamples.Count - MaxPendingSamples;
             if (excess > 0)
             {
                 _pendingSamples.RemoveRange(0, excess);
@@ -93,7 +97,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         lock (_pendingGate)
         {
             _pendingEvents.Add((_nextEventId++, e));
-            if (_pendingEvents.Count > MaxPending) _pendingEvents.RemoveAt(0);
+            if (_pendingEvents.Count > MaxPendingEvents) _pendingEvents.RemoveAt(0);
         }
     }
 
@@ -262,7 +266,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
 
     private static void RemoveWritten(List<HistorySample> pending, HistorySample[] written)
     {
-        // Only the written prefix is removed; samples queued meanwhile (or trimmed by MaxPending) stay.
+        // Only the written prefix is removed; samples queued meanwhile (or trimmed by MaxPendingSamples) stay.
         var set = new HashSet<HistorySample>(written, ReferenceEqualityComparer.Instance);
         pending.RemoveAll(set.Contains);
     }

@@ -114,6 +114,11 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         var size = new FileInfo(path).Length + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
         output.WriteLine($"one day (8640 intervals x 2 devices, {HistoryTestData.Ups(T0).Metrics.Count}+{HistoryTestData.Meter(T0).Metrics.Count} metrics): " +
                          $"{store.Transactions} transactions, db+wal {size / 1024.0 / 1024.0:0.00} MiB, written by this process {written / 1024.0 / 1024.0:0.0} MiB, {sw.Elapsed.TotalSeconds:0.0} s");
+        var query = System.Diagnostics.Stopwatch.StartNew();
+        var day = store.QueryAsync("grid", "total.power", T0, T0.AddDays(1), 500, default).GetAwaiter().GetResult();
+        query.Stop();
+        output.WriteLine($"query of one day of one metric down to {day.Count} points: {query.Elapsed.TotalMilliseconds:0} ms");
+        Assert.InRange(day.Count, 400, 500);
         Assert.Equal(8640, store.Transactions);
         Assert.Equal(17280, store.SamplesWritten);
         Assert.InRange(size, 1, 16L * 1024 * 1024); // well under 16 MiB a day

@@ -199,5 +199,9 @@ public sealed class SqliteHistoryStoreTests : IDisposable
         Assert.Equal(0, store.Transactions);
         Assert.Equal(1, store.PendingCount);
         Assert.Equal(7, Assert.Single(await store.QueryAsync("ups", "input.voltage", T0, T0, 5, default)).Value);
+
+        store.Add(Enumerable.Range(1, SqliteHistoryStore.MaxPendingSamples).Select(i => Sample("ups", T0.AddSeconds(10 * i), ("input.voltage", i))).ToArray());
+        Assert.Equal(SqliteHistoryStore.MaxPendingSamples, store.PendingCount);   // memory stays bounded: the oldest went
+        Assert.Equal(1, store.DroppedSamples);
     }
 }
