@@ -4,6 +4,3 @@ namespace Gateway.Drivers.Gpio;
 
 /// <summary>A GPIO driver for the chosen chip, or why there is none (no chip, no libgpiod, no permission).</summary>
 public sealed record GpioOpenResult(GpioDriver? Driver, int Chip, string ChipReason, string? Problem);
-
-/// <summary>Opens the GPIO driver; replaced in tests by one that returns a recording driver.</summary>
-public delegate GpioOpenResult GpioOpener(int? configuredChip);

@@ -66,19 +66,3 @@ internal sealed class IndicatorRig : IAsyncDisposable
         Indicators.Dispose();
     }
 }
-
-internal sealed class SettablePolicy : IPolicyStatusSource
-{
-    public PolicyState State { get; set; } = PolicyState.Normal;
-    public PolicyStatus Current => PolicyStatus.Unprotected with { State = State };
-}
-
-internal sealed class ListLoggerOf<T> : Microsoft.Extensions.Logging.ILogger<T>
-{
-    private readonly ListLogger _inner = new();
-    public IReadOnlyList<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> Lines => _inner.Lines;
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        _inner.Log(logLevel, eventId, state, exception, formatter);
-}

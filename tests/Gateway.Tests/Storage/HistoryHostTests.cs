@@ -54,7 +54,7 @@ public sealed class HistoryHostTests : IDisposable
     [Fact]
     public async Task With_history_disabled_nothing_is_written_and_events_come_from_memory()
     {
-        using var host = GatewayHost.Build(Config().WithHistoryDisabled(), new RunOptions());
+        using var host = GatewayHost.Build(Config() with { History = Config().History with { Enabled = false } }, new RunOptions());
         await host.StartAsync();
         var store = host.Services.GetRequiredService<IHistoryStore>();
         Assert.IsNotType<SqliteHistoryStore>(store);
@@ -63,9 +63,4 @@ public sealed class HistoryHostTests : IDisposable
         await host.StopAsync();
         Assert.False(File.Exists(Path.Combine(_dir, "history.db")));
     }
-}
-
-internal static class GatewayConfigTestExtensions
-{
-    public static GatewayConfig WithHistoryDisabled(this GatewayConfig c) => c with { History = c.History with { Enabled = false } };
 }
