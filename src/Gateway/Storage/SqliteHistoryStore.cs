@@ -129,8 +129,8 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             }
             catch (SqliteException e)
             {
+                // Disk full, I/O error, locked: the transaction rolled back; the same batch is retried next time.
                 Fail($"writing history failed: {e.Message}");
-                CloseWriter();
                 return;
             }
             lock (_pendingGate)
