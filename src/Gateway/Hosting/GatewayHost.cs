@@ -1,7 +1,9 @@
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
+using Gateway.Indicators;
 using Gateway.Policy;
 using Gateway.Readings;
+using Gateway.Storage;
 using Gateway.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -76,5 +78,7 @@ public static class GatewayHost
         services.AddHostedService<PowerEventDetector>();
         services.AddHostedService<DeviceRunner>();
         services.AddHostedService<SystemdWatchdog>();
+        services.AddHistory(config);
+        services.AddStatusIndicators(config);
     }
 }
