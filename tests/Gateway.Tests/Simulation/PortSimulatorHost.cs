@@ -28,8 +28,11 @@ public sealed class PortSimulatorHost : IAsyncDisposable
         });
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync();
         await _loop.WaitAsync(TimeSpan.FromSeconds(10));
         _stop.Dispose();
