@@ -8,6 +8,9 @@ namespace Gateway.Drivers.Serial;
 /// </summary>
 internal static partial class Libc
 {
+    /// <summary>glibc by its runtime soname: plain "libc" would probe libc.so, which exists only with libc6-dev installed.</summary>
+    private const string Name = "libc.so.6";
+
     public const int O_RDWR = 0x2;
     public const int O_NOCTTY = 0x100;
     public const int O_NONBLOCK = 0x800;
@@ -58,52 +61,52 @@ internal static partial class Libc
         public short revents;
     }
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Name, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "read", SetLastError = true)]
     public static unsafe partial nint Read(int fd, byte* buffer, nint count);
 
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "write", SetLastError = true)]
     public static unsafe partial nint Write(int fd, byte* buffer, nint count);
 
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "poll", SetLastError = true)]
     public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
-    [LibraryImport("libc", EntryPoint = "tcgetattr", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "tcgetattr", SetLastError = true)]
     public static partial int TcGetAttr(int fd, out Termios termios);
 
-    [LibraryImport("libc", EntryPoint = "tcsetattr", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "tcsetattr", SetLastError = true)]
     public static partial int TcSetAttr(int fd, int optionalActions, in Termios termios);
 
-    [LibraryImport("libc", EntryPoint = "cfmakeraw")]
+    [LibraryImport(Name, EntryPoint = "cfmakeraw")]
     public static partial void CfMakeRaw(ref Termios termios);
 
-    [LibraryImport("libc", EntryPoint = "cfsetspeed", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "cfsetspeed", SetLastError = true)]
     public static partial int CfSetSpeed(ref Termios termios, uint speed);
 
-    [LibraryImport("libc", EntryPoint = "tcflush", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "tcflush", SetLastError = true)]
     public static partial int TcFlush(int fd, int queueSelector);
 
-    [LibraryImport("libc", EntryPoint = "tcdrain", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "tcdrain", SetLastError = true)]
     public static partial int TcDrain(int fd);
 
-    [LibraryImport("libc", EntryPoint = "posix_openpt", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "posix_openpt", SetLastError = true)]
     public static partial int PosixOpenPt(int flags);
 
-    [LibraryImport("libc", EntryPoint = "grantpt", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "grantpt", SetLastError = true)]
     public static partial int GrantPt(int fd);
 
-    [LibraryImport("libc", EntryPoint = "unlockpt", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "unlockpt", SetLastError = true)]
     public static partial int UnlockPt(int fd);
 
-    [LibraryImport("libc", EntryPoint = "ptsname_r", SetLastError = true)]
+    [LibraryImport(Name, EntryPoint = "ptsname_r", SetLastError = true)]
     public static unsafe partial int PtsNameR(int fd, byte* buffer, nuint length);
 
-    [LibraryImport("libc", EntryPoint = "strerror")]
+    [LibraryImport(Name, EntryPoint = "strerror")]
     private static partial nint StrError(int errno);
 
     public static string Describe(int errno) => $"{Marshal.PtrToStringUTF8(StrError(errno)) ?? "error"} (errno {errno})";
