@@ -45,6 +45,7 @@ public sealed class UnplugTests(ITestOutputHelper output) : IAsyncLifetime
         var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
         await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected && sink.Readings.Count > 0, Wait, "first connection");
         var firstTarget = _socat.DeviceTarget;
+        var targets = new HashSet<string> { firstTarget! };
 
         for (var cycle = 1; cycle <= 2; cycle++)
         {
@@ -64,6 +65,7 @@ public sealed class UnplugTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.InRange(backAt - pluggedAt, TimeSpan.Zero, TimeSpan.FromSeconds(5));
             Assert.True(backAt - lostAt >= TimeSpan.FromSeconds(2.4));
             if (cycle == 2) Assert.NotEqual(firstTarget, _socat.DeviceTarget);
+            targets.Add(_socat.DeviceTarget!);
             var count = sink.Readings.Count;
             await RecordingSink.WaitUntil(() => sink.Readings.Count > count, Wait, "readings after reconnect");
         }
@@ -75,6 +77,9 @@ public sealed class UnplugTests(ITestOutputHelper output) : IAsyncLifetime
         await run.WaitAsync(Wait);
         await simulator.DisposeAsync();
         await RecordingSink.WaitUntil(() => FileDescriptorChannel.LiveReaders <= readersBefore, Wait, "reader threads to end");
+        // No descriptor of this process still points at any pty the driver ever opened.
+        var open = Directory.GetFiles("/proc/self/fd").Select(fd => { try { return new FileInfo(fd).LinkTarget; } catch (IOException) { return null; } }).ToHashSet();
+        Assert.DoesNotContain(targets, open.Contains);
     }
 
     [Fact]
