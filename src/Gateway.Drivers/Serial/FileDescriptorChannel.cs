@@ -9,7 +9,7 @@ namespace Gateway.Drivers.Serial;
 /// </summary>
 internal sealed class FileDescriptorChannel : IDisposable
 {
-    private static readonly int PollSlice = 100;
+    private const int PollSlice = 100;
 
     private readonly int _fd;
     private readonly Channel<byte[]> _received = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });

@@ -98,6 +98,12 @@ public sealed class SerialLink : IDisposable
                 _lastAttemptError = reason;
                 await WaitBackoffAsync(ct).ConfigureAwait(false);
             }
+            catch
+            {
+                // A bug in a verifier is the supervisor's business, but the port must not leak.
+                transport?.Dispose();
+                throw;
+            }
         }
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Gateway.Drivers.Modbus;
 using Gateway.Drivers.Serial;
 using Gateway.Drivers.Simulation;
 

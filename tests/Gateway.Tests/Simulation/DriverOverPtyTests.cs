@@ -152,4 +152,28 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(230, both[2][1]);
         await Assert.ThrowsAsync<ModbusTimeoutException>(() => master.ReadHoldingRegistersAsync(99, 0, 1, CancellationToken.None));
     }
+    [Fact]
+    public async Task Measurement_mode_A_is_detected_and_its_values_are_unsigned()
+    {
+        var sim = new Em340Simulator(TimeProvider.System, seed: 8);
+        var port = Serve(sim);
+        using (var transport = PosixSerialPort.Open(new SerialSettings(port)))
+        {
+            var master = new ModbusRtuMaster(transport, ModbusTiming.For(new SerialSettings(port), TimeSpan.FromMilliseconds(40)), TimeProvider.System);
+            await master.WriteSingleRegisterAsync(1, Em340RegisterMap.MeasurementMode, 0, CancellationToken.None);
+            var refused = await Assert.ThrowsAsync<ModbusSlaveException>(() => master.WriteMultipleRegistersAsync(1, Em340RegisterMap.MeasurementMode, [0], CancellationToken.None));
+            Assert.Equal(ModbusExceptionCode.IllegalFunction, refused.Code);   // the EM340 has no FC16
+        }
+        Assert.Equal('A', sim.Mode);
+        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(port), PollInterval: TimeSpan.FromMilliseconds(300)), TimeProvider.System, NullLogger.Instance);
+        var sink = new RecordingSink();
+        var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
+        await RecordingSink.WaitUntil(() => sink.Readings.Count >= 3, Wait, "mode A readings");
+        Assert.Equal('A', driver.Identity!.MeasurementMode);
+        foreach (var r in sink.Readings.OfType<MeterReading>())
+        {
+            Assert.All(new[] { r.L1, r.L2, r.L3 }, p => Assert.True(p.Power >= 0 && p.Current >= 0 && p.PowerFactor >= 0));
+            Assert.Equal(sink.Readings.OfType<MeterReading>().First().ExportEnergy, r.ExportEnergy);
+        }
+    }
 }
