@@ -32,6 +32,7 @@ public static class GatewayHost
             ConfigureServices(builder, config, run, time);
             var app = builder.Build();
             app.MapHealth();
+            app.MapDemo();
             return app;
         }
         else
@@ -46,6 +47,7 @@ public static class GatewayHost
     {
         LoggingSetup.Configure(builder.Logging, config.Logging);
         var services = builder.Services;
+        config = DemoMode.Apply(services, config, run, time);
         services.AddSystemd();
         // AddSystemd registers the notifier only under systemd; the watchdog asks for it either way.
         services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
