@@ -30,6 +30,7 @@ public static class GatewayHost
             ConfigureServices(builder, config, run, time);
             var app = builder.Build();
             app.MapHealth();
+            app.MapGatewayApi();
             return app;
         }
         else
@@ -64,6 +65,7 @@ public static class GatewayHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
+        services.AddGatewayWeb(config);
 
         foreach (var device in config.Devices)
         {

@@ -8,4 +8,12 @@ namespace Gateway.Web;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ComponentHealth))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(TelemetryReport))]
+[JsonSerializable(typeof(DeviceTelemetry))]
+[JsonSerializable(typeof(HistoryReport))]
+[JsonSerializable(typeof(EventsReport))]
+[JsonSerializable(typeof(PolicyReport))]
+[JsonSerializable(typeof(CommandReply))]
+[JsonSerializable(typeof(RehearsalReport))]
+[JsonSerializable(typeof(DashboardState))]
 public sealed partial class WebJsonContext : JsonSerializerContext;
