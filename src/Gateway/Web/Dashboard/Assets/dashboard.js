@@ -9,6 +9,10 @@
   let clockOffset = 0; // server time - local time, ms
   let lastState = null;
   let range = "1h";
+  let historyMissing = false;
+  let chartKeys = "";
+  let eventsLoadedAt = 0;
+  const series = new Map(); // "device|metric" -> [[t, v], ...] from /api/history
   const live = new Map(); // "device|metric" -> [[t, v], ...] collected while the page is open
   const LIVE_MAX = 5000;
 
@@ -103,7 +107,7 @@
       item("Protects", esc(p.protected_device || "nothing")) +
       item("On battery", onBatt === null ? "no" : esc(dur(onBatt)), ' data-key="policy.on_battery"') +
       item("Next trigger", p.next_trigger ? `${esc(p.next_trigger)} in ${esc(dur(eta))}` : "–", ' data-key="policy.eta"') +
-      item("Last decision", esc(p.last_decision || "–"));
+      item("Last decision", esc(p.last_decision || "–"), ' data-key="policy.decision"');
   }
 
   function remember(t) {
@@ -128,12 +132,14 @@
     renderDevices(state.telemetry);
     renderPolicy(state.policy);
     remember(state.telemetry);
-    if (historyMissing) drawCharts();
+    const charts = chartList().map((c) => c.dev + "|" + c.key).join();
+    if (charts !== chartKeys) { chartKeys = charts; loadHistory(); }
+    else if (historyMissing) drawCharts();
+    // Alarms and link changes are events too: refresh the list soon after a change, at most every 3 s.
+    if (Date.now() - eventsLoadedAt > 3000) loadEvents();
   }
 
   // ---- charts ----
-  let historyMissing = false;
-  const series = new Map();
 
   function chartSvg(points, unit) {
     const W = 300, H = 100, L = 34, B = 14;
@@ -155,7 +161,12 @@
   function chartList() {
     const list = [];
     for (const dev of lastState?.telemetry.devices || [])
-      for (const [key, label] of CHARTS[dev.kind] || []) list.push({ dev: dev.id, key, label, unit: dev.values[key]?.unit || "" });
+      for (const [key, label] of CHARTS[dev.kind] || []) {
+        const k = dev.id + "|" + key;
+        // A device that never reported this value (or has not answered yet) gets no empty chart.
+        if (!dev.values[key] && !series.get(k)?.length && !live.get(k)?.length) continue;
+        list.push({ dev: dev.id, key, label, unit: dev.values[key]?.unit || "" });
+      }
     return list;
   }
 
@@ -192,6 +203,7 @@
 
   // ---- events ----
   async function loadEvents() {
+    eventsLoadedAt = Date.now();
     try {
       const r = await fetch("/api/events?limit=10", { headers: headers() });
       if (!r.ok) return;
@@ -269,7 +281,6 @@
   }
 
   run();
-  setTimeout(loadHistory, 500);
   setInterval(loadHistory, 60000);
   loadEvents();
   setInterval(loadEvents, 10000);
