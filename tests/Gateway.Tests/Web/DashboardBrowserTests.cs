@@ -54,6 +54,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         _base = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         _hub = _host.Services.GetRequiredService<ReadingHub>();
         _playwright = await Playwright.CreateAsync();
+        // A loaded 2-core machine: generous, and the waits poll, so a fast run stays fast.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,

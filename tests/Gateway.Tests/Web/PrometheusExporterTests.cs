@@ -190,4 +190,24 @@ public sealed class PrometheusExporterTests
         Assert.Equal("Cannot find file:\n\"FILE.TXT\"", f["msdos_file_access_time_seconds"].Samples[0].Label("error"));
         Assert.Equal(double.PositiveInfinity, f["something_weird"].Samples[0].Value);
     }
+
+    [Fact]
+    public void Every_metric_the_grafana_dashboard_queries_is_exported()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "gateway.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir!.FullName, "grafana", "gateway-dashboard.json")));
+        var exprs = doc.RootElement.GetProperty("panels").EnumerateArray()
+            .Where(p => p.TryGetProperty("targets", out _))
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!))
+            .Concat(doc.RootElement.GetProperty("templating").GetProperty("list").EnumerateArray()
+                .Where(v => v.TryGetProperty("definition", out _)).Select(v => v.GetProperty("definition").GetString()!))
+            .ToArray();
+        Assert.True(exprs.Length > 15);
+        var families = RenderFull();
+        var names = exprs.SelectMany(e => System.Text.RegularExpressions.Regex.Matches(e, @"\b(?:ups|meter|gateway)_[a-z0-9_]+\b").Select(m => m.Value)).Distinct().ToArray();
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.True(families.ContainsKey(n), $"the dashboard queries {n}, which /metrics does not export"));
+    }
 }

@@ -11,7 +11,7 @@
   let range = "1h";
   let historyMissing = false;
   let chartKeys = "";
-  let eventsLoadedAt = 0;
+  let eventsLoadedAt = 0, eventsTimer = 0;
   const series = new Map(); // "device|metric" -> [[t, v], ...] from /api/history
   const live = new Map(); // "device|metric" -> [[t, v], ...] collected while the page is open
   const LIVE_MAX = 5000;
@@ -135,8 +135,8 @@
     const charts = chartList().map((c) => c.dev + "|" + c.key).join();
     if (charts !== chartKeys) { chartKeys = charts; loadHistory(); }
     else if (historyMissing) drawCharts();
-    // Alarms and link changes are events too: refresh the list soon after a change, at most every 3 s.
-    if (Date.now() - eventsLoadedAt > 3000) loadEvents();
+    // Alarms and link changes are events too: refresh the list after a change, at most every 3 s.
+    if (!eventsTimer) eventsTimer = setTimeout(() => { eventsTimer = 0; loadEvents(); }, Math.max(0, 3000 - (Date.now() - eventsLoadedAt)));
   }
 
   // ---- charts ----
