@@ -20,10 +20,6 @@ namespace Gateway.Tests.Web;
 [Trait("Category", "Integration")]
 public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "gw-web-" + Guid.NewGuid().ToString("N"));
     private IHost _host = null!;
     private Uri _base = null!;
@@ -53,16 +49,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         await _host.StartAsync();
         _base = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         _hub = _host.Services.GetRequiredService<ReadingHub>();
-        _playwright = await Playwright.CreateAsync();
-        // A loaded 2-core machine: generous, and the waits poll, so a fast run stays fast.
-        Assertions.SetDefaultExpectTimeout(20_000);
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-            Timeout = 60_000,
-        });
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
@@ -76,13 +63,6 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
             _host.Dispose();
         }
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static string ArtifactPath(string name)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "artifacts");
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
     }
 
     [Fact]
@@ -112,7 +92,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
 
         var input = page.Locator("#dev-ups [data-key='input.voltage'] .v");
         await Assertions.Expect(input).ToHaveTextAsync("230V");
-        await Assertions.Expect(page.Locator("#dev-ups [data-key='battery.charge'] .v")).ToHaveTextAsync("96.0%");
+        await Assertions.Expect(page.Locator("#dev-ups [data-key='battery.charge'] .v")).ToHaveTextAsync("96%");
         await Assertions.Expect(page.Locator("#dev-ups [data-key='ups.status']")).ToHaveTextAsync("OL CHRG");
         await Assertions.Expect(page.Locator("#dev-ups .badge.link")).ToHaveTextAsync("connected");
         await Assertions.Expect(page.Locator("#dev-grid [data-key='total.power'] .v")).ToHaveTextAsync("1360W");
@@ -142,9 +122,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         // No history store in this configuration: the charts draw what arrived while the page was open.
         await Assertions.Expect(page.Locator("#charts-note")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-chart='ups|input.voltage'] polyline")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator("[data-chart='ups|battery.charge'] .t span").Last).ToHaveTextAsync("61.0 %");
+        await Assertions.Expect(page.Locator("[data-chart='ups|battery.charge'] .t span").Last).ToHaveTextAsync("61 %");
 
-        var shot = ArtifactPath("dashboard.png");
+        var shot = Chromium.ArtifactPath("dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         output.WriteLine($"dashboard screenshot: {shot}");
         Assert.True(new FileInfo(shot).Length > 10_000);
@@ -153,7 +133,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         await page.SetViewportSizeAsync(390, 844);
         await Assertions.Expect(page.Locator("#dev-ups")).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "page is wider than a phone screen");
-        var phone = ArtifactPath("dashboard-phone.png");
+        var phone = Chromium.ArtifactPath("dashboard-phone.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = phone, FullPage = true });
         output.WriteLine($"phone screenshot: {phone}");
 

@@ -31,6 +31,7 @@
   function fmt(v, unit) {
     if (v === null || v === undefined) return "–";
     if (unit === "s") return v >= 3600 ? (v / 3600).toFixed(1) + " h" : v >= 60 ? Math.round(v / 60) + " min" : Math.round(v) + " s";
+    if (Number.isInteger(v)) return String(v);
     const a = Math.abs(v);
     return a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
   }
