@@ -51,7 +51,7 @@ public static partial class ApiEndpoints
         var s = ctx.RequestServices;
         var report = TelemetryBuilder.Build(s.GetRequiredService<ReadingHub>(), s.GetRequiredService<AlarmMonitor>(),
             s.GetRequiredService<DeviceDirectory>(), s.GetRequiredService<TimeProvider>().GetUtcNow());
-        return Results.Json(report, WebJsonContext.Default.TelemetryReport);
+        return Results.Json(report, WebJsonContext.Api.TelemetryReport);
     }
 
     private static IResult TelemetryOf(HttpContext ctx, string device)
@@ -61,7 +61,7 @@ public static partial class ApiEndpoints
         if (hub.Get(device) is not { } snapshot) return UnknownDevice(hub, device);
         var view = TelemetryBuilder.Device(snapshot, s.GetRequiredService<AlarmMonitor>(), s.GetRequiredService<DeviceDirectory>(),
             s.GetRequiredService<TimeProvider>().GetUtcNow());
-        return Results.Json(view, WebJsonContext.Default.DeviceTelemetry);
+        return Results.Json(view, WebJsonContext.Api.DeviceTelemetry);
     }
 
     private static async Task<IResult> History(HttpContext ctx, string device)
@@ -95,7 +95,7 @@ public static partial class ApiEndpoints
                 "no history store is running (history.enabled is false, or the database could not be opened: see the log)");
         var series = await store.QueryAsync(device, metric, from, to, points, ctx.RequestAborted).ConfigureAwait(false);
         var report = new HistoryReport(device, metric, unit, from, to, series.Select(x => new HistoryPointView(x.At, x.Value)).ToArray());
-        return Results.Json(report, WebJsonContext.Default.HistoryReport);
+        return Results.Json(report, WebJsonContext.Api.HistoryReport);
     }
 
     private static async Task<IResult> Events(HttpContext ctx)
@@ -116,14 +116,14 @@ public static partial class ApiEndpoints
             var recent = s.GetRequiredService<EventBus>().Recent();
             report = new EventsReport("memory", recent.Reverse().Take(limit).Select(EventView.From).ToArray());
         }
-        return Results.Json(report, WebJsonContext.Default.EventsReport);
+        return Results.Json(report, WebJsonContext.Api.EventsReport);
     }
 
     private static IResult Policy(HttpContext ctx)
     {
         var s = ctx.RequestServices;
         var report = PolicyReport.From(s.GetRequiredService<IPolicyStatusSource>().Current, s.GetRequiredService<TimeProvider>().GetUtcNow());
-        return Results.Json(report, WebJsonContext.Default.PolicyReport);
+        return Results.Json(report, WebJsonContext.Api.PolicyReport);
     }
 
     private static async Task<IResult> ShutdownTest(HttpContext ctx)
@@ -139,7 +139,7 @@ public static partial class ApiEndpoints
         {
             Log(ctx).LogInformation("Shutdown rehearsal (dry run) requested over the API from {Remote}", ctx.Connection.RemoteIpAddress);
             var summary = await rehearsal.RehearseAsync(ctx.RequestAborted).ConfigureAwait(false);
-            return Results.Json(RehearsalReport.From(summary), WebJsonContext.Default.RehearsalReport);
+            return Results.Json(RehearsalReport.From(summary), WebJsonContext.Api.RehearsalReport);
         }
         finally
         {
@@ -163,7 +163,7 @@ public static partial class ApiEndpoints
             command, device, ctx.Connection.RemoteIpAddress, result.Status, result.Message ?? "");
         return result.Status switch
         {
-            DeviceCommandStatus.Ok => Results.Json(new CommandReply(device, command, "ok", result.Message), WebJsonContext.Default.CommandReply),
+            DeviceCommandStatus.Ok => Results.Json(new CommandReply(device, command, "ok", result.Message), WebJsonContext.Api.CommandReply),
             DeviceCommandStatus.NotSupported => ApiResults.BadRequest($"device '{device}' does not support '{command}'", result.Message),
             DeviceCommandStatus.Unavailable => ApiResults.Error(StatusCodes.Status503ServiceUnavailable, $"device '{device}' is unavailable", result.Message),
             _ => ApiResults.Error(StatusCodes.Status502BadGateway, $"the device did not carry out '{command}'", result.Message),

@@ -66,7 +66,7 @@ public static class LiveStreamEndpoint
         var state = new DashboardState(now,
             TelemetryBuilder.Build(s.GetRequiredService<ReadingHub>(), s.GetRequiredService<AlarmMonitor>(), s.GetRequiredService<DeviceDirectory>(), now),
             PolicyReport.From(s.GetRequiredService<IPolicyStatusSource>().Current, now));
-        var json = JsonSerializer.Serialize(state, WebJsonContext.Default.DashboardState);
+        var json = JsonSerializer.Serialize(state, WebJsonContext.Api.DashboardState);
         await ctx.Response.WriteAsync("event: state\ndata: " + json + "\n\n", ct).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
     }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Hosting;
 
@@ -16,4 +18,16 @@ namespace Gateway.Web;
 [JsonSerializable(typeof(CommandReply))]
 [JsonSerializable(typeof(RehearsalReport))]
 [JsonSerializable(typeof(DashboardState))]
-public sealed partial class WebJsonContext : JsonSerializerContext;
+public sealed partial class WebJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// What the API writes: like <see cref="Default"/> but with apostrophes, &lt; and &gt; left readable
+    /// (replies are application/json or SSE data, never pasted into HTML; the dashboard escapes what it shows).
+    /// </summary>
+    public static WebJsonContext Api { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
