@@ -210,4 +210,29 @@ public sealed class PrometheusExporterTests
         Assert.NotEmpty(names);
         Assert.All(names, n => Assert.True(families.ContainsKey(n), $"the dashboard queries {n}, which /metrics does not export"));
     }
+
+    /// <summary>Prometheus's own checker (Debian package prometheus): format and naming lint.</summary>
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Promtool_check_metrics_accepts_the_exposition_without_lint_findings()
+    {
+        RenderFull();
+        var text = Exporter().Render();
+        var psi = new System.Diagnostics.ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.StandardInput.WriteAsync(text);
+        p.StandardInput.Close();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { await p.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw; }
+        var findings = (await stdout + await stderr).Trim();
+        Assert.True(p.ExitCode == 0 && findings.Length == 0, $"promtool exit {p.ExitCode}: {findings}");
+    }
 }
