@@ -37,6 +37,8 @@ public sealed partial class DashboardAuthBrowserTests(ITestOutputHelper output) 
         if (_host is not null) await _host.DisposeAsync();
     }
 
+    private static Regex PointCount(int n) => new($@"^\S+(?: \S+){{{n - 1}}}$");
+
     [GeneratedRegex(@"^2m \d+s$")]
     private static partial Regex TwoMinutesAndSome();
 
@@ -73,10 +75,17 @@ public sealed partial class DashboardAuthBrowserTests(ITestOutputHelper output) 
         await Assertions.Expect(page.Locator("[data-key='policy.eta'] .v")).ToHaveTextAsync(RuntimeEta());
         await Assertions.Expect(page.Locator("[data-alarm='input_voltage_low']")).ToBeVisibleAsync();
 
-        // History from the store (two points 59 and 58 minutes ago), not the live fallback.
-        await Assertions.Expect(page.Locator("[data-chart='ups|battery.charge'] polyline")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator("[data-chart='ups|battery.charge'] .t span").Last).ToHaveTextAsync("89.5 %");
+        // History from the store (90 and 89.5, 59 and 58 minutes ago), then the live reading: three points.
+        var chart = page.Locator("[data-chart='ups|battery.charge']");
+        await Assertions.Expect(chart.Locator("polyline")).ToHaveAttributeAsync("points", PointCount(3));
+        await Assertions.Expect(chart.Locator("text").First).ToHaveTextAsync("90");
+        await Assertions.Expect(chart.Locator(".t span").Last).ToHaveTextAsync("74 %");
         await Assertions.Expect(page.Locator("#charts-note")).ToBeHiddenAsync();
+
+        // Between history refreshes a new reading extends the chart at once.
+        _host.Hub.Publish(TestReadings.Ups("ups", DateTimeOffset.UtcNow, charge: 72, input: 0, status: "OB DISCHRG"));
+        await Assertions.Expect(chart.Locator(".t span").Last).ToHaveTextAsync("72 %");
+        await Assertions.Expect(chart.Locator("polyline")).ToHaveAttributeAsync("points", PointCount(4));
 
         var shot = Chromium.ArtifactPath("dashboard-on-battery.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
@@ -84,7 +93,7 @@ public sealed partial class DashboardAuthBrowserTests(ITestOutputHelper output) 
 
         // The token is remembered in this browser.
         await page.ReloadAsync();
-        await Assertions.Expect(page.Locator("#dev-ups [data-key='battery.charge'] .v")).ToHaveTextAsync("74%");
+        await Assertions.Expect(page.Locator("#dev-ups [data-key='battery.charge'] .v")).ToHaveTextAsync("72%");
         await Assertions.Expect(page.Locator("#auth")).ToBeHiddenAsync();
 
         // Chromium logs the first, token-less requests' 401s; nothing else may go wrong.

@@ -135,7 +135,7 @@
     remember(state.telemetry);
     const charts = chartList().map((c) => c.dev + "|" + c.key).join();
     if (charts !== chartKeys) { chartKeys = charts; loadHistory(); }
-    else if (historyMissing) drawCharts();
+    else drawCharts();
     // Alarms and link changes are events too: refresh the list after a change, at most every 3 s.
     if (!eventsTimer) eventsTimer = setTimeout(() => { eventsTimer = 0; loadEvents(); }, Math.max(0, 3000 - (Date.now() - eventsLoadedAt)));
   }
@@ -176,7 +176,10 @@
     const since = now() - (range === "1h" ? 3600e3 : 86400e3);
     box.innerHTML = chartList().map((c) => {
       const k = c.dev + "|" + c.key;
-      const pts = (historyMissing ? live.get(k) || [] : series.get(k) || []).filter((p) => p[0] >= since);
+      // History up to its last point, then what the stream brought since: the chart moves between refreshes.
+      const stored = historyMissing ? [] : series.get(k) || [];
+      const lastStored = stored.length ? stored[stored.length - 1][0] : -Infinity;
+      const pts = stored.concat((live.get(k) || []).filter((p) => p[0] > lastStored)).filter((p) => p[0] >= since);
       const last = pts.length ? fmt(pts[pts.length - 1][1]) + " " + c.unit : "–";
       return `<div class="chart" data-chart="${esc(k)}"><div class="t"><span>${esc(c.dev)} · ${esc(c.label)}</span><span>${esc(last)}</span></div>${chartSvg(pts, c.unit)}</div>`;
     }).join("");
