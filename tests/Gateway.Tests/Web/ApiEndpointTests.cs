@@ -358,6 +358,22 @@ public sealed class ApiEndpointTests
         static double Input(JsonElement s) => s.GetProperty("telemetry").GetProperty("devices")[0].GetProperty("values").GetProperty("input.voltage").GetProperty("value").GetDouble();
     }
 
+    [Fact]
+    public async Task An_open_stream_does_not_hold_up_shutdown()
+    {
+        var host = await ApiTestHost.StartAsync();
+        // Its own client: disposing the host's client would abort the request and end the stream from our side.
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        var resp = await client.GetAsync("/api/stream", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync());
+        await NextState(reader, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await host.DisposeAsync();
+        // Without ending on ApplicationStopping, Kestrel would wait for the stream until its shutdown timeout (30 s here).
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stop took {stopwatch.Elapsed}");
+        resp.Dispose();
+    }
+
     private static async Task<JsonElement> NextState(StreamReader reader, CancellationToken ct)
     {
         string? ev = null;
