@@ -73,6 +73,7 @@ public sealed partial class DashboardAuthBrowserTests(ITestOutputHelper output) 
         await Assertions.Expect(page.Locator("[data-key='policy.state'] .badge")).ToHaveTextAsync("on battery");
         await Assertions.Expect(page.Locator("[data-key='policy.on_battery'] .v")).ToHaveTextAsync(TwoMinutesAndSome());
         await Assertions.Expect(page.Locator("[data-key='policy.eta'] .v")).ToHaveTextAsync(RuntimeEta());
+        await Assertions.Expect(page.Locator("[data-key='policy.decision'] .v")).ToHaveTextAsync("on battery; runtime trigger in 5 min");
         await Assertions.Expect(page.Locator("[data-alarm='input_voltage_low']")).ToBeVisibleAsync();
 
         // History from the store (90 and 89.5, 59 and 58 minutes ago), then the live reading: three points.
