@@ -32,6 +32,7 @@ public static class GatewayHost
             ConfigureServices(builder, config, run, time);
             var app = builder.Build();
             app.MapHealth();
+            app.MapGatewayApi();
             app.MapDemo();
             return app;
         }
@@ -68,6 +69,7 @@ public static class GatewayHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
+        services.AddGatewayWeb(config);
 
         foreach (var device in config.Devices)
         {

@@ -7,14 +7,13 @@ namespace Gateway.Storage;
 
 public static class HistoryServiceCollectionExtensions
 {
-    /// <summary>History and event log in <c>&lt;data_dir&gt;/history.db</c>; with <c>history.enabled: false</c> only the in-memory recent events.</summary>
+    /// <summary>
+    /// History and event log in <c>&lt;data_dir&gt;/history.db</c>. With <c>history.enabled: false</c> no store is registered:
+    /// the API then says history is off (503) and serves the event bus's recent events.
+    /// </summary>
     public static IServiceCollection AddHistory(this IServiceCollection services, GatewayConfig config)
     {
-        if (!config.History.Enabled)
-        {
-            services.AddSingleton<IHistoryStore, RecentEventsHistoryStore>();
-            return services;
-        }
+        if (!config.History.Enabled) return services;
         services.AddSingleton(config.History);
         services.AddSingleton(sp => new SqliteHistoryStore(
             config.Gateway.DataDir,
