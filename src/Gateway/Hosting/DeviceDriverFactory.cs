@@ -11,6 +11,10 @@ public static class DeviceDriverFactory
     {
         switch (device)
         {
+            case NutDeviceOptions nut:
+                return new Gateway.Drivers.Nut.NutDeviceDriver(
+                    new(nut.Id, nut.Host, nut.Port, nut.Ups, nut.Username, nut.Password, nut.PollInterval, nut.Timeout),
+                    (TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System, log);
             default:
                 log.LogError("Device {Device}: type '{Type}' has no driver in this build; it stays unavailable", device.Id, device.Type);
                 return null;

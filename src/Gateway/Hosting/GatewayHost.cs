@@ -64,6 +64,7 @@ public static class GatewayHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
+        Gateway.NutServer.NutServerServiceCollectionExtensions.AddNutServer(services, config);
 
         foreach (var device in config.Devices)
         {
