@@ -55,8 +55,9 @@ public sealed class NutTcpServer : BackgroundService
         var failures = new List<string>();
         foreach (var text in _options.Listen)
         {
-            if (!NutServerOptions.TryParseEndpoint(text, out var address, out var port)) continue;
-            var listener = new TcpListener(IPAddress.Parse(address), port);
+            // IPEndPoint's parser also takes port 0 (tests: any free port).
+            if (!IPEndPoint.TryParse(text, out var endpoint)) continue;
+            var listener = new TcpListener(endpoint);
             try
             {
                 listener.Start(512);
