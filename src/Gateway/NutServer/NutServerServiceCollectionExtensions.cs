@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Hosting;
+using Gateway.Hotplug;
 using Gateway.Readings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,15 @@ public static class NutServerServiceCollectionExtensions
         services.AddSingleton(sp => new NutTcpServer(options, sp.GetRequiredService<NutRequestHandler>(), sp.GetRequiredService<NutLoginRegistry>(),
             sp.GetRequiredService<NutServerStatus>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NutTcpServer>>()));
         services.AddHostedService(sp => sp.GetRequiredService<NutTcpServer>());
+
+        var hotplug = options.UsbHotplug;
+        if (hotplug.Enabled)
+        {
+            services.AddHostedService(sp => new UsbHotplugWatcher(hotplug,
+                new NutDriverControl(hotplug.DriverControl, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NutDriverControl>>()),
+                sp.GetRequiredService<ReadingHub>(), UsbHotplugWatcher.DevicesReading(config, hotplug.Name), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Hotplug")));
+        }
         return services;
     }
 }
