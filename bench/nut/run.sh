@@ -3,6 +3,7 @@
 # The gateway reads the dummy UPS from that very upsd (type: nut) and serves it again, so both answer the same
 # variables. 1 connection and 50 concurrent connections; prints each figure and the ratio gateway/upsd.
 # Usage: bench/nut/run.sh [SECONDS per run, default 5]
+#        GATEWAY_BIN=/path/to/gateway bench/nut/run.sh   (e.g. the native-AOT build; default: a Release JIT build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-5}
@@ -20,7 +21,8 @@ upsd_port=$(free_port); gw_port=$(free_port)
 
 echo "==> building the client and the gateway (Release)"
 gcc -O2 -pthread -o "$work/nutbench" bench/nut/nutbench.c
-dotnet build src/Gateway -c Release -nologo -clp:ErrorsOnly -o "$work/gw" >/dev/null
+if [ -n "${GATEWAY_BIN:-}" ]; then gw_bin=$GATEWAY_BIN
+else dotnet build src/Gateway -c Release -nologo -clp:ErrorsOnly -o "$work/gw" >/dev/null; gw_bin=$work/gw/gateway; fi
 
 echo "==> starting upsd + dummy-ups on 127.0.0.1:$upsd_port"
 mkdir -p "$work/etc" "$work/state"; chmod 0770 "$work/state"
@@ -50,7 +52,7 @@ web:
 logging:
   level: warning
 YAML
-"$work/gw/gateway" run --config "$work/gateway.yaml" >"$work/gateway.log" 2>&1 &
+"$gw_bin" run --config "$work/gateway.yaml" >"$work/gateway.log" 2>&1 &
 gw_pid=$!
 for _ in $(seq 150); do upsc "dummy@127.0.0.1:$gw_port" ups.status 2>/dev/null | grep -q OL && break; sleep 0.2; done
 upsc "dummy@127.0.0.1:$gw_port" ups.status >/dev/null || { echo "gateway did not come up:"; cat "$work/gateway.log"; exit 1; }

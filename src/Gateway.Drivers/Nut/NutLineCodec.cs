@@ -21,11 +21,14 @@ public static class NutLineCodec
     /// an unescaped <c>#</c> inside quotes (only when <paramref name="strictHash"/>) or more than
     /// <see cref="MaxWords"/> words.
     /// </summary>
+    [ThreadStatic] private static StringBuilder? t_word;
+
     public static bool TryTokenize(ReadOnlySpan<char> line, List<string> words, out string? error, bool strictHash = true)
     {
         words.Clear();
         error = null;
-        var word = new StringBuilder();
+        var word = t_word ??= new StringBuilder(64);
+        word.Clear();
         var inWord = false;
         var inQuotes = false;
         var escaped = false;

@@ -52,12 +52,14 @@ public sealed class NutRequestHandler
     /// <summary>Whether STARTTLS can be offered (a certificate is loaded).</summary>
     public bool TlsAvailable { get; set; }
 
-    /// <summary>Appends the reply (LF-terminated lines) for one tokenized request.</summary>
-    public ValueTask<NutReplyAction> HandleAsync(NutSession session, IReadOnlyList<string> words, StringBuilder reply, CancellationToken ct)
+    /// <summary>Appends the reply (LF-terminated lines) for one tokenized request. Consumes <paramref name="words"/>.</summary>
+    public ValueTask<NutReplyAction> HandleAsync(NutSession session, List<string> words, StringBuilder reply, CancellationToken ct)
     {
         if (words.Count == 0) return ValueTask.FromResult(NutReplyAction.Continue);
+        // ToUpperInvariant returns the same instance when the verb is already upper case, as clients send it.
         var verb = words[0].ToUpperInvariant();
-        var args = new ArraySegment<string>([.. words], 1, words.Count - 1);
+        words.RemoveAt(0);
+        IReadOnlyList<string> args = words;
         if (verb is "LOGIN" or "PRIMARY" or "MASTER" or "FSD" or "SET" or "INSTCMD")
         {
             if (session.Username is null) return Err(reply, NutErrors.UsernameRequired);

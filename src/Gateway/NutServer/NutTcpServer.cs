@@ -202,7 +202,7 @@ public sealed class NutTcpServer : BackgroundService
                 buffer[n++] = ch < 0x80 ? (byte)ch : (byte)'?';
         reply.Clear();
         await stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-        await stream.FlushAsync(ct).ConfigureAwait(false);
+        if (stream is not NetworkStream) await stream.FlushAsync(ct).ConfigureAwait(false);
         return buffer;
     }
 
