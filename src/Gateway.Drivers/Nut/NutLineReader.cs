@@ -70,8 +70,3 @@ public sealed class NutLineReader
     // Every byte maps to one char; the tokenizer drops what is not printable ASCII.
     private static string Latin1(ReadOnlySpan<byte> bytes) => System.Text.Encoding.Latin1.GetString(bytes);
 }
-
-public enum NutLineStatus { Line, TooLong, End }
-
-/// <param name="Line">The line without its LF (and CR), when <see cref="Status"/> is Line.</param>
-public readonly record struct NutLineResult(NutLineStatus Status, string? Line);

@@ -12,7 +12,3 @@ public enum HotplugAction
     /// <summary>The UPS was unplugged: stop its driver and mark the device Lost.</summary>
     Stop,
 }
-
-/// <param name="Section">The section to write (Configure) or the one in effect.</param>
-/// <param name="Reason">A sentence for the log.</param>
-public sealed record HotplugDecision(HotplugAction Action, UpsConfSection? Section, string Reason);

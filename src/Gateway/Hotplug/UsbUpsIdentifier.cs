@@ -8,13 +8,13 @@ namespace Gateway.Hotplug;
 public static class UsbUpsIdentifier
 {
     /// <summary>Vendors whose HID devices are UPSes (APC, MGE/Eaton, CyberPower, Tripp Lite, Phoenixtec, Liebert, PowerCOM, …).</summary>
-    private static readonly HashSet<string> HidUpsVendors = new(StringComparer.Ordinal)
+    internal static readonly IReadOnlySet<string> HidUpsVendors = new HashSet<string>(StringComparer.Ordinal)
     {
         "051d", "0463", "0764", "09ae", "06da", "10af", "0d9f", "2e51", "4234", "0592", "075d", "047c",
     };
 
     /// <summary>Megatec/Q1-protocol bridges (vendor:product) that need nutdrv_qx.</summary>
-    private static readonly HashSet<string> QxBridges = new(StringComparer.Ordinal) { "0665:5161", "06da:0003", "0f03:0001", "14f0:00c9" };
+    internal static readonly IReadOnlySet<string> QxBridges = new HashSet<string>(StringComparer.Ordinal) { "0665:5161", "06da:0003", "0f03:0001", "14f0:00c9" };
 
     /// <summary>The NUT driver for this device, or null when it is not a UPS.</summary>
     public static string? DriverFor(UsbDevice d)

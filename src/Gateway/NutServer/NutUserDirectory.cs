@@ -36,6 +36,3 @@ public sealed class NutUserDirectory
     private NutUserOptions? Authenticate(string? username, string? password) =>
         username is not null && password is not null && _users.TryGetValue(username, out var u) && string.Equals(u.Password, password, StringComparison.Ordinal) ? u : null;
 }
-
-/// <summary>Privileged actions of upsd.users.</summary>
-public enum NutAction { Login, Primary, Fsd, Set }
