@@ -106,24 +106,46 @@ public sealed class NutServerRealClientTests
         finally
         {
             if (!upsmon.HasExited) upsmon.Kill(entireProcessTree: true);
-            DeleteStalePid(pidFile);
+            upsmon.WaitForExit(5000);
+            KillUpsmonNamedIn(pidFile);
             Directory.Delete(dir, true);
         }
     }
 
+    /// <summary>Removes a pid file left by an upsmon that is gone (2.8.0 refuses to start while it names a live upsmon).</summary>
     private static void DeleteStalePid(string pidFile)
     {
         if (!File.Exists(pidFile)) return;
-        // Only remove a pid file whose process is gone or is an upsmon we may replace in this test run.
         if (int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
         {
             try
             {
                 using var p = Process.GetProcessById(pid);
-                if (p.ProcessName != "upsmon") { File.Delete(pidFile); return; }
-                return;
+                if (p.ProcessName == "upsmon") return;
             }
             catch (ArgumentException) { }
+        }
+        File.Delete(pidFile);
+    }
+
+    /// <summary>After the test: the upsmon named in the pid file is the one this test started (a second one could not
+    /// have started), including its forked helper; stop it and remove the file.</summary>
+    private static void KillUpsmonNamedIn(string pidFile)
+    {
+        if (!File.Exists(pidFile)) return;
+        if (int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+        {
+            try
+            {
+                using var p = Process.GetProcessById(pid);
+                if (p.ProcessName == "upsmon")
+                {
+                    p.Kill();
+                    p.WaitForExit(5000);
+                }
+            }
+            catch (ArgumentException) { }
+            catch (InvalidOperationException) { }
         }
         File.Delete(pidFile);
     }

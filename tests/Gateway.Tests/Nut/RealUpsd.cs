@@ -125,14 +125,21 @@ internal sealed class RealUpsd : IAsyncDisposable
         try { await StopDriverAsync(); } catch (Exception) { }
         foreach (var pidFile in Directory.EnumerateFiles(Path.Combine(Dir, "state"), "*.pid"))
         {
-            if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
-                try
-                {
-                    using var p = System.Diagnostics.Process.GetProcessById(pid);
-                    if (p.ProcessName is "upsd" or "dummy-ups") p.Kill();
-                }
-                catch (Exception) { }
+            if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) continue;
+            try
+            {
+                using var p = System.Diagnostics.Process.GetProcessById(pid);
+                if (p.ProcessName is not ("upsd" or "dummy-ups")) continue;
+                p.Kill();
+                p.WaitForExit(5000);
+            }
+            catch (Exception) { }
         }
-        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+        // The daemons remove their own sockets and pid files as they exit: retry until the folder is gone.
+        for (var attempt = 0; attempt < 20 && Directory.Exists(Dir); attempt++)
+        {
+            try { Directory.Delete(Dir, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { await Task.Delay(100); }
+        }
     }
 }
