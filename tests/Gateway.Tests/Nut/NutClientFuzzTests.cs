@@ -29,7 +29,7 @@ public sealed class NutClientFuzzTests
         foreach (var reply in samples)
         {
             var accept = listener.AcceptTcpClientAsync();
-            await using var client = await NutClient.ConnectAsync("127.0.0.1", port, TimeSpan.FromMilliseconds(300), TimeProvider.System, default);
+            await using var client = await NutClient.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5), TimeProvider.System, default);
             using (var server = await accept)
             {
                 await server.GetStream().WriteAsync(reply);

@@ -67,9 +67,9 @@ public sealed class NutServerRobustnessTests
     [Fact]
     public void Tokenizer_never_throws_on_random_text()
     {
-        var words = new List<string>();
         Gen.String[0, 2000].Sample(text =>
         {
+            var words = new List<string>();
             if (NutLineCodec.TryTokenize(text, words, out var error))
                 Assert.True(words.Count <= NutLineCodec.MaxWords && words.All(w => w.Length <= NutLineCodec.MaxWordLength));
             else Assert.NotNull(error);

@@ -123,11 +123,12 @@ internal sealed class RealUpsd : IAsyncDisposable
     {
         try { await NutProcess.RunAsync(UpsdBinary, ["-c", "stop"], Env, TimeSpan.FromSeconds(10)); } catch (Exception) { }
         try { await StopDriverAsync(); } catch (Exception) { }
-        foreach (var pidFile in Directory.EnumerateFiles(Path.Combine(Dir, "state"), "*.pid"))
+        // Anything still running after the orderly stop is killed; the daemons delete their pid files as they go.
+        foreach (var pidFile in Directory.GetFiles(Path.Combine(Dir, "state"), "*.pid"))
         {
-            if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) continue;
             try
             {
+                if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) continue;
                 using var p = System.Diagnostics.Process.GetProcessById(pid);
                 if (p.ProcessName is not ("upsd" or "dummy-ups")) continue;
                 p.Kill();
