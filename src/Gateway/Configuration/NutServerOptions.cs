@@ -15,6 +15,7 @@ public sealed record NutServerOptions
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
     /// <summary>A reading older than this is served as ERR DATA-STALE (upsd's MAXAGE).</summary>
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromSeconds(15);
+    public UsbHotplugOptions UsbHotplug { get; init; } = new();
 
     internal static NutServerOptions Bind(ConfigSection s)
     {
@@ -37,6 +38,7 @@ public sealed record NutServerOptions
             MaxConnections = s.Int("max_connections", 256, 1, 10000),
             IdleTimeout = s.Duration("idle_timeout", TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)),
             MaxAge = s.Duration("max_age", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+            UsbHotplug = UsbHotplugOptions.Bind(s.Section("usb_hotplug")),
         };
     }
 

@@ -18,6 +18,10 @@ public static class DeviceDriverFactory
                 return new MustDriver(SerialDeviceSettings.ForMust(must), services.GetRequiredService<TimeProvider>(), log);
             case Em340DeviceOptions em340:
                 return new Em340Driver(SerialDeviceSettings.ForEm340(em340), services.GetRequiredService<TimeProvider>(), log);
+            case NutDeviceOptions nut:
+                return new Gateway.Drivers.Nut.NutDeviceDriver(
+                    new(nut.Id, nut.Host, nut.Port, nut.Ups, nut.Username, nut.Password, nut.PollInterval, nut.Timeout),
+                    services.GetRequiredService<TimeProvider>(), log);
             default:
                 log.LogError("Device {Device}: type '{Type}' has no driver in this build; it stays unavailable", device.Id, device.Type);
                 return null;

@@ -1,6 +1,7 @@
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Indicators;
+using Gateway.NutServer;
 using Gateway.Policy;
 using Gateway.Readings;
 using Gateway.Storage;
@@ -70,6 +71,7 @@ public static class GatewayHost
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
         services.AddGatewayWeb(config);
+        services.AddNutServer(config);
 
         foreach (var device in config.Devices)
         {

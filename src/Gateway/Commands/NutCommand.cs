@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Globalization;
+using Gateway.Configuration;
+using Gateway.Drivers.Nut;
+
+namespace Gateway.Commands;
+
+/// <summary>
+/// <c>gateway nut check [DIR]</c>: lint a NUT config folder (and compare it with the gateway's <c>type: nut</c> devices).
+/// <c>gateway nut test HOST[:PORT] [UPS] [--user U --password P]</c>: the appliance's "test connection" button.
+/// </summary>
+internal static class NutCommand
+{
+    public static Command Create()
+    {
+        var nut = new Command("nut", "Network UPS Tools helpers: check NUT's config files, test a NUT server");
+        nut.Subcommands.Add(CreateCheck());
+        nut.Subcommands.Add(CreateTest());
+        return nut;
+    }
+
+    private static Command CreateCheck()
+    {
+        var dir = new Argument<string?>("DIR") { Description = "NUT's config folder (default /etc/nut)", Arity = ArgumentArity.ZeroOrOne };
+        var config = ConfigOptions.ConfigFile();
+        var cmd = new Command("check", "Check ups.conf, upsd.conf, upsd.users, upsmon.conf and nut.conf for common mistakes (file:line: problem)") { dir, config };
+        cmd.SetAction(pr => Check(pr.GetValue(dir) ?? "/etc/nut", pr.GetValue(config), Console.Out));
+        return cmd;
+    }
+
+    private static Command CreateTest()
+    {
+        var target = new Argument<string>("HOST[:PORT]") { Description = "The NUT server, e.g. 192.168.1.10 or nas.local:3493" };
+        var ups = new Argument<string?>("UPS") { Description = "The UPS name (default: the first the server lists)", Arity = ArgumentArity.ZeroOrOne };
+        var user = new Option<string?>("--user", "-u") { Description = "User from upsd.users (checks the login)" };
+        var password = new Option<string?>("--password", "-p") { Description = "That user's password" };
+        var cmd = new Command("test", "Connect to a NUT server, list its UPSes, log in, print the variables, and explain any failure") { target, ups, user, password };
+        cmd.SetAction((pr, ct) => TestAsync(pr.GetValue(target)!, pr.GetValue(ups), pr.GetValue(user), pr.GetValue(password), Console.Out, TimeProvider.System, ct));
+        return cmd;
+    }
+
+    public static int Check(string dir, string? configFile, TextWriter output)
+    {
+        GatewayConfig? gateway = null;
+        if (configFile is not null)
+        {
+            var loaded = ConfigLoader.Load(configFile);
+            if (ConfigOptions.Report(loaded, output)) return ExitCodes.BadInput;
+            gateway = loaded.Config;
+        }
+        var problems = NutConfigLinter.Lint(dir, gateway);
+        foreach (var p in problems) output.WriteLine(p);
+        output.WriteLine(problems.Count == 0
+            ? $"{dir}: no problems found"
+            : $"{problems.Count} problem{(problems.Count == 1 ? "" : "s")} found in {dir}");
+        return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    public static async Task<int> TestAsync(string target, string? ups, string? user, string? password, TextWriter output, TimeProvider time, CancellationToken ct)
+    {
+        if (!TryParseTarget(target, out var host, out var port))
+        {
+            output.WriteLine($"'{target}' is not HOST or HOST:PORT (IPv6: [::1]:3493)");
+            return ExitCodes.BadInput;
+        }
+        if ((user is null) != (password is null))
+        {
+            output.WriteLine("give both --user and --password, or neither");
+            return ExitCodes.BadInput;
+        }
+        var timeout = TimeSpan.FromSeconds(5);
+        NutClient client;
+        try
+        {
+            client = await NutClient.ConnectAsync(host, port, timeout, time, ct).ConfigureAwait(false);
+        }
+        catch (NutException e)
+        {
+            output.WriteLine($"FAIL connect: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        await using var _ = client.ConfigureAwait(false);
+        var step = "VER";
+        try
+        {
+            output.WriteLine($"ok   connected to {host}:{port}: {await client.GetVersionAsync(ct).ConfigureAwait(false)}");
+            step = "LIST UPS";
+            var list = await client.ListUpsAsync(ct).ConfigureAwait(false);
+            if (list.Count == 0)
+            {
+                output.WriteLine("FAIL the server lists no UPS (its ups.conf has no working section, or every driver is down)");
+                return ExitCodes.Failure;
+            }
+            output.WriteLine($"ok   UPSes: {string.Join(", ", list.Select(u => $"{u.Key} ({u.Value})"))}");
+            var name = ups ?? list[0].Key;
+            if (!list.Any(u => string.Equals(u.Key, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                output.WriteLine($"FAIL unknown UPS '{name}': the server has {string.Join(", ", list.Select(u => u.Key))} (set 'ups:' to one of them)");
+                return ExitCodes.Failure;
+            }
+            if (user is not null)
+            {
+                step = "login";
+                await client.AuthenticateAsync(user, password!, ct).ConfigureAwait(false);
+                await client.LoginAsync(name, ct).ConfigureAwait(false);
+                output.WriteLine($"ok   logged in to {name} as '{user}'");
+            }
+            step = "LIST VAR";
+            var vars = await client.ListVariablesAsync(name, ct).ConfigureAwait(false);
+            output.WriteLine($"ok   {vars.Count} variables of {name}:");
+            foreach (var (k, v) in vars) output.WriteLine($"     {k}: {v}");
+            return ExitCodes.Ok;
+        }
+        catch (NutException e)
+        {
+            output.WriteLine($"FAIL {step}: {Explain(e, user, ups)}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>A server error in plain words: what it means and what to change.</summary>
+    public static string Explain(NutException e, string? user, string? ups) => e.ErrorWord switch
+    {
+        NutErrors.AccessDenied when user is not null =>
+            $"access denied for user '{user}': wrong password, or the user has no 'upsmon primary|secondary' line in upsd.users (a Synology NAS also needs this machine's IP in its permitted list)",
+        NutErrors.AccessDenied => "access denied: the server only answers permitted addresses (Synology: add this machine under 'Permitted DiskStation devices')",
+        NutErrors.UnknownUps => $"unknown UPS '{ups}': the server has no UPS by that name",
+        NutErrors.DataStale => "stale data: the server's driver gets no fresh values from the UPS (check the cable/USB, then restart the NUT driver)",
+        NutErrors.DriverNotConnected => "the server's driver for this UPS is not running or not connected (check 'upsdrvctl start' / 'systemctl status nut-driver@…' on the server)",
+        NutErrors.UsernameRequired or NutErrors.PasswordRequired => "the server wants a user name and password (--user, --password)",
+        _ => e.Message,
+    };
+
+    public static bool TryParseTarget(string text, out string host, out int port)
+    {
+        host = text;
+        port = 3493;
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']');
+            if (close < 0) return false;
+            host = text[1..close];
+            var rest = text[(close + 1)..];
+            return rest.Length == 0 || (rest[0] == ':' && int.TryParse(rest[1..], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536);
+        }
+        var colon = text.IndexOf(':');
+        if (colon >= 0)
+        {
+            if (text.IndexOf(':', colon + 1) >= 0) return true; // a bare IPv6 address
+            host = text[..colon];
+            if (!int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535) return false;
+        }
+        return host.Length > 0;
+    }
+}
