@@ -63,7 +63,7 @@ public static class GatewayHost
         services.AddSingleton<ReadingHub>();
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
-        services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
+        services.AddPowerProtection(config);
 
         foreach (var device in config.Devices)
         {
