@@ -32,9 +32,11 @@ public sealed class BatteryHistory
 
     /// <summary>Charge lost per minute over the window ending at <paramref name="now"/> (positive = discharging), or null
     /// when the samples in the window span less than <paramref name="minimumSpan"/>.</summary>
-    public double? DepletionRate(TimeSpan now, TimeSpan window, TimeSpan minimumSpan)
+    /// <param name="notBefore">Samples before this are ignored (the sag at the start of an outage).</param>
+    public double? DepletionRate(TimeSpan now, TimeSpan window, TimeSpan minimumSpan, TimeSpan? notBefore = null)
     {
         var from = now - window;
+        if (notBefore is { } nb && nb > from) from = nb;
         double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
         TimeSpan? first = null, last = null;
         foreach (var s in _samples)

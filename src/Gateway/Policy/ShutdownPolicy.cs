@@ -213,7 +213,9 @@ public sealed class ShutdownPolicy
         _confirmed,
         _outageSince is { } s ? now - s : null,
         _lastDataAt is { } d ? now - d : null,
-        _history.DepletionRate(now, _options.DepletionWindow, TimeSpan.FromTicks(Math.Min(MinimumDepletionSpan.Ticks, _options.DepletionWindow.Ticks / 2))));
+        _outageSince is { } start
+            ? _history.DepletionRate(now, _options.DepletionWindow, TimeSpan.FromTicks(Math.Min(MinimumDepletionSpan.Ticks, _options.DepletionWindow.Ticks / 2)), start + _options.DepletionGrace)
+            : null);
 
     private PolicyStatus BuildStatus(TriggerContext c, PolicyObservation o, string? message)
     {

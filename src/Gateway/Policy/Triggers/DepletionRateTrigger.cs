@@ -5,7 +5,8 @@ namespace Gateway.Policy.Triggers;
 
 /// <summary>
 /// Charge falling faster than <c>critical_depletion_rate</c> (%/min) over <c>depletion_window</c>, after
-/// <c>depletion_grace</c>: the first seconds on battery show a voltage sag that reads as a steep, false drop.
+/// <c>depletion_grace</c>: the first seconds on battery show a voltage sag that reads as a steep, false drop, so
+/// samples taken during the grace are also left out of the rate.
 /// </summary>
 public sealed class DepletionRateTrigger : IShutdownTrigger
 {
