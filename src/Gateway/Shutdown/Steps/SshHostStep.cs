@@ -73,6 +73,10 @@ public sealed class SshHostStep(RemoteHostOptions options) : IShutdownStep
             {
                 return StepReport.TimedOut($"{Target}: no {(commandSent ? "end of the command" : "connection")} within {Duration.Format(options.Timeout)}");
             }
+            catch (SshOperationTimeoutException)
+            {
+                return StepReport.TimedOut($"{Target}: no {(commandSent ? "end of the command" : "answer from the SSH server")} within {Duration.Format(options.Timeout)}");
+            }
             catch (Exception e) when (verdict is { Trusted: false })
             {
                 return StepReport.Failed($"{Target}: {verdict.Problem} ({e.GetType().Name})");
