@@ -5,6 +5,9 @@ namespace Gateway.Tests.Shutdown;
 /// <summary>Drives a task that waits on a <see cref="FakeTimeProvider"/> to completion, advancing virtual time in small steps.</summary>
 public static class VirtualTime
 {
+    public static async Task RunAsync(FakeTimeProvider time, Task task, TimeSpan? step = null, TimeSpan? limit = null) =>
+        await RunAsync(time, task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default), step, limit);
+
     public static async Task<T> RunAsync<T>(FakeTimeProvider time, Task<T> task, TimeSpan? step = null, TimeSpan? limit = null)
     {
         var by = step ?? TimeSpan.FromMilliseconds(250);
