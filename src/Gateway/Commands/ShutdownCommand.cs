@@ -33,24 +33,36 @@ internal static class ShutdownCommand
                 return ExitCodes.BadInput;
             }
             if (pr.GetValue(reset)) return await ResetAsync(c, pr.GetValue(force), Console.Out, Console.Error, ct).ConfigureAwait(false);
-            using var logs = LoggerFactory.Create(b => LoggingSetup.Configure(b, c.Logging));
-            return await DryRunAsync(c, new ProcessCommandExecutor(TimeProvider.System), logs, Console.Out, ct).ConfigureAwait(false);
+            // The console logger writes in the background: dispose it (flush) before printing the summary.
+            ShutdownRunSummary? summary;
+            using (var logs = LoggerFactory.Create(b => LoggingSetup.Configure(b, c.Logging)))
+                summary = await RehearseAsync(c, new ProcessCommandExecutor(TimeProvider.System), logs, ct).ConfigureAwait(false);
+            return Print(c, summary, Console.Out);
         });
         return cmd;
     }
 
     /// <summary>Runs every step in its dry-run form and prints a summary. Exit 1 when a step failed (e.g. an SSH host key is refused).</summary>
-    public static async Task<int> DryRunAsync(GatewayConfig config, ICommandExecutor executor, ILoggerFactory logs, TextWriter stdout, CancellationToken ct)
+    public static async Task<int> DryRunAsync(GatewayConfig config, ICommandExecutor executor, ILoggerFactory logs, TextWriter stdout, CancellationToken ct) =>
+        Print(config, await RehearseAsync(config, executor, logs, ct).ConfigureAwait(false), stdout);
+
+    /// <summary>The rehearsal, or null when no step is enabled.</summary>
+    public static async Task<ShutdownRunSummary?> RehearseAsync(GatewayConfig config, ICommandExecutor executor, ILoggerFactory logs, CancellationToken ct)
     {
         var sequence = new ShutdownSequence(
             ShutdownSequence.BuildSteps(config.Shutdown, fsd: null, config.ProtectedUps?.Id),
             config.Shutdown.PointOfNoReturn, executor, TimeProvider.System, logs.CreateLogger("Gateway.Shutdown"));
-        if (sequence.Steps.Count == 0)
+        if (sequence.Steps.Count == 0) return null;
+        return await new ShutdownRehearsal(sequence).RehearseAsync(ct).ConfigureAwait(false);
+    }
+
+    public static int Print(GatewayConfig config, ShutdownRunSummary? summary, TextWriter stdout)
+    {
+        if (summary is null)
         {
             stdout.WriteLine("No shutdown steps are enabled (see the shutdown: section).");
             return ExitCodes.Ok;
         }
-        var summary = await new ShutdownRehearsal(sequence).RehearseAsync(ct).ConfigureAwait(false);
         stdout.WriteLine();
         stdout.WriteLine($"Shutdown rehearsal: {summary.Steps.Count} step(s) in {(summary.FinishedAt - summary.StartedAt).TotalSeconds:0.0}s (point of no return: {config.Shutdown.PointOfNoReturn})");
         foreach (var s in summary.Steps)

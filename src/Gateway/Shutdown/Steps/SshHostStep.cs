@@ -20,6 +20,12 @@ public sealed class SshHostStep(RemoteHostOptions options) : IShutdownStep
 
     public async Task<StepReport> RunAsync(ShutdownStepContext ctx, CancellationToken ct)
     {
+        // Checked here because exception texts are stripped in the trimmed build (UseSystemResourceKeys).
+        if (!File.Exists(options.KnownHosts))
+            return StepReport.Failed($"known_hosts {options.KnownHosts} does not exist; refusing to connect to {Target} without a verified host key (create it with: ssh-keyscan{(options.Port == 22 ? "" : $" -p {options.Port}")} {options.Host} >> {options.KnownHosts})");
+        if (!File.Exists(options.KeyFile))
+            return StepReport.Failed($"cannot load key_file {options.KeyFile}: it does not exist (create one with: ssh-keygen -t ed25519 -N '' -f {options.KeyFile})");
+
         KnownHosts known;
         try { known = KnownHosts.Load(options.KnownHosts); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
