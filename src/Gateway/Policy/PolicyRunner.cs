@@ -73,6 +73,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     {
         var memory = await _memoryStore.LoadAsync(ct).ConfigureAwait(false);
         var progress = await _shutdownStore.LoadAsync(ct).ConfigureAwait(false);
+        ShutdownProgress? interrupted = null;
         lock (_gate)
         {
             if (memory is not null)
@@ -81,7 +82,13 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
                 if (memory.OnBatterySince is { } since)
                     _log.LogWarning("Restored an outage in progress since {Since:u} with {Count} battery sample(s)", since, _policy.History.Samples.Count);
             }
-            if (progress is { InProgress: true })
+            if (progress is { InProgress: true } && progress.FromAnotherBoot(BootId.Current))
+            {
+                _log.LogWarning("A shutdown sequence ({Trigger}) started at {At:u} was interrupted by a reboot after {Count} step(s); not resuming it in this boot",
+                    progress.Trigger, progress.StartedAt, progress.Completed.Count);
+                interrupted = progress with { Cancelled = true };
+            }
+            else if (progress is { InProgress: true })
             {
                 _policy.RestoreShutdown(new TriggerHit(progress.Trigger, progress.Reason), progress.PointOfNoReturnPassed, _time.GetUtcNow());
                 _log.LogCritical("A shutdown sequence ({Trigger}) was interrupted by a restart after {Count} step(s); resuming it", progress.Trigger, progress.Completed.Count);
@@ -91,6 +98,14 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
             {
                 _log.LogInformation("The last shutdown sequence ({Trigger}{Dry}) finished at {At:u} (clear with: gateway shutdown --reset)",
                     progress.Trigger, progress.DryRun ? ", dry run" : "", progress.FinishedAt);
+            }
+        }
+        if (interrupted is not null)
+        {
+            try { await _shutdownStore.SaveAsync(interrupted, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.LogWarning("Cannot update {Path}: {Error}", _shutdownStore.FilePath, e.Message);
             }
         }
     }

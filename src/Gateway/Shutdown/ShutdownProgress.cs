@@ -12,8 +12,12 @@ public sealed record ShutdownProgress(
     bool PointOfNoReturnPassed,
     IReadOnlyList<ShutdownStepResult> Completed,
     DateTimeOffset? FinishedAt,
-    bool Cancelled = false)
+    bool Cancelled = false,
+    string? BootId = null)
 {
+    /// <summary>Started in an earlier boot of this machine (so it must not be resumed).</summary>
+    public bool FromAnotherBoot(string? currentBootId) => BootId is not null && currentBootId is not null && BootId != currentBootId;
+
     public bool Finished => FinishedAt is not null;
     public bool InProgress => !Finished && !Cancelled;
 }

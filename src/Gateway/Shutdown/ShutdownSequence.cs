@@ -57,7 +57,7 @@ public sealed class ShutdownSequence
         var results = new List<ShutdownStepResult>(request.Resume?.Completed ?? []);
         var done = results.Select(r => r.Step).ToHashSet(StringComparer.Ordinal);
         var passed = request.Resume?.PointOfNoReturnPassed ?? false;
-        var progress = new ShutdownProgress(request.Trigger, request.Reason, request.DryRun, started, passed, results.ToArray(), null);
+        var progress = new ShutdownProgress(request.Trigger, request.Reason, request.DryRun, started, passed, results.ToArray(), null, BootId: BootId.Current);
         var dry = request.DryRun ? "[DRY-RUN] " : "";
         var context = new ShutdownStepContext(request.DryRun, _executor, _time, _log, request.Reason);
 

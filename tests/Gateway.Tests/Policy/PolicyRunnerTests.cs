@@ -116,7 +116,7 @@ public sealed class PolicyRunnerTests : IDisposable
     public async Task A_restart_resumes_an_interrupted_sequence_without_firing_again()
     {
         var done = new ShutdownStepResult("sync", ShutdownOutcomes.Ok, "sync: exit code 0", TimeSpan.FromSeconds(1));
-        await new ShutdownStateStore(_dir).SaveAsync(new ShutdownProgress("runtime", "runtime 5m below 10m", false, _time.GetUtcNow(), false, [done], null), CancellationToken.None);
+        await new ShutdownStateStore(_dir).SaveAsync(new ShutdownProgress("runtime", "runtime 5m below 10m", false, _time.GetUtcNow(), false, [done], null, BootId: BootId.Current), CancellationToken.None);
         using var sub = _events.Subscribe("t");
         var runner = Runner();
         await runner.RestoreAsync(CancellationToken.None);
@@ -130,6 +130,19 @@ public sealed class PolicyRunnerTests : IDisposable
         var events = Drain(sub);
         Assert.DoesNotContain(events, e => e.Kind == EventKinds.TriggerFired);
         Assert.Contains(events, e => e.Kind == EventKinds.ShutdownStarted && e.Data!.ContainsKey("resumed"));
+    }
+
+    [Fact]
+    public async Task A_sequence_from_an_earlier_boot_is_not_resumed()
+    {
+        await new ShutdownStateStore(_dir).SaveAsync(new ShutdownProgress("runtime", "r", false, _time.GetUtcNow(), true, [], null, BootId: "an-earlier-boot"), CancellationToken.None);
+        var runner = Runner();
+        await runner.RestoreAsync(CancellationToken.None);
+        Assert.Null(runner.SequenceTask);
+        Assert.Equal(PolicyState.Normal, runner.Current.State);
+        Assert.Empty(_exec.Commands);
+        var saved = await new ShutdownStateStore(_dir).LoadAsync(CancellationToken.None);
+        Assert.True(saved!.Cancelled);
     }
 
     [Fact]
