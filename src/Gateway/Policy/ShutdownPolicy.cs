@@ -76,7 +76,7 @@ public sealed class ShutdownPolicy
                 }
                 if (r.BatteryCharge is { } charge) _history.Add(now, charge);
             }
-            else if (!r.Status.OnBattery || r.Status.Has(UpsStatusFlags.CAL))
+            else
             {
                 message = PowerPresent(r, now, ref action);
             }
