@@ -35,6 +35,7 @@ public static class Program
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(NutCommand.Create());
+        root.Subcommands.Add(ShutdownCommand.Create());
         return root;
     }
 }

@@ -11,6 +11,11 @@ public sealed record ShutdownOptions
     public NutFsdStepOptions NutFsd { get; init; } = new(true, TimeSpan.FromSeconds(15));
     public IReadOnlyList<RemoteHostOptions> RemoteHosts { get; init; } = [];
     public LocalStepOptions Local { get; init; } = new(true, "systemctl poweroff", TimeSpan.FromSeconds(5));
+    /// <summary>
+    /// The first step group that cannot be taken back (vms, containers, sync, unmounts, nut_fsd, remote_hosts, local):
+    /// once it starts, power returning no longer cancels the shutdown.
+    /// </summary>
+    public string PointOfNoReturn { get; init; } = "nut_fsd";
 
     internal static ShutdownOptions Bind(ConfigSection s)
     {
@@ -25,6 +30,7 @@ public sealed record ShutdownOptions
         return new ShutdownOptions
         {
             DryRun = s.Bool("dry_run", false),
+            PointOfNoReturn = s.Choice("point_of_no_return", "nut_fsd", "vms", "containers", "sync", "unmounts", "nut_fsd", "remote_hosts", "local"),
             Vms = new VmStepOptions(vms.Bool("enabled", false), vms.Duration("wait", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30))),
             Containers = new ContainerStepOptions(
                 containers.Bool("enabled", false),

@@ -6,7 +6,8 @@ namespace Gateway.Hosting;
 /// <summary>
 /// <c>gateway run --simulate</c>: starts the MUST and EM340 simulators on in-process ptys and, when the
 /// configuration has no devices, adds the demo devices <c>ups</c> (type must) and <c>grid</c> (type em340)
-/// pointing at them. The real drivers and the real Modbus master do the rest.
+/// pointing at them. The real drivers and the real Modbus master do the rest. The shutdown sequence is forced
+/// to a dry run: a simulated outage rehearses every step and powers nothing off.
 /// </summary>
 public static class DemoMode
 {
@@ -20,6 +21,8 @@ public static class DemoMode
         var demo = new DemoSimulators(time);
         services.AddSingleton(demo);
         services.AddHostedService<DemoSimulatorService>();
+        // A simulated power cut must never power anything off: in demo mode the shutdown sequence is always a rehearsal.
+        config = config with { Shutdown = config.Shutdown with { DryRun = true } };
         if (config.Devices.Count > 0) return config;
         var timeout = TimeSpan.FromMilliseconds(500);
         return config with

@@ -69,9 +69,9 @@ public static class GatewayHost
         services.AddSingleton<ReadingHub>();
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
-        services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
         services.AddGatewayWeb(config);
         services.AddNutServer(config);
+        services.AddPowerProtection(config);
 
         foreach (var device in config.Devices)
         {

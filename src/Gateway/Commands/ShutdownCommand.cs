@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Gateway.Configuration;
+using Gateway.Hosting;
+using Gateway.Shutdown;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Commands;
+
+/// <summary>
+/// <c>gateway shutdown --dry-run [--config F]</c> rehearses the configured sequence once by hand (every step says
+/// exactly what it would do; SSH hosts are connected and their keys verified, nothing is run).
+/// <c>gateway shutdown --reset</c> clears a finished or dry-run sequence kept in data_dir.
+/// </summary>
+internal static class ShutdownCommand
+{
+    public static Command Create()
+    {
+        var config = ConfigOptions.ConfigFile();
+        var set = ConfigOptions.Set();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Rehearse the shutdown sequence: log every step's exact command, run nothing" };
+        var reset = new Option<bool>("--reset") { Description = "Clear the record of a finished or dry-run shutdown sequence" };
+        var force = new Option<bool>("--force") { Description = "With --reset: also clear a real sequence that has not finished" };
+        var cmd = new Command("shutdown", "Rehearse the shutdown sequence (--dry-run) or clear its record (--reset)") { config, set, dryRun, reset, force };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var result = ConfigLoader.Load(pr.GetValue(config), pr.GetValue(set) ?? []);
+            if (ConfigOptions.Report(result, Console.Error)) return ExitCodes.BadInput;
+            var c = result.Config!;
+            if (pr.GetValue(dryRun) == pr.GetValue(reset))
+            {
+                Console.Error.WriteLine("Say what to do: 'gateway shutdown --dry-run' to rehearse, or 'gateway shutdown --reset' to clear a finished sequence. " +
+                                        "A real shutdown is started only by the policy of a running gateway.");
+                return ExitCodes.BadInput;
+            }
+            if (pr.GetValue(reset)) return await ResetAsync(c, pr.GetValue(force), Console.Out, Console.Error, ct).ConfigureAwait(false);
+            // The console logger writes in the background: dispose it (flush) before printing the summary.
+            ShutdownRunSummary? summary;
+            using (var logs = LoggerFactory.Create(b => LoggingSetup.Configure(b, c.Logging)))
+                summary = await RehearseAsync(c, new ProcessCommandExecutor(TimeProvider.System), logs, ct).ConfigureAwait(false);
+            return Print(c, summary, Console.Out);
+        });
+        return cmd;
+    }
+
+    /// <summary>Runs every step in its dry-run form and prints a summary. Exit 1 when a step failed (e.g. an SSH host key is refused).</summary>
+    public static async Task<int> DryRunAsync(GatewayConfig config, ICommandExecutor executor, ILoggerFactory logs, TextWriter stdout, CancellationToken ct) =>
+        Print(config, await RehearseAsync(config, executor, logs, ct).ConfigureAwait(false), stdout);
+
+    /// <summary>The rehearsal, or null when no step is enabled.</summary>
+    public static async Task<ShutdownRunSummary?> RehearseAsync(GatewayConfig config, ICommandExecutor executor, ILoggerFactory logs, CancellationToken ct)
+    {
+        var sequence = new ShutdownSequence(
+            ShutdownSequence.BuildSteps(config.Shutdown, fsd: null, config.ProtectedUps?.Id),
+            config.Shutdown.PointOfNoReturn, executor, TimeProvider.System, logs.CreateLogger("Gateway.Shutdown"));
+        if (sequence.Steps.Count == 0) return null;
+        return await new ShutdownRehearsal(sequence).RehearseAsync(ct).ConfigureAwait(false);
+    }
+
+    public static int Print(GatewayConfig config, ShutdownRunSummary? summary, TextWriter stdout)
+    {
+        if (summary is null)
+        {
+            stdout.WriteLine("No shutdown steps are enabled (see the shutdown: section).");
+            return ExitCodes.Ok;
+        }
+        stdout.WriteLine();
+        stdout.WriteLine($"Shutdown rehearsal: {summary.Steps.Count} step(s) in {(summary.FinishedAt - summary.StartedAt).TotalSeconds:0.0}s (point of no return: {config.Shutdown.PointOfNoReturn})");
+        foreach (var s in summary.Steps)
+            stdout.WriteLine($"  {s.Step,-24} {s.Outcome,-8} {s.Detail}");
+        var bad = summary.Steps.Count(s => s.Outcome is ShutdownOutcomes.Failed or ShutdownOutcomes.Timeout);
+        if (bad > 0) stdout.WriteLine($"{bad} step(s) would fail; fix them before relying on the sequence.");
+        return bad == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    public static async Task<int> ResetAsync(GatewayConfig config, bool force, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var store = new ShutdownStateStore(config.Gateway.DataDir);
+        var progress = await store.LoadAsync(ct).ConfigureAwait(false);
+        if (progress is { InProgress: true, DryRun: false } && !force)
+        {
+            stderr.WriteLine($"A real shutdown ({progress.Trigger}: {progress.Reason}) started at {progress.StartedAt:u} has not finished " +
+                             $"({progress.Completed.Count} step(s) done); a restarted gateway would resume it. Clear it anyway with: gateway shutdown --reset --force");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            if (!store.Clear())
+            {
+                stdout.WriteLine($"Nothing to clear: no shutdown record in {store.FilePath}");
+                return ExitCodes.Ok;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"Cannot delete {store.FilePath}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        var what = progress is null ? "an unreadable shutdown record" :
+            $"the {(progress.DryRun ? "dry-run " : "")}shutdown record ({progress.Trigger}, started {progress.StartedAt:u}, {(progress.Finished ? "finished" : progress.Cancelled ? "cancelled" : "unfinished")})";
+        stdout.WriteLine($"Cleared {what} from {store.FilePath}. A running gateway keeps its in-memory state until it restarts.");
+        return ExitCodes.Ok;
+    }
+}

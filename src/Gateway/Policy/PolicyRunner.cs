@@ -1,0 +1,279 @@
+using System.Globalization;
+using Gateway.Configuration;
+using Gateway.Drivers.Readings;
+using Gateway.Readings;
+using Gateway.Shutdown;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Policy;
+
+/// <summary>
+/// Feeds the <see cref="ShutdownPolicy"/> from the hub (every reading and link change of the protected UPS, plus a
+/// one-second tick), acts on its decisions (start or cancel the <see cref="ShutdownSequence"/>), keeps the battery
+/// history on disk during an outage, and resumes a sequence interrupted by a restart.
+/// </summary>
+public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
+{
+    public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often the battery history is written during an outage (SD cards wear).</summary>
+    public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(30);
+
+    private readonly string _deviceId;
+    private readonly bool _dryRun;
+    private readonly ReadingHub _hub;
+    private readonly EventBus _events;
+    private readonly ShutdownSequence _sequence;
+    private readonly ShutdownStateStore _shutdownStore;
+    private readonly PolicyMemoryStore _memoryStore;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PolicyRunner> _log;
+    private readonly ShutdownPolicy _policy;
+    private readonly long _origin;
+    private readonly Lock _gate = new();
+    private CancellationTokenSource? _cancelSequence;
+    private Task? _sequenceTask;
+    private long? _lastSaveAt;
+    private bool _outageSaved;
+    private int _saving;
+    private readonly CancellationTokenSource _stop = new();
+
+    public PolicyRunner(GatewayConfig config, ReadingHub hub, EventBus events, ShutdownSequence sequence, TimeProvider time, ILogger<PolicyRunner> log)
+    {
+        var ups = config.ProtectedUps ?? throw new InvalidOperationException("no UPS to protect");
+        _deviceId = ups.Id;
+        _dryRun = config.Shutdown.DryRun;
+        _hub = hub;
+        _events = events;
+        _sequence = sequence;
+        _time = time;
+        _log = log;
+        _shutdownStore = new ShutdownStateStore(config.Gateway.DataDir);
+        _memoryStore = new PolicyMemoryStore(config.Gateway.DataDir);
+        _policy = new ShutdownPolicy(config.Policy, ups.Id, ups.PollInterval, _dryRun);
+        _origin = time.GetTimestamp();
+    }
+
+    public PolicyStatus Current
+    {
+        get { lock (_gate) return _policy.Status; }
+    }
+
+    /// <summary>The running (or last) sequence, for tests and a clean stop.</summary>
+    public Task? SequenceTask => _sequenceTask;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RestoreAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads the battery history and any interrupted sequence (public for tests).</summary>
+    public async Task RestoreAsync(CancellationToken ct)
+    {
+        var memory = await _memoryStore.LoadAsync(ct).ConfigureAwait(false);
+        var progress = await _shutdownStore.LoadAsync(ct).ConfigureAwait(false);
+        ShutdownProgress? interrupted = null;
+        lock (_gate)
+        {
+            if (memory is not null)
+            {
+                _policy.Restore(memory, Monotonic, _time.GetUtcNow());
+                if (memory.OnBatterySince is { } since)
+                    _log.LogWarning("Restored an outage in progress since {Since:u} with {Count} battery sample(s)", since, _policy.History.Samples.Count);
+            }
+            if (progress is { InProgress: true } && progress.FromAnotherBoot(BootId.Current))
+            {
+                _log.LogWarning("A shutdown sequence ({Trigger}) started at {At:u} was interrupted by a reboot after {Count} step(s); not resuming it in this boot",
+                    progress.Trigger, progress.StartedAt, progress.Completed.Count);
+                interrupted = progress with { Cancelled = true };
+            }
+            else if (progress is { InProgress: true })
+            {
+                _policy.RestoreShutdown(new TriggerHit(progress.Trigger, progress.Reason), progress.PointOfNoReturnPassed, _time.GetUtcNow());
+                _log.LogCritical("A shutdown sequence ({Trigger}) was interrupted by a restart after {Count} step(s); resuming it", progress.Trigger, progress.Completed.Count);
+                StartSequence(new TriggerHit(progress.Trigger, progress.Reason), progress);
+            }
+            else if (progress is { Finished: true })
+            {
+                _log.LogInformation("The last shutdown sequence ({Trigger}{Dry}) finished at {At:u} (clear with: gateway shutdown --reset)",
+                    progress.Trigger, progress.DryRun ? ", dry run" : "", progress.FinishedAt);
+            }
+        }
+        if (interrupted is not null)
+        {
+            try { await _shutdownStore.SaveAsync(interrupted, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.LogWarning("Cannot update {Path}: {Error}", _shutdownStore.FilePath, e.Message);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var sub = _hub.Subscribe("policy");
+        using var timer = new PeriodicTimer(TickInterval, _time);
+        if (_hub.Get(_deviceId)?.Latest is UpsReading first) Handle(new ReadingPublished(first));
+        Task<bool>? read = null;
+        Task<bool>? tick = null;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                read ??= sub.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                var done = await Task.WhenAny(read, tick).ConfigureAwait(false);
+                if (done == read)
+                {
+                    read = null;
+                    if (!await done.ConfigureAwait(false)) break;
+                    while (sub.Reader.TryRead(out var e)) Handle(e);
+                }
+                else
+                {
+                    tick = null;
+                    if (!await done.ConfigureAwait(false)) break;
+                    Tick();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    }
+
+    /// <summary>Feeds one hub event (public for tests).</summary>
+    public PolicyDecision? Handle(HubEvent e)
+    {
+        if (e.DeviceId != _deviceId) return null;
+        return e switch
+        {
+            ReadingPublished { Reading: UpsReading r } => Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), r, LinkState.Connected)),
+            LinkStateChanged l => Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), null, l.Current)),
+            _ => null,
+        };
+    }
+
+    /// <summary>A clock tick: time-based triggers fire without a new reading (public for tests).</summary>
+    public PolicyDecision Tick() =>
+        Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), null, _hub.Get(_deviceId)?.Link ?? LinkState.Lost));
+
+    private TimeSpan Monotonic => _time.GetElapsedTime(_origin);
+
+    private PolicyDecision Apply(PolicyObservation o)
+    {
+        PolicyDecision d;
+        lock (_gate)
+        {
+            d = _policy.Evaluate(o);
+            if (d.Changed)
+            {
+                var level = d.Action == PolicyAction.StartShutdown ? LogLevel.Critical
+                    : d.Status.State == PolicyState.Normal ? LogLevel.Information : LogLevel.Warning;
+                _log.Log(level, "Policy [{Device}] {State}: {Message}", _deviceId, PolicyStatus.StateName(d.Status.State), d.Message);
+            }
+            switch (d.Action)
+            {
+                case PolicyAction.StartShutdown:
+                    AnnounceTrigger(d, o.Reading ?? _hub.Get(_deviceId)?.Latest as UpsReading);
+                    StartSequence(d.Trigger!, null);
+                    break;
+                case PolicyAction.CancelShutdown:
+                    _cancelSequence?.Cancel();
+                    _events.Publish(new GatewayEvent(o.Wall, EventKinds.ShutdownCancelled, EventSeverity.Warning,
+                        $"Shutdown cancelled: {d.Message}", _deviceId));
+                    break;
+            }
+        }
+        MaybeSaveMemory(o);
+        return d;
+    }
+
+    private void AnnounceTrigger(PolicyDecision d, UpsReading? r)
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["trigger"] = d.Trigger!.Name,
+            ["reason"] = d.Trigger.Reason,
+            ["dry_run"] = _dryRun ? "true" : "false",
+        };
+        if (r?.BatteryRuntimeSeconds is { } rt) data["runtime_left_s"] = rt.ToString("0", CultureInfo.InvariantCulture);
+        if (r?.BatteryCharge is { } ch) data["battery_charge"] = ch.ToString("0.#", CultureInfo.InvariantCulture);
+        var eta = r?.BatteryRuntimeSeconds is { } s ? $"; battery runtime left {Duration.Format(TimeSpan.FromSeconds(Math.Round(s)))}" : "";
+        _events.Publish(new GatewayEvent(_time.GetUtcNow(), EventKinds.TriggerFired, EventSeverity.Critical,
+            $"{(_dryRun ? "[DRY-RUN] " : "")}Shutdown trigger {d.Trigger.Name}: {d.Trigger.Reason}{eta}", _deviceId, data));
+    }
+
+    private void StartSequence(TriggerHit trigger, ShutdownProgress? resume)
+    {
+        var cancel = new CancellationTokenSource();
+        _cancelSequence = cancel;
+        var request = new ShutdownRequest(trigger.Name, trigger.Reason, resume?.DryRun ?? _dryRun, resume, OnPointOfNoReturn);
+        _sequenceTask = Task.Run(async () =>
+        {
+            try
+            {
+                await _sequence.RunAsync(request, cancel.Token, _stop.Token).ConfigureAwait(false);
+                if (!cancel.IsCancellationRequested)
+                    lock (_gate) _policy.MarkSequenceFinished();
+            }
+            catch (OperationCanceledException) when (_stop.Token.IsCancellationRequested)
+            {
+                _log.LogWarning("Stopping in the middle of the shutdown sequence; it resumes at the next start");
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "The shutdown sequence failed unexpectedly");
+            }
+        });
+    }
+
+    private void OnPointOfNoReturn()
+    {
+        lock (_gate)
+        {
+            var d = _policy.MarkPointOfNoReturn(_time.GetUtcNow());
+            if (d.Changed) _log.LogWarning("Policy [{Device}] {State}: {Message}", _deviceId, PolicyStatus.StateName(d.Status.State), d.Message);
+        }
+    }
+
+    private void MaybeSaveMemory(PolicyObservation o)
+    {
+        PolicyMemory memory;
+        lock (_gate)
+        {
+            var inOutage = _policy.Status.OnBatterySince is not null;
+            var due = _lastSaveAt is not { } last || _time.GetElapsedTime(last) >= SaveInterval;
+            if (inOutage ? (_outageSaved && !due) : !_outageSaved) return;
+            _outageSaved = inOutage;
+            _lastSaveAt = _time.GetTimestamp();
+            memory = _policy.Remember(o.Monotonic, o.Wall);
+        }
+        if (Interlocked.Exchange(ref _saving, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            try { await _memoryStore.SaveAsync(memory, CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.LogWarning("Cannot save the battery history to {Path}: {Error}", _memoryStore.FilePath, e.Message);
+            }
+            finally { Volatile.Write(ref _saving, 0); }
+        });
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_sequenceTask is { } t)
+        {
+            try { await t.WaitAsync(TimeSpan.FromSeconds(2), _time, cancellationToken).ConfigureAwait(false); }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _stop.Dispose();
+        base.Dispose();
+    }
+}

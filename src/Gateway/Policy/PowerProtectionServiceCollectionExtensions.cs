@@ -1,0 +1,60 @@
+using Gateway.Configuration;
+using Gateway.Notifications;
+using Gateway.NutServer;
+using Gateway.Readings;
+using Gateway.Shutdown;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Policy;
+
+/// <summary>Registers the shutdown policy, the shutdown sequence (and its rehearsal) and the notifications.</summary>
+public static class PowerProtectionServiceCollectionExtensions
+{
+    public static IServiceCollection AddPowerProtection(this IServiceCollection services, GatewayConfig config)
+    {
+        services.AddSingleton<ICommandExecutor>(sp => new ProcessCommandExecutor(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ShutdownSequence(
+            ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id),
+            config.Shutdown.PointOfNoReturn,
+            sp.GetRequiredService<ICommandExecutor>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown"),
+            sp.GetRequiredService<EventBus>(),
+            new ShutdownStateStore(config.Gateway.DataDir)));
+        services.AddSingleton<IShutdownRehearsal, ShutdownRehearsal>();
+
+        if (config.ProtectedUps is not null)
+        {
+            services.AddSingleton<PolicyRunner>();
+            services.AddSingleton<IPolicyStatusSource>(sp => sp.GetRequiredService<PolicyRunner>());
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PolicyRunner>());
+        }
+        else
+        {
+            services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
+        }
+
+        services.AddNotifications(config.Notifications);
+        return services;
+    }
+
+    private static void AddNotifications(this IServiceCollection services, NotificationsOptions o)
+    {
+        services.AddHostedService<PowerQualityWatcher>();
+        var any = o.DiscordWebhookUrl is not null || (o.NtfyServer is not null && o.NtfyTopic is not null) || o.WebhookUrl is not null;
+        if (!any) return;
+        services.AddKeyedSingleton("notifications", (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        });
+        if (o.DiscordWebhookUrl is { } discord)
+            services.AddSingleton<INotificationSender>(sp => new DiscordSender(sp.GetRequiredKeyedService<HttpClient>("notifications"), discord));
+        if (o.NtfyServer is { } server && o.NtfyTopic is { } topic)
+            services.AddSingleton<INotificationSender>(sp => new NtfySender(sp.GetRequiredKeyedService<HttpClient>("notifications"), server, topic, o.NtfyToken));
+        if (o.WebhookUrl is { } url)
+            services.AddSingleton<INotificationSender>(sp => new WebhookSender(sp.GetRequiredKeyedService<HttpClient>("notifications"), url));
+        services.AddHostedService<NotificationDispatcher>();
+    }
+}

@@ -1,0 +1,13 @@
+namespace Gateway.Policy.Triggers;
+
+/// <summary>One reason to shut down. Triggers are checked in a fixed order; the first that fires wins.</summary>
+public interface IShutdownTrigger
+{
+    string Name { get; }
+
+    /// <summary>Fires (returns the reason) or not (null).</summary>
+    TriggerHit? Check(TriggerContext context);
+
+    /// <summary>How long until this trigger is expected to fire if nothing changes, or null when it cannot be estimated.</summary>
+    TimeSpan? EstimateTimeToFire(TriggerContext context);
+}

@@ -1,0 +1,167 @@
+using Gateway.Configuration;
+using Gateway.Drivers.Devices;
+using Gateway.Drivers.Readings;
+using Gateway.Policy;
+using Gateway.Readings;
+using Gateway.Shutdown;
+using Gateway.Tests.Shutdown;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Tests.Policy;
+
+/// <summary>The runner with a real hub, event bus and sequence (fake commands), in virtual time, with state files in a temp data_dir.</summary>
+public sealed class PolicyRunnerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly string _dir = Directory.CreateTempSubdirectory("gw-runner-").FullName;
+    private readonly EventBus _events = new(NullLogger<EventBus>.Instance);
+    private readonly ReadingHub _hub;
+    private readonly GatewayConfig _config;
+    private readonly FakeCommandExecutor _exec;
+
+    public PolicyRunnerTests()
+    {
+        _hub = new ReadingHub(_time, NullLogger<ReadingHub>.Instance);
+        _hub.Register("ups", "nut", DeviceKind.Ups);
+        _config = ConfigLoader.LoadText($"""
+            gateway: {"{"} data_dir: {_dir} {"}"}
+            devices:
+              - {"{"} id: ups, type: nut, ups: dummy, poll_interval: 2s {"}"}
+            policy: {"{"} protect: ups {"}"}
+            shutdown:
+              sync: true
+              nut_fsd: {"{"} enabled: false {"}"}
+              local: {"{"} enabled: true, command: "systemctl poweroff", final_delay: 5s {"}"}
+              point_of_no_return: local
+            """, "test.yaml", new Dictionary<string, string>(), []).Config!;
+        _exec = new FakeCommandExecutor(_time);
+    }
+
+    public void Dispose()
+    {
+        // A background save of the battery history may still be finishing.
+        for (var i = 0; ; i++)
+        {
+            try { Directory.Delete(_dir, true); return; }
+            catch (IOException) when (i < 50) { Thread.Sleep(20); }
+        }
+    }
+
+    private PolicyRunner Runner() => new(_config, _hub, _events,
+        new ShutdownSequence(ShutdownSequence.BuildSteps(_config.Shutdown, null, "ups"), _config.Shutdown.PointOfNoReturn, _exec, _time, NullLogger.Instance, _events, new ShutdownStateStore(_dir)),
+        _time, NullLogger<PolicyRunner>.Instance);
+
+    private void Publish(PolicyRunner runner, string status, double charge, double runtime)
+    {
+        var r = PolicyHarness.Reading(new UpsSample(status, charge, runtime), _time.GetUtcNow());
+        _hub.Publish(r);
+        runner.Handle(new ReadingPublished(r));
+    }
+
+    private List<GatewayEvent> Drain(EventSubscription sub)
+    {
+        var list = new List<GatewayEvent>();
+        while (sub.Reader.TryRead(out var e)) list.Add(e);
+        return list;
+    }
+
+    [Fact]
+    public async Task A_trigger_runs_the_sequence_and_the_status_follows()
+    {
+        using var sub = _events.Subscribe("t");
+        var runner = Runner();
+        Publish(runner, "OL CHRG", 100, 1800);
+        Assert.Equal(PolicyState.Normal, runner.Current.State);
+        Publish(runner, "OB DISCHRG", 90, 300);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        runner.Tick();
+        Assert.Equal(PolicyState.ShutdownPending, runner.Current.State);
+        Assert.Contains("runtime", runner.Current.LastDecision);
+        await VirtualTime.RunAsync(_time, runner.SequenceTask!);
+
+        Assert.Equal(["sync", "systemctl poweroff"], _exec.Commands);
+        Assert.Equal(PolicyState.ShuttingDown, runner.Current.State);
+        var events = Drain(sub);
+        var trigger = Assert.Single(events, e => e.Kind == EventKinds.TriggerFired);
+        Assert.Equal("runtime", trigger.Data!["trigger"]);
+        Assert.Equal("300", trigger.Data["runtime_left_s"]);
+        Assert.Contains(events, e => e.Kind == EventKinds.ShutdownFinished);
+        var saved = await new ShutdownStateStore(_dir).LoadAsync(CancellationToken.None);
+        Assert.True(saved!.Finished);
+    }
+
+    [Fact]
+    public async Task Power_back_before_the_point_of_no_return_cancels_and_announces()
+    {
+        using var sub = _events.Subscribe("t");
+        _exec.Hang("sync");
+        var runner = Runner();
+        Publish(runner, "OB DISCHRG", 15, 1200);
+        _time.Advance(TimeSpan.FromSeconds(6));
+        runner.Tick();
+        while (!_exec.Commands.Contains("sync")) await Task.Delay(5);
+        Publish(runner, "OL CHRG", 15, 1200);
+        await VirtualTime.RunAsync(_time, runner.SequenceTask!);
+
+        Assert.Equal(PolicyState.Normal, runner.Current.State);
+        Assert.DoesNotContain("systemctl poweroff", _exec.Commands);
+        var cancelled = Assert.Single(Drain(sub), e => e.Kind == EventKinds.ShutdownCancelled);
+        Assert.Contains("cancelled", cancelled.Message);
+        var saved = await new ShutdownStateStore(_dir).LoadAsync(CancellationToken.None);
+        Assert.True(saved!.Cancelled);
+    }
+
+    [Fact]
+    public async Task A_restart_resumes_an_interrupted_sequence_without_firing_again()
+    {
+        var done = new ShutdownStepResult("sync", ShutdownOutcomes.Ok, "sync: exit code 0", TimeSpan.FromSeconds(1));
+        await new ShutdownStateStore(_dir).SaveAsync(new ShutdownProgress("runtime", "runtime 5m below 10m", false, _time.GetUtcNow(), false, [done], null, BootId: BootId.Current), CancellationToken.None);
+        using var sub = _events.Subscribe("t");
+        var runner = Runner();
+        await runner.RestoreAsync(CancellationToken.None);
+        Assert.Equal(PolicyState.ShutdownPending, runner.Current.State);
+        await VirtualTime.RunAsync(_time, runner.SequenceTask!);
+
+        Assert.Equal(["systemctl poweroff"], _exec.Commands);
+        Publish(runner, "OB DISCHRG", 10, 100);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        runner.Tick();
+        var events = Drain(sub);
+        Assert.DoesNotContain(events, e => e.Kind == EventKinds.TriggerFired);
+        Assert.Contains(events, e => e.Kind == EventKinds.ShutdownStarted && e.Data!.ContainsKey("resumed"));
+    }
+
+    [Fact]
+    public async Task A_sequence_from_an_earlier_boot_is_not_resumed()
+    {
+        await new ShutdownStateStore(_dir).SaveAsync(new ShutdownProgress("runtime", "r", false, _time.GetUtcNow(), true, [], null, BootId: "an-earlier-boot"), CancellationToken.None);
+        var runner = Runner();
+        await runner.RestoreAsync(CancellationToken.None);
+        Assert.Null(runner.SequenceTask);
+        Assert.Equal(PolicyState.Normal, runner.Current.State);
+        Assert.Empty(_exec.Commands);
+        var saved = await new ShutdownStateStore(_dir).LoadAsync(CancellationToken.None);
+        Assert.True(saved!.Cancelled);
+    }
+
+    [Fact]
+    public async Task The_outage_and_battery_history_survive_a_restart()
+    {
+        var first = Runner();
+        Publish(first, "OB DISCHRG", 95, 3000);
+        var path = Path.Combine(_dir, PolicyMemoryStore.FileName);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!File.Exists(path) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(File.Exists(path));
+        var since = first.Current.OnBatterySince;
+        Assert.NotNull(since);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var second = Runner();
+        await second.RestoreAsync(CancellationToken.None);
+        Publish(second, "OB DISCHRG", 94, 2900);
+        Assert.Equal(since, second.Current.OnBatterySince);
+        Assert.Equal(PolicyState.OnBattery, second.Current.State);
+    }
+}
