@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.HomeAssistant;
 using Gateway.Drivers.Devices;
 using Gateway.Policy;
 using Gateway.Readings;
@@ -76,5 +77,6 @@ public static class GatewayHost
         services.AddHostedService<PowerEventDetector>();
         services.AddHostedService<DeviceRunner>();
         services.AddHostedService<SystemdWatchdog>();
+        services.AddHomeAssistant(config, run);
     }
 }
