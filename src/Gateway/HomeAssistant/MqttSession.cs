@@ -130,7 +130,7 @@ public sealed class MqttSession : IHealthContributor
                 {
                     var subscribe = new MqttClientSubscribeOptionsBuilder();
                     foreach (var filter in _subscriptions)
-                        subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                        subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainAsPublished());
                     await client.SubscribeAsync(subscribe.Build(), ct).ConfigureAwait(false);
                 }
                 Interlocked.Increment(ref _connects);
@@ -222,6 +222,8 @@ public sealed class MqttSession : IHealthContributor
     {
         var b = new MqttClientOptionsBuilder()
             .WithTcpServer(_host, _port)
+            // MQTT 5 so that subscriptions can ask for retain-as-published: a retained command is recognisable as such.
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(_options.ClientId)
             .WithKeepAlivePeriod(_options.KeepAlive)
             .WithCleanSession()

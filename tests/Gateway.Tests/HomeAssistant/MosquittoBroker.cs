@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Gateway.Tests.HomeAssistant;
+
+/// <summary>A real mosquitto on a free loopback port with a password file, in a temp dir; can be killed and restarted.</summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    public const string User = "gateway";
+    public const string Password = "s3cret-pass";
+
+    private readonly string _dir;
+    private readonly string _configPath;
+    private Process? _process;
+
+    private MosquittoBroker(string dir, int port)
+    {
+        _dir = dir;
+        Port = port;
+        _configPath = Path.Combine(dir, "mosquitto.conf");
+    }
+
+    public int Port { get; }
+
+    public static async Task<MosquittoBroker> StartAsync(int? port = null, bool start = true)
+    {
+        var dir = Directory.CreateTempSubdirectory("mosq-").FullName;
+        // mosquitto started as root drops to user "mosquitto" unless told "user root"; keep files readable either way.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var passwd = Path.Combine(dir, "passwd");
+        await RunAsync("mosquitto_passwd", ["-b", "-c", passwd, User, Password]);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(passwd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var broker = new MosquittoBroker(dir, port ?? FreePort());
+        var isRoot = Environment.UserName == "root";
+        await File.WriteAllTextAsync(broker._configPath, $"""
+            {(isRoot ? "user root" : "")}
+            listener {broker.Port} 127.0.0.1
+            allow_anonymous false
+            password_file {passwd}
+            persistence false
+            log_dest stdout
+            log_type error
+            log_type warning
+            """);
+        if (start) await broker.StartAsync();
+        return broker;
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public async Task StartAsync()
+    {
+        var psi = new ProcessStartInfo("mosquitto", ["-c", _configPath]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start mosquitto");
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _process = p;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (p.HasExited) throw new InvalidOperationException($"mosquitto exited with {p.ExitCode}");
+            try
+            {
+                using var c = new TcpClient();
+                await c.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(20);
+            }
+        }
+        throw new TimeoutException("mosquitto did not listen within 20 s");
+    }
+
+    /// <summary>SIGKILL: no goodbye to clients, retained messages gone (no persistence).</summary>
+    public async Task KillAsync()
+    {
+        if (_process is not { } p) return;
+        _process = null;
+        if (!p.HasExited)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+        p.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private static async Task RunAsync(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+        var err = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} failed: {err}");
+    }
+}
