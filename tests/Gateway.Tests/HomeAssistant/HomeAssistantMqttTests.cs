@@ -126,7 +126,14 @@ public sealed partial class HomeAssistantMqttTests
             {
                 await broker.KillAsync();
                 await observer.DisposeAsync();
-                await Wait.UntilAsync(() => !gw.Session.IsConnected, "session notices the broker is gone");
+                try
+                {
+                    await Wait.UntilAsync(() => !gw.Session.IsConnected, "session notices the broker is gone");
+                }
+                catch (TimeoutException e)
+                {
+                    throw new TimeoutException($"{e.Message} in cycle {cycle}; session {gw.Session.Check()}, outbox {gw.Session.Outbox.Count}\n" + string.Join("\n", gw.Logs.Lines.Select(l => l.Level + " " + l.Message)));
+                }
                 // Values change while the broker is away; they must be current afterwards.
                 var charge = 90 - cycle;
                 gw.Hub.Publish(gw.UpsReading(charge: charge));

@@ -60,7 +60,9 @@ public sealed class MqttSessionTests
         var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath());
         using var factory = LoggerFactory.Create(_ => { });
         var outbox = new MqttOutbox();
-        var session = new MqttSession(config.Mqtt, "127.0.0.1", broker.Port, outbox, TimeProvider.System, factory.CreateLogger("mqtt"));
+        // Virtual time: the session stays away until the test lets its backoff elapse, after the observer is listening.
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var session = new MqttSession(config.Mqtt, "127.0.0.1", broker.Port, outbox, time, factory.CreateLogger("mqtt"));
         using var cts = new CancellationTokenSource();
         var run = Task.Run(() => session.RunAsync(cts.Token));
         await Wait.UntilAsync(() => session.ConnectAttempts >= 1 && session.Check().State == "reconnecting", "first failed attempt");
@@ -79,13 +81,23 @@ public sealed class MqttSessionTests
 
         await broker.StartAsync();
         await using var obs = await MqttObserver.ConnectAsync(broker.Port, "gateway/testgw/#");
+        var advancing = Task.Run(async () =>
+        {
+            while (!session.IsConnected && !cts.IsCancellationRequested)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Delay(5);
+            }
+        });
         await Wait.UntilAsync(() => Enumerable.Range(0, topics).All(t =>
             obs.Latest.TryGetValue($"gateway/testgw/dev{t}/state", out var s) && JsonDocument.Parse(s.Payload).RootElement.GetProperty("seq").GetInt32() == 1000 - topics + t),
             "last value of every topic");
-        Assert.Equal(0, outbox.Count);
+        await Wait.UntilAsync(() => outbox.Count == 0 && obs.All.Count(s => s.Topic == "gateway/testgw/events") == 10, "events delivered in order");
+        Assert.Equal(Enumerable.Range(0, 10), obs.All.Where(s => s.Topic == "gateway/testgw/events").Select(s => JsonDocument.Parse(s.Payload).RootElement.GetProperty("event").GetInt32()));
         // The retained topics were sent once each with their last value only.
         Assert.Equal(topics, obs.All.Count(s => s.Topic.StartsWith("gateway/testgw/dev", StringComparison.Ordinal)));
 
+        await advancing;
         cts.Cancel();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -100,12 +112,20 @@ public sealed class MqttSessionTests
         await broker.StartAsync(CancellationToken.None);
         Assert.True(broker.IsRunning);
 
+        // Subscribe first: MQTTnet's server stores retained messages asynchronously, so a subscriber racing the publisher could miss one.
+        await using var obs = await MqttObserver.ConnectAsync(port, "homeassistant/#", GatewayUnderTest.Base + "/#");
         await using var gw = GatewayUnderTest.Create(port);
         gw.Hub.Publish(gw.UpsReading());
         await gw.StartAsync();
-        await using var obs = await MqttObserver.ConnectAsync(port, "homeassistant/#", GatewayUnderTest.Base + "/#");
-        await Wait.UntilAsync(() => obs.Latest.ContainsKey("homeassistant/sensor/testgw_ups1/battery_charge/config")
-            && obs.Latest.ContainsKey(GatewayUnderTest.Base + "/ups1/state"), "discovery through the built-in broker");
+        try
+        {
+            await Wait.UntilAsync(() => obs.Latest.ContainsKey("homeassistant/sensor/testgw_ups1/battery_charge/config")
+                && obs.Latest.ContainsKey(GatewayUnderTest.Base + "/ups1/state") && obs.Latest.ContainsKey(GatewayUnderTest.Base + "/status"), "discovery through the built-in broker");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + "\nseen: " + string.Join(", ", obs.Latest.Keys.Take(10)) + "\nlogs: " + string.Join("\n", gw.Logs.Lines.Select(l => l.Message)));
+        }
         Assert.Equal("online", obs.Latest[GatewayUnderTest.Base + "/status"].Payload);
     }
 }
