@@ -17,6 +17,7 @@ public sealed class MqttOutbox
     private readonly int _maxEvents;
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dropped;
+    private long _payloadBytes;
 
     public MqttOutbox(int maxRetainedTopics = DefaultMaxRetainedTopics, int maxEvents = DefaultMaxEvents)
     {
@@ -41,6 +42,12 @@ public sealed class MqttOutbox
         get { lock (_gate) return _events.Count; }
     }
 
+    /// <summary>Payload bytes held right now (the memory the outbox keeps besides topic strings).</summary>
+    public long PayloadBytes
+    {
+        get { lock (_gate) return _payloadBytes; }
+    }
+
     /// <summary>Messages lost because a bound was reached.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -50,28 +57,33 @@ public sealed class MqttOutbox
         {
             if (message.Retain)
             {
-                if (_retained.ContainsKey(message.Topic))
+                if (_retained.TryGetValue(message.Topic, out var older))
                 {
+                    _payloadBytes -= older.Payload.Length;
                     _retained[message.Topic] = message;
                 }
                 else
                 {
                     if (_retained.Count >= _maxRetainedTopics)
                     {
+                        _payloadBytes -= _retained.GetAt(0).Value.Payload.Length;
                         _retained.RemoveAt(0);
                         Interlocked.Increment(ref _dropped);
                     }
                     _retained.Add(message.Topic, message);
                 }
+                _payloadBytes += message.Payload.Length;
             }
             else
             {
-                if (_events.Count >= _maxEvents)
+                if (_events.First is { } oldest && _events.Count >= _maxEvents)
                 {
+                    _payloadBytes -= oldest.Value.Payload.Length;
                     _events.RemoveFirst();
                     Interlocked.Increment(ref _dropped);
                 }
                 _events.AddLast(message);
+                _payloadBytes += message.Payload.Length;
             }
             _signal.TrySetResult();
         }
@@ -86,12 +98,14 @@ public sealed class MqttOutbox
             {
                 message = _retained.GetAt(0).Value;
                 _retained.RemoveAt(0);
+                _payloadBytes -= message.Payload.Length;
                 return true;
             }
             if (_events.First is { } first)
             {
                 message = first.Value;
                 _events.RemoveFirst();
+                _payloadBytes -= message.Payload.Length;
                 return true;
             }
             message = null;
@@ -114,6 +128,7 @@ public sealed class MqttOutbox
                         return;
                     }
                     _retained.Insert(0, message.Topic, message);
+                    _payloadBytes += message.Payload.Length;
                 }
             }
             else
@@ -124,6 +139,7 @@ public sealed class MqttOutbox
                     return;
                 }
                 _events.AddFirst(message);
+                _payloadBytes += message.Payload.Length;
             }
             _signal.TrySetResult();
         }

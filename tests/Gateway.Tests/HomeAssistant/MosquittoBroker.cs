@@ -39,27 +39,45 @@ public sealed class MosquittoBroker : IAsyncDisposable
             allow_anonymous false
             password_file {passwd}
             persistence false
-            log_dest stdout
+            log_dest stderr
             log_type error
             log_type warning
+            log_type notice
+            log_type information
             """);
         if (start) await broker.StartAsync();
         return broker;
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>A free loopback port, never the same one twice in this test run (tests run in parallel).</summary>
     public static int FreePort()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        while (true)
+        {
+            using var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            var port = ((IPEndPoint)l.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port)) return port;
+            }
+        }
     }
 
     public async Task StartAsync()
     {
         var psi = new ProcessStartInfo("mosquitto", ["-c", _configPath]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start mosquitto");
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        // Ready only when this mosquitto says it listens: a TCP connect alone could reach another process on the port.
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string? line)
+        {
+            if (line is not null && line.Contains($"listen socket on port {Port}", StringComparison.Ordinal)) listening.TrySetResult();
+        }
+        p.OutputDataReceived += (_, e) => OnLine(e.Data);
+        p.ErrorDataReceived += (_, e) => OnLine(e.Data);
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         _process = p;
@@ -67,6 +85,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (p.HasExited) throw new InvalidOperationException($"mosquitto exited with {p.ExitCode}");
+            if (!listening.Task.IsCompleted)
+            {
+                await Task.Delay(10);
+                continue;
+            }
             try
             {
                 using var c = new TcpClient();

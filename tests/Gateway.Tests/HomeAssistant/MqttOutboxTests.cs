@@ -14,9 +14,11 @@ public sealed class MqttOutboxTests
         var outbox = new MqttOutbox();
         for (var i = 0; i < 1000; i++) outbox.Enqueue(State(i % 10, i));
         Assert.Equal(10, outbox.Count);
+        Assert.Equal(10 * 3, outbox.PayloadBytes);
         var seen = new Dictionary<string, string>();
         while (outbox.TryDequeue(out var m)) seen[m.Topic] = Encoding.UTF8.GetString(m.Payload);
         for (var t = 0; t < 10; t++) Assert.Equal((990 + t).ToString(), seen[$"t/{t}"]);
+        Assert.Equal(0, outbox.PayloadBytes);
     }
 
     [Fact]
