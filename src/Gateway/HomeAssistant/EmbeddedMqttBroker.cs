@@ -35,19 +35,20 @@ public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
             .WithDefaultEndpointPort(_options.EmbeddedPort)
             .Build();
         var server = factory.CreateMqttServer(serverOptions);
-        if (_options.Username is { } user)
+        var user = _options.Username;
+        var password = _options.Password ?? "";
+        server.ValidatingConnectionAsync += e =>
         {
-            var password = _options.Password ?? "";
-            server.ValidatingConnectionAsync += e =>
+            if (user is not null && (e.UserName != user || e.Password != password))
             {
-                if (e.UserName != user || e.Password != password)
-                {
-                    e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-                    _log.LogWarning("Built-in MQTT broker: rejected client {ClientId} (wrong user name or password)", e.ClientId);
-                }
+                e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+                _log.LogWarning("Built-in MQTT broker: rejected client {ClientId} (wrong user name or password)", e.ClientId);
                 return Task.CompletedTask;
-            };
-        }
+            }
+            // Clients that leave the id to the server (mosquitto_sub, paho with MQTT 5) get one assigned.
+            if (string.IsNullOrEmpty(e.ClientId)) e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N")[..12];
+            return Task.CompletedTask;
+        };
         try
         {
             await server.StartAsync().ConfigureAwait(false);

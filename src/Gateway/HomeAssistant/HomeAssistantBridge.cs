@@ -104,13 +104,21 @@ public sealed class HomeAssistantBridge : BackgroundService
         {
             await foreach (var e in sub.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                lock (_gate)
+                try
                 {
-                    switch (e)
+                    lock (_gate)
                     {
-                        case ReadingPublished p: OnReading(p.Reading); break;
-                        case LinkStateChanged l: OnLink(l.DeviceId, l.Current); break;
+                        switch (e)
+                        {
+                            case ReadingPublished p: OnReading(p.Reading); break;
+                            case LinkStateChanged l: OnLink(l.DeviceId, l.Current); break;
+                        }
                     }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A bug with one reading must not stop Home Assistant updates (or the host).
+                    _log.LogError(ex, "Home Assistant: cannot publish {Event} for {Device}", e.GetType().Name, e.DeviceId);
                 }
             }
         }
@@ -134,20 +142,33 @@ public sealed class HomeAssistantBridge : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
-                lock (_gate)
+                try
                 {
-                    PublishGatewayState(force: false);
-                    var now = _time.GetTimestamp();
-                    foreach (var d in _devices.Values)
-                    {
-                        if (d.LastState is { } doc && _time.GetElapsedTime(d.LastStateAt, now) >= _options.StateInterval)
-                            EnqueueState(d, doc);
-                    }
+                    Tick();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _log.LogError(ex, "Home Assistant: periodic publish failed");
                 }
                 await SaveRecordIfDirtyAsync(ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Gateway document on change; every device document again once state_interval has passed.</summary>
+    private void Tick()
+    {
+        lock (_gate)
+        {
+            PublishGatewayState(force: false);
+            var now = _time.GetTimestamp();
+            foreach (var d in _devices.Values)
+            {
+                if (d.LastState is { } doc && _time.GetElapsedTime(d.LastStateAt, now) >= _options.StateInterval)
+                    EnqueueState(d, doc);
+            }
+        }
     }
 
     private async Task ReceiveLoop(CancellationToken ct)

@@ -6,12 +6,13 @@ using Gateway.HomeAssistant;
 using Gateway.Readings;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Protocol;
+using Xunit.Abstractions;
 
 namespace Gateway.Tests.HomeAssistant;
 
 /// <summary>The bridge against a real mosquitto (password file, free loopback port), observed by a test client standing in for Home Assistant.</summary>
 [Trait("Category", "Integration")]
-public sealed partial class HomeAssistantMqttTests
+public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
 {
     // UPS: 4 always + 11 reported values + 2 buttons; meter: 31 per-phase/total + 5 system + phase sequence; gateway: 5 + 2 per device.
     private const int ExpectedConfigs = 17 + 37 + 9;
@@ -152,12 +153,41 @@ public sealed partial class HomeAssistantMqttTests
                 watch.Stop();
                 if (watch.Elapsed > worst) worst = watch.Elapsed;
             }
+            output.WriteLine($"broker restarts: slowest recovery of configs + current states {worst.TotalMilliseconds:0} ms");
             Assert.True(worst < TimeSpan.FromSeconds(2), $"slowest recovery {worst.TotalMilliseconds:0} ms");
         }
         finally
         {
             await observer.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task State_documents_go_out_on_change_and_again_every_state_interval_not_on_every_tick()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var obs = await MqttObserver.ConnectAsync(broker.Port, GatewayUnderTest.Base + "/#");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        await using var gw = GatewayUnderTest.Create(broker.Port, time: time, withMeter: false);
+        gw.Hub.Publish(gw.UpsReading());
+        await gw.StartAsync();
+        await Wait.UntilAsync(() => obs.Latest.ContainsKey(UpsState) && gw.Session.Outbox.Count == 0, "first state");
+        var initial = obs.All.Count(s => s.Topic == UpsState);
+
+        // The same values again: no new message.
+        gw.Hub.Publish(gw.UpsReading());
+        // 25 virtual seconds with state_interval 10 s: two periodic republishes.
+        for (var i = 0; i < 25; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+        await Wait.UntilAsync(() => obs.All.Count(s => s.Topic == UpsState) >= initial + 2, "periodic republish");
+        Assert.InRange(obs.All.Count(s => s.Topic == UpsState), initial + 2, initial + 3);
+
+        // A change goes out at once, without waiting for the interval.
+        gw.Hub.Publish(gw.UpsReading(status: "OB DISCHRG", charge: 80));
+        await Wait.UntilAsync(() => JsonDocument.Parse(obs.Latest[UpsState].Payload).RootElement.GetProperty("power").GetString() == "OFF", "on-battery state");
     }
 
     [Fact]
