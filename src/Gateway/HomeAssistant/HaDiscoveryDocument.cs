@@ -9,7 +9,6 @@ namespace Gateway.HomeAssistant;
 public static class HaDiscoveryDocument
 {
     public const string OriginName = "Power Gateway";
-    public const string SupportUrl = "https://github.com/power-gateway/gateway";
     public const string PressPayload = "PRESS";
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -84,7 +83,6 @@ public static class HaDiscoveryDocument
             w.WriteStartObject("origin");
             w.WriteString("name", OriginName);
             w.WriteString("sw_version", StartInfo.Version);
-            w.WriteString("support_url", SupportUrl);
             w.WriteEndObject();
             w.WriteEndObject();
         }

@@ -7,6 +7,7 @@ using Gateway.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Adapter;
+using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 
 namespace Gateway.HomeAssistant;
@@ -95,7 +96,7 @@ public sealed class MqttSession : IHealthContributor
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
                 var result = await client.ConnectAsync(BuildOptions(), linked.Token).ConfigureAwait(false);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
-                    throw new IOException(DescribeRefusal(result.ResultCode));
+                    throw new MqttConnectRefusedException(DescribeRefusal(result.ResultCode));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -104,8 +105,8 @@ public sealed class MqttSession : IHealthContributor
             catch (Exception e)
             {
                 failures++;
-                var reason = DescribeConnectFailure(e);
-                var delay = _backoff.Delay(failures);
+                var reason = DescribeConnectFailure(e, out var refused);
+                var delay = refused ? _backoff.Delay(failures) : _backoff.DelayUnreachable(failures);
                 NextRetryDelay = delay;
                 _state = "reconnecting";
                 _detail = reason;
@@ -152,8 +153,8 @@ public sealed class MqttSession : IHealthContributor
             failures = 1;
             _state = "reconnecting";
             _detail = "connection lost";
-            NextRetryDelay = _backoff.Delay(failures);
-            if (!await PauseAsync(_backoff.Delay(failures), ct).ConfigureAwait(false)) return;
+            NextRetryDelay = _backoff.DelayUnreachable(failures);
+            if (!await PauseAsync(_backoff.DelayUnreachable(failures), ct).ConfigureAwait(false)) return;
         }
     }
 
@@ -264,10 +265,13 @@ public sealed class MqttSession : IHealthContributor
         _ => $"the broker refused the connection ({code})",
     };
 
-    private string DescribeConnectFailure(Exception e)
+    /// <param name="refused">True when the broker answered and said no (as opposed to not answering at all).</param>
+    private string DescribeConnectFailure(Exception e, out bool refused)
     {
+        refused = true;
         for (var x = e; x is not null; x = x.InnerException)
         {
+            if (x is MqttConnectRefusedException) return x.Message;
             if (x is MqttConnectingFailedException)
             {
                 // MQTTnet 5 carries the CONNACK code only in the message text ("... failed (BadUserNameOrPassword).").
@@ -275,9 +279,20 @@ public sealed class MqttSession : IHealthContributor
                     if (code != MqttClientConnectResultCode.Success && x.Message.Contains("(" + code + ")", StringComparison.Ordinal)) return DescribeRefusal(code);
                 return x.Message;
             }
-            if (x is System.Net.Sockets.SocketException s) return $"{s.SocketErrorCode}: {s.Message}";
-            if (x is OperationCanceledException) return $"no answer within {ConnectTimeout.TotalSeconds:0}s";
+            if (x is System.Net.Sockets.SocketException s)
+            {
+                refused = false;
+                return $"{s.SocketErrorCode}: {s.Message}";
+            }
+            if (x is OperationCanceledException or MqttCommunicationTimedOutException)
+            {
+                refused = false;
+                return $"no answer within {ConnectTimeout.TotalSeconds:0}s";
+            }
         }
+        refused = false;
         return e.Message;
     }
+
+    private sealed class MqttConnectRefusedException(string message) : Exception(message);
 }

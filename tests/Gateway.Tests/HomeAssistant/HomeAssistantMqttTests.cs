@@ -123,7 +123,7 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
         try
         {
             var worst = TimeSpan.Zero;
-            for (var cycle = 1; cycle <= 5; cycle++)
+            for (var cycle = 1; cycle <= 10; cycle++)
             {
                 await broker.KillAsync();
                 await observer.DisposeAsync();

@@ -67,5 +67,6 @@ public sealed class MqttOutboxTests
     {
         var b = MqttBackoff.Default;
         Assert.Equal([0.5, 1, 2, 4, 8, 16, 30, 30], Enumerable.Range(1, 8).Select(n => b.Delay(n).TotalSeconds));
+        Assert.Equal([0.5, 1, 1, 1], Enumerable.Range(1, 4).Select(n => b.DelayUnreachable(n).TotalSeconds));
     }
 }
