@@ -233,6 +233,11 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
 
         gw.Hub.ReportLinkState("ups1", LinkState.Lost, "unplugged");
         await Wait.UntilAsync(() => obs.Latest[availability].Payload == "offline", "ups1 offline when lost");
+
+        // A clean stop says offline on the status topic (the last will covers a crash).
+        await gw.DisposeAsync();
+        await Wait.UntilAsync(() => obs.Latest[GatewayUnderTest.Base + "/status"].Payload == "offline", "gateway offline after stop");
+        Assert.True(obs.Latest[GatewayUnderTest.Base + "/status"].Retain);
     }
 
     [Fact]

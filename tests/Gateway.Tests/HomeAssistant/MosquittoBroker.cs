@@ -23,7 +23,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<MosquittoBroker> StartAsync(int? port = null, bool start = true)
+    /// <summary>The CA certificate that signed the broker's certificate, when started with TLS.</summary>
+    public string? CaFile { get; private set; }
+
+    public static async Task<MosquittoBroker> StartAsync(int? port = null, bool start = true, bool tls = false)
     {
         var dir = Directory.CreateTempSubdirectory("mosq-").FullName;
         // mosquitto started as root drops to user "mosquitto" unless told "user root"; keep files readable either way.
@@ -33,9 +36,24 @@ public sealed class MosquittoBroker : IAsyncDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(passwd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var broker = new MosquittoBroker(dir, port ?? FreePort());
         var isRoot = Environment.UserName == "root";
+        var tlsLines = "";
+        if (tls)
+        {
+            // A private CA and a server certificate for 127.0.0.1, made with openssl.
+            string P(string f) => Path.Combine(dir, f);
+            await RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=test-ca", "-keyout", P("ca.key"), "-out", P("ca.pem")]);
+            await RunAsync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", P("server.key"), "-out", P("server.csr")]);
+            await File.WriteAllTextAsync(P("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+            await RunAsync("openssl", ["x509", "-req", "-in", P("server.csr"), "-CA", P("ca.pem"), "-CAkey", P("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", P("san.ext"), "-out", P("server.pem")]);
+            foreach (var f in new[] { "ca.pem", "server.pem", "server.key" })
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(P(f), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            tlsLines = $"cafile {P("ca.pem")}\ncertfile {P("server.pem")}\nkeyfile {P("server.key")}\n";
+            broker.CaFile = P("ca.pem");
+        }
         await File.WriteAllTextAsync(broker._configPath, $"""
             {(isRoot ? "user root" : "")}
             listener {broker.Port} 127.0.0.1
+            {tlsLines}
             allow_anonymous false
             password_file {passwd}
             persistence false

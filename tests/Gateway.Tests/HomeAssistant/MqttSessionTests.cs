@@ -102,6 +102,30 @@ public sealed class MqttSessionTests
     }
 
     [Fact]
+    public async Task Tls_with_a_private_ca_file_connects_and_an_untrusted_certificate_is_refused()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(tls: true);
+        var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath());
+        using var loggers = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(loggers));
+
+        var trusted = new MqttSession(config.Mqtt with { Tls = true, CaFile = broker.CaFile }, "127.0.0.1", broker.Port, new MqttOutbox(), TimeProvider.System, factory.CreateLogger("tls"));
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => trusted.RunAsync(cts.Token));
+        await Wait.UntilAsync(() => trusted.IsConnected, "TLS session connected");
+
+        // Without the CA the system store does not trust the broker: the session keeps retrying, it does not connect.
+        var untrusted = new MqttSession(config.Mqtt with { Tls = true, CaFile = null, ClientId = "other" }, "127.0.0.1", broker.Port, new MqttOutbox(), TimeProvider.System, factory.CreateLogger("tls"));
+        var run2 = Task.Run(() => untrusted.RunAsync(cts.Token));
+        await Wait.UntilAsync(() => untrusted.ConnectAttempts >= 2, "untrusted retried");
+        Assert.False(untrusted.IsConnected);
+        Assert.True(trusted.IsConnected);
+
+        cts.Cancel();
+        await Task.WhenAll(run, run2).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task The_built_in_broker_serves_home_assistant_discovery()
     {
         var port = MosquittoBroker.FreePort();
