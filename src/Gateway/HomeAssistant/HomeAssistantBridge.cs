@@ -52,6 +52,7 @@ public sealed class HomeAssistantBridge : BackgroundService
     private byte[]? _lastGatewaySignature;
     private long _lastGatewayAt;
     private int _republishPending;
+    private HashSet<string>? _publishedThisRound;
 
     public HomeAssistantBridge(GatewayConfig config, MqttSession session, ReadingHub hub, EventBus events, DeviceDirectory directory,
         IPolicyStatusSource policy, StartInfo start, TimeProvider time, ILogger<HomeAssistantBridge> log)
@@ -265,12 +266,21 @@ public sealed class HomeAssistantBridge : BackgroundService
         lock (_gate)
         {
             FullPublishes++;
-            foreach (var (topic, _) in _clears) _session.Outbox.Enqueue(new MqttOutboxMessage(topic, [], Retain: true));
             if (_options.Discovery)
             {
+                _publishedThisRound = new HashSet<string>(StringComparer.Ordinal);
                 PublishGatewayDiscovery();
                 foreach (var d in _devices.Values) PublishDeviceDiscovery(d, force: true);
+                // Whatever was announced before but not now (a button the device no longer supports, a renamed key) goes away.
+                foreach (var (topic, owner) in _record.Topics.Where(t => !_publishedThisRound.Contains(t.Key)).ToArray())
+                {
+                    _clears[topic] = owner;
+                    _record.Topics.Remove(topic);
+                    _recordDirty = true;
+                }
+                _publishedThisRound = null;
             }
+            foreach (var (topic, _) in _clears) _session.Outbox.Enqueue(new MqttOutboxMessage(topic, [], Retain: true));
             foreach (var d in _devices.Values)
             {
                 EnqueueAvailability(d.Id);
@@ -391,6 +401,8 @@ public sealed class HomeAssistantBridge : BackgroundService
     private void PublishConfig(string? deviceId, HaEntity e, HaDevice device, string owner, int? expireAfter)
     {
         var topic = _topics.Config(e.Component, deviceId, e.Key);
+        _publishedThisRound?.Add(topic);
+        _clears.Remove(topic);
         _session.Outbox.Enqueue(new MqttOutboxMessage(topic, HaDiscoveryDocument.Write(_topics, deviceId, e, device, expireAfter), Retain: true));
         if (!_record.Topics.TryGetValue(topic, out var o) || o != owner)
         {

@@ -20,7 +20,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 
     private readonly bool _ownsDataDir;
 
-    private GatewayUnderTest(GatewayConfig config, int port, TimeProvider time, string dataDir, bool ownsDataDir)
+    private GatewayUnderTest(GatewayConfig config, int port, TimeProvider time, string dataDir, bool ownsDataDir, string[] upsCommands)
     {
         _ownsDataDir = ownsDataDir;
         Config = config;
@@ -29,7 +29,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         _loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         Hub = new ReadingHub(time, NullLogger<ReadingHub>.Instance);
         Events = new EventBus(NullLogger<EventBus>.Instance);
-        Ups = new FakeUpsDriver("ups1", DeviceKind.Ups, UpsCommands);
+        Ups = new FakeUpsDriver("ups1", DeviceKind.Ups, upsCommands);
         Meter = new FakeUpsDriver("meter1", DeviceKind.Meter);
         foreach (var d in config.Devices) Hub.Register(d.Id, d.Type, d.IsUps ? DeviceKind.Ups : DeviceKind.Meter);
         Directory = new DeviceDirectory([Ups, Meter]);
@@ -75,11 +75,12 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         return result.Config!;
     }
 
-    public static GatewayUnderTest Create(int port, string? dataDir = null, string password = MosquittoBroker.Password, TimeProvider? time = null, bool withMeter = true)
+    public static GatewayUnderTest Create(int port, string? dataDir = null, string password = MosquittoBroker.Password, TimeProvider? time = null, bool withMeter = true,
+        string[]? upsCommands = null)
     {
         var owns = dataDir is null;
         dataDir ??= System.IO.Directory.CreateTempSubdirectory("gw-ha-").FullName;
-        return new GatewayUnderTest(LoadConfig(port, dataDir, password, withMeter), port, time ?? TimeProvider.System, dataDir, owns);
+        return new GatewayUnderTest(LoadConfig(port, dataDir, password, withMeter), port, time ?? TimeProvider.System, dataDir, owns, upsCommands ?? UpsCommands);
     }
 
     public Task StartAsync() => Bridge.StartAsync(CancellationToken.None);

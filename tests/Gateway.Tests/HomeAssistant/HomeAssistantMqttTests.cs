@@ -268,7 +268,7 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task An_entity_whose_device_left_the_config_gets_an_empty_retained_config()
+    public async Task Entities_whose_device_left_the_config_or_whose_command_is_gone_get_an_empty_retained_config()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var dataDir = Directory.CreateTempSubdirectory("gw-ha-").FullName;
@@ -286,11 +286,14 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
             await Wait.UntilAsync(() => obs.Latest.ContainsKey("homeassistant/sensor/testgw_meter1/import_energy/config"), "meter config retained");
             Assert.Equal(37 + 2, obs.Latest.Keys.Count(t => t.Contains("meter1", StringComparison.Ordinal)));
 
-            await using var second = GatewayUnderTest.Create(broker.Port, dataDir, withMeter: false);
+            Assert.True(obs.Latest.ContainsKey("homeassistant/button/testgw_ups1/battery_test/config"));
+            await using var second = GatewayUnderTest.Create(broker.Port, dataDir, withMeter: false, upsCommands: ["beeper.toggle"]);
             second.Hub.Publish(second.UpsReading());
             await second.StartAsync();
             await Wait.UntilAsync(() => !obs.Latest.Keys.Any(t => t.Contains("meter1", StringComparison.Ordinal)), "every meter config cleared");
+            await Wait.UntilAsync(() => !obs.Latest.ContainsKey("homeassistant/button/testgw_ups1/battery_test/config"), "unsupported button cleared");
             Assert.True(obs.Latest.ContainsKey("homeassistant/sensor/testgw_ups1/battery_charge/config"));
+            Assert.True(obs.Latest.ContainsKey("homeassistant/button/testgw_ups1/beeper_toggle/config"));
             Assert.Contains(obs.All, s => s.Topic == "homeassistant/binary_sensor/testgw/link_meter1/config" && s.Payload.Length == 0 && s.Retain);
             await Wait.UntilAsync(() => !File.ReadAllText(recordPath).Contains("meter1", StringComparison.Ordinal), "record forgets the meter");
         }
