@@ -22,13 +22,12 @@ dotnet build gateway.sln -c Release -nologo -clp:ErrorsOnly -warnaserror
 echo "==> testing"
 log=$(mktemp)
 set +e
-dotnet test gateway.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | grep -Ev '^\s*(Passed|Skipped) ' 
+dotnet test gateway.sln -c Release --no-build -nologo --blame-hang-timeout 6m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | grep -Ev '^\s*(Passed|Skipped) ' 
 rc=${PIPESTATUS[0]}
 set -e
-summary=$(grep -E '(Passed|Failed)!\s+-\s+Failed:' "$log" | tail -1 || true)
-failed=$(sed -nE 's/.*Failed:\s*([0-9]+).*/\1/p' <<<"$summary")
-passed=$(sed -nE 's/.*Passed:\s*([0-9]+).*/\1/p' <<<"$summary")
-skipped=$(sed -nE 's/.*Skipped:\s*([0-9]+).*/\1/p' <<<"$summary")
+count() { grep -E "^\s+$1: [0-9]+$" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
 rm -f "$log"
-echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$rc" -ne 0 ] || [ "$passed" -gt 0 ] || { echo "no test ran"; rc=1; }
 exit "$rc"

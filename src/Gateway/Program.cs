@@ -33,6 +33,7 @@ public static class Program
         var root = new RootCommand("Power Gateway: reads UPSes and energy meters, serves NUT, publishes to Home Assistant, and shuts machines down safely.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }

@@ -45,6 +45,13 @@ public static class ConfigLoader
                 return Fail(explicitPath, searched, Directory.Exists(explicitPath) ? "is a directory, not a config file" : "file not found");
             path = explicitPath;
         }
+        else if (env.TryGetValue(ConfigEnvVar, out var named) && !string.IsNullOrWhiteSpace(named))
+        {
+            // $GATEWAY_CONFIG names a file on purpose: if it is missing, say so rather than fall back.
+            searched.Add(named);
+            if (!File.Exists(named)) return Fail(named, searched, $"file not found (named by ${ConfigEnvVar})");
+            path = named;
+        }
         else
         {
             foreach (var candidate in SearchPath(env))
@@ -52,9 +59,6 @@ public static class ConfigLoader
                 searched.Add(candidate);
                 if (File.Exists(candidate)) { path = candidate; break; }
             }
-            // $GATEWAY_CONFIG names a file on purpose: if it is missing, say so rather than run on defaults.
-            if (path is null && env.TryGetValue(ConfigEnvVar, out var named) && !string.IsNullOrWhiteSpace(named))
-                return Fail(named, searched, $"file not found (named by ${ConfigEnvVar})");
         }
 
         string text;
@@ -84,6 +88,12 @@ public static class ConfigLoader
             ctx.AddRaw(new ConfigError(source, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {Clean(e)}"));
             return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input (found by fuzzing); it is still a YAML error.
+            ctx.AddRaw(new ConfigError(source, 0, 0, "", $"not valid YAML ({e.Message})"));
+            return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
+        }
         if (ctx.HasErrors) return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
 
         foreach (var (name, value) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -107,11 +117,40 @@ public static class ConfigLoader
         var config = GatewayConfig.Bind(section) with { SourcePath = path };
         ctx.ReportUnknownKeys();
         if (path is not null) CheckSecretsPermissions(path, root, ctx);
-        return new ConfigLoadResult(ctx.HasErrors ? null : config, ctx.Problems, path, searched ?? []);
+        var ordered = ctx.Problems.OrderBy(p => p.Line == 0 ? int.MaxValue : p.Line).ThenBy(p => p.Column).ToArray();
+        return new ConfigLoadResult(ctx.HasErrors ? null : config, ordered, path, searched ?? []);
     }
+
+    /// <summary>Bigger or deeper than any real config: refused before building a tree (no stack overflow, no memory blow-up).</summary>
+    public const int MaxFileLength = 1 << 20;
+    public const int MaxDepth = 32;
 
     private static YamlMappingNode Parse(string text, ConfigContext ctx)
     {
+        if (text.Length > MaxFileLength)
+        {
+            ctx.Error(null, "", $"the file is larger than {MaxFileLength / 1024} KiB; this is not a gateway config");
+            return new YamlMappingNode();
+        }
+        // The event parser is iterative; measure nesting before the (recursive) tree is built.
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        ctx.AddRaw(new ConfigError(ctx.Source, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column, "", $"nested more than {MaxDepth} levels deep"));
+                        return new YamlMappingNode();
+                    }
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
         var stream = new YamlStream();
         stream.Load(new StringReader(text));
         if (stream.Documents.Count == 0) return new YamlMappingNode();
@@ -187,7 +226,7 @@ public static class ConfigLoader
     private static void CheckSecretsPermissions(string path, YamlMappingNode root, ConfigContext ctx)
     {
         if (OperatingSystem.IsWindows()) return;
-        YamlNode? secret = FindSecret(root);
+        YamlNode? secret = FindSecret(root, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
         if (secret is null) return;
         UnixFileMode mode;
         try { mode = File.GetUnixFileMode(path); }
@@ -197,8 +236,10 @@ public static class ConfigLoader
         ctx.Warning(secret, "", $"{path} holds a password or token and is readable by {who}; fix: chmod 600 {path}");
     }
 
-    private static YamlNode? FindSecret(YamlNode node)
+    private static YamlNode? FindSecret(YamlNode node, HashSet<YamlNode> visited)
     {
+        // YAML aliases can make the tree a graph, even a cycle (&a [*a]): visit each node once.
+        if (!visited.Add(node)) return null;
         switch (node)
         {
             case YamlMappingNode m:
@@ -206,12 +247,12 @@ public static class ConfigLoader
                 {
                     if (k is YamlScalarNode ks && ks.Value is not null && SecretKeys.Contains(ks.Value) && v is YamlScalarNode vs && !string.IsNullOrEmpty(vs.Value) && !ConfigSection.IsNull(vs))
                         return ks;
-                    if (FindSecret(v) is { } found) return found;
+                    if (FindSecret(v, visited) is { } found) return found;
                 }
                 return null;
             case YamlSequenceNode s:
                 foreach (var c in s.Children)
-                    if (FindSecret(c) is { } found) return found;
+                    if (FindSecret(c, visited) is { } found) return found;
                 return null;
             default:
                 return null;

@@ -200,9 +200,14 @@ public sealed class ConfigSection
         return defaultValue;
     }
 
+    private bool _skipUnknownKeys;
+
+    /// <summary>Used when the section's shape is unknown (e.g. a device without a valid type): its other keys are not reported.</summary>
+    public void SkipUnknownKeyCheck() => _skipUnknownKeys = true;
+
     internal void ReportUnknownKeys()
     {
-        if (_node is null) return;
+        if (_node is null || _skipUnknownKeys) return;
         foreach (var (k, _) in _node.Children)
         {
             if (k is not YamlScalarNode ks || ks.Value is null) continue;

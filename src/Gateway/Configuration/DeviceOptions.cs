@@ -23,6 +23,7 @@ public abstract record DeviceOptions
         if (!s.Has("type"))
         {
             s.Context.Error(s.Anchor, s.KeyPath("type"), $"is required: one of {string.Join(", ", Types)}");
+            s.SkipUnknownKeyCheck();
             return null;
         }
         var type = s.Choice("type", "", Types);
@@ -33,6 +34,7 @@ public abstract record DeviceOptions
             "nut" => NutDeviceOptions.Bind(s, id),
             _ => null,
         };
+        if (d is null) s.SkipUnknownKeyCheck();
         return d;
     }
 }

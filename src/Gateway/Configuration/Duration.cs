@@ -32,7 +32,7 @@ public static class Duration
                 "d" => TimeSpan.TicksPerDay,
                 _ => -1,
             };
-            if (ticksPerUnit < 0) return false;
+            if (ticksPerUnit < 0 || number > TimeSpan.MaxValue.Ticks / ticksPerUnit) return false;
             var ticks = number * ticksPerUnit;
             if (ticks > TimeSpan.MaxValue.Ticks - totalTicks) return false;
             totalTicks += (long)ticks;

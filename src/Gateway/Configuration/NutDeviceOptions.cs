@@ -29,7 +29,7 @@ public sealed record NutDeviceOptions : DeviceOptions
             NutName = s.String("nut_name", id),
         };
         if ((d.Username is null) != (d.Password is null))
-            s.Error(d.Username is null ? "password" : "username", "username and password go together: set both or neither");
+            s.Error(d.Username is null ? "password" : "username", $"{(d.Username is null ? "username" : "password")} is missing: username and password go together, set both or neither");
         return d;
     }
 }

@@ -19,12 +19,15 @@ public sealed record WebOptions
         var token = s.OptionalString("api_token");
         if (token is { Length: > 0 and < 16 })
             s.Warning("api_token", "is shorter than 16 characters; use a long random token (e.g. openssl rand -hex 24)");
+        var authReads = s.Bool("auth_reads", false);
+        if (authReads && string.IsNullOrEmpty(token))
+            s.Error("auth_reads", "needs web.api_token: without a token nobody could read the API or the dashboard");
         return new WebOptions
         {
             Enabled = s.Bool("enabled", true),
             Listen = listen,
             ApiToken = token,
-            AuthReads = s.Bool("auth_reads", false),
+            AuthReads = authReads,
             Alarms = AlarmThresholds.Bind(s.Section("alarms")),
         };
     }

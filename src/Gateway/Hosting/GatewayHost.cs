@@ -1,8 +1,10 @@
 using Gateway.Configuration;
 using Gateway.HomeAssistant;
 using Gateway.Drivers.Devices;
+using Gateway.Indicators;
 using Gateway.Policy;
 using Gateway.Readings;
+using Gateway.Storage;
 using Gateway.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,6 +33,8 @@ public static class GatewayHost
             ConfigureServices(builder, config, run, time);
             var app = builder.Build();
             app.MapHealth();
+            app.MapGatewayApi();
+            app.MapDemo();
             return app;
         }
         else
@@ -45,6 +49,7 @@ public static class GatewayHost
     {
         LoggingSetup.Configure(builder.Logging, config.Logging);
         var services = builder.Services;
+        config = DemoMode.Apply(services, config, run, time);
         services.AddSystemd();
         // AddSystemd registers the notifier only under systemd; the watchdog asks for it either way.
         services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
@@ -65,6 +70,7 @@ public static class GatewayHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
+        services.AddGatewayWeb(config);
 
         foreach (var device in config.Devices)
         {
@@ -77,6 +83,8 @@ public static class GatewayHost
         services.AddHostedService<PowerEventDetector>();
         services.AddHostedService<DeviceRunner>();
         services.AddHostedService<SystemdWatchdog>();
+        services.AddHistory(config);
+        services.AddStatusIndicators(config);
         services.AddHomeAssistant(config, run);
     }
 }

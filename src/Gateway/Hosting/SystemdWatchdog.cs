@@ -15,8 +15,20 @@ public sealed class SystemdWatchdog : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<SystemdWatchdog> _log;
 
+    private readonly TimeSpan? _interval;
+    private int _checks;
+
+    /// <summary>How many times the loops were checked (tests wait on it instead of sleeping).</summary>
+    internal int Checks => Volatile.Read(ref _checks);
+
     public SystemdWatchdog(ISystemdNotifier notifier, LoopMonitor loops, TimeProvider time, ILogger<SystemdWatchdog> log)
+        : this(notifier, loops, time, log, WatchdogInterval())
     {
+    }
+
+    internal SystemdWatchdog(ISystemdNotifier notifier, LoopMonitor loops, TimeProvider time, ILogger<SystemdWatchdog> log, TimeSpan? interval)
+    {
+        _interval = interval;
         _notifier = notifier;
         _loops = loops;
         _time = time;
@@ -35,7 +47,7 @@ public sealed class SystemdWatchdog : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_notifier.IsEnabled || WatchdogInterval() is not { } interval) return;
+        if (!_notifier.IsEnabled || _interval is not { } interval) return;
         var period = interval / 2;
         _log.LogInformation("systemd watchdog enabled: feeding every {Period}s while all loops are alive", period.TotalSeconds);
         var wasHealthy = true;
@@ -54,6 +66,7 @@ public sealed class SystemdWatchdog : BackgroundService
                 _log.LogError("Not feeding the systemd watchdog: loop(s) hung: {Loops}", string.Join(", ", hung));
                 wasHealthy = false;
             }
+            Interlocked.Increment(ref _checks);
         } while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 }

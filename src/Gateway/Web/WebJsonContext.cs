@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Hosting;
 
@@ -8,4 +10,24 @@ namespace Gateway.Web;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ComponentHealth))]
 [JsonSerializable(typeof(ApiError))]
-public sealed partial class WebJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(TelemetryReport))]
+[JsonSerializable(typeof(DeviceTelemetry))]
+[JsonSerializable(typeof(HistoryReport))]
+[JsonSerializable(typeof(EventsReport))]
+[JsonSerializable(typeof(PolicyReport))]
+[JsonSerializable(typeof(CommandReply))]
+[JsonSerializable(typeof(RehearsalReport))]
+[JsonSerializable(typeof(DashboardState))]
+public sealed partial class WebJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// What the API writes: like <see cref="Default"/> but with apostrophes, &lt; and &gt; left readable
+    /// (replies are application/json or SSE data, never pasted into HTML; the dashboard escapes what it shows).
+    /// </summary>
+    public static WebJsonContext Api { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,99 @@
+using Gateway.Drivers.Readings;
+
+namespace Gateway.Drivers.Em340;
+
+/// <summary>Pure decoding of EM340 registers: INT32 low word first, the "no value" markers, scaling, and the reading.</summary>
+public static class Em340Decoder
+{
+    public const int NoValue32 = 0x7FFFFFFF;
+    public const short NoValue16 = 0x7FFF;
+
+    /// <summary>Signed 32-bit from two words, low word first (CDAB) unless <paramref name="highWordFirst"/>.</summary>
+    public static int Int32(ushort first, ushort second, bool highWordFirst = false) =>
+        highWordFirst ? (first << 16) | second : (second << 16) | first;
+
+    /// <summary>The scaled value of one table row, or null for "no value" (overflow).</summary>
+    public static double? Value(Em340Register register, IReadOnlyDictionary<ushort, ushort> image, bool highWordFirst = false)
+    {
+        if (!image.TryGetValue(register.Address, out var w0)) return null;
+        if (register.Type == Em340ValueType.Int16)
+        {
+            var v = (short)w0;
+            if (v == NoValue16) return null;
+            if (register.Key == MeterKeys.Frequency && v < 0) return null;
+            return v * register.Scale;
+        }
+        if (!image.TryGetValue((ushort)(register.Address + 1), out var w1)) return null;
+        var raw = Int32(w0, w1, highWordFirst);
+        return raw == NoValue32 ? null : raw * register.Scale;
+    }
+
+    /// <summary>A 3-decimal counter: integer part + thousandths; null when either part is missing or "no value".</summary>
+    public static double? DecimalEnergy(ushort address, IReadOnlyDictionary<ushort, ushort> image, bool highWordFirst = false)
+    {
+        ushort a = address;
+        if (!image.TryGetValue(a, out var i0) || !image.TryGetValue((ushort)(a + 1), out var i1) ||
+            !image.TryGetValue((ushort)(a + 2), out var d0) || !image.TryGetValue((ushort)(a + 3), out var d1)) return null;
+        var integer = Int32(i0, i1, highWordFirst);
+        var thousandths = Int32(d0, d1, highWordFirst);
+        if (integer == NoValue32 || thousandths == NoValue32 || thousandths is < 0 or > 999) return null;
+        return integer + thousandths / 1000.0;
+    }
+
+    /// <summary>The serial number: one ASCII character per word (both bytes tried, NULs and non-printables dropped).</summary>
+    public static string? SerialNumber(ReadOnlySpan<ushort> words)
+    {
+        var chars = new List<char>(words.Length * 2);
+        foreach (var w in words)
+        {
+            foreach (var b in new[] { (byte)(w >> 8), (byte)w })
+                if (b is >= 0x21 and < 0x7F) chars.Add((char)b);
+        }
+        return chars.Count >= 2 ? new string(chars.ToArray()) : null;
+    }
+
+    /// <summary>Version code 0 = "A", 1 = "B" …, then the revision: "A.3".</summary>
+    public static string Firmware(ushort version, ushort revision) =>
+        version < 26 ? $"{(char)('A' + version)}.{revision}" : $"{version}.{revision}";
+
+    public static IReadOnlyDictionary<string, double?> Values(IReadOnlyDictionary<ushort, ushort> image, Em340Identity? identity)
+    {
+        var hw = identity?.HighWordFirst ?? false;
+        var values = new Dictionary<string, double?>(StringComparer.Ordinal);
+        foreach (var r in Em340RegisterMap.Measurements) values[r.Key] = Value(r, image, hw);
+        if (identity?.HasDecimalEnergies == true)
+        {
+            foreach (var (address, key) in Em340RegisterMap.DecimalEnergies)
+                if (DecimalEnergy(address, image, hw) is { } precise) values[key] = precise;
+        }
+        return values;
+    }
+
+    public static MeterReading ToReading(string deviceId, DateTimeOffset timestamp, TimeSpan maxAge, IReadOnlyDictionary<ushort, ushort> image, Em340Identity? identity)
+    {
+        var v = Values(image, identity);
+        double? Get(string key) => v.TryGetValue(key, out var x) ? x : null;
+        MeterPhaseValues Scope(string s) => new(
+            Get(MeterKeys.Of(s, MeterKeys.Voltage)), Get(MeterKeys.Of(s, MeterKeys.LineVoltage)), Get(MeterKeys.Of(s, MeterKeys.Current)),
+            Get(MeterKeys.Of(s, MeterKeys.Power)), Get(MeterKeys.Of(s, MeterKeys.ApparentPower)), Get(MeterKeys.Of(s, MeterKeys.ReactivePower)),
+            Get(MeterKeys.Of(s, MeterKeys.PowerFactor)), s == MeterKeys.Total ? Get(MeterKeys.ImportEnergy) : Get(MeterKeys.Of(s, MeterKeys.ImportEnergy)));
+        var sequence = Get(Em340RegisterMap.PhaseSequenceKey);
+        return new MeterReading(deviceId, timestamp, maxAge)
+        {
+            L1 = Scope("l1"),
+            L2 = Scope("l2"),
+            L3 = Scope("l3"),
+            Total = Scope(MeterKeys.Total),
+            Frequency = Get(MeterKeys.Frequency),
+            ImportEnergy = Get(MeterKeys.ImportEnergy),
+            ExportEnergy = Get(MeterKeys.ExportEnergy) is { } e ? Math.Abs(e) : null,
+            ImportReactiveEnergy = Get(MeterKeys.ImportReactiveEnergy),
+            ExportReactiveEnergy = Get(MeterKeys.ExportReactiveEnergy) is { } q ? Math.Abs(q) : null,
+            DemandPower = Get(MeterKeys.DemandPower),
+            PhaseSequence = sequence is null ? null : sequence == 0 ? "L1-L2-L3" : "L1-L3-L2",
+            Model = identity?.Model,
+            Serial = identity?.Serial,
+            Firmware = identity?.Firmware,
+        };
+    }
+}

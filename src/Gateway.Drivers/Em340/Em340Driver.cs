@@ -1,0 +1,89 @@
+using Gateway.Drivers.Devices;
+using Gateway.Drivers.Modbus;
+using Gateway.Drivers.Readings;
+using Gateway.Drivers.Serial;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Drivers.Em340;
+
+/// <summary>
+/// Carlo Gavazzi EM340 (and family) over RS485. Connect = identity probe (0x000B read alone), then serial
+/// number, firmware, measurement mode and whether the 3-decimal energy counters exist. Each poll reads the
+/// measurement table in blocks of at most 20 registers and publishes one <see cref="MeterReading"/>.
+/// </summary>
+public sealed class Em340Driver : ModbusDeviceDriver
+{
+    private readonly Em340Settings _settings;
+    private Em340Identity? _identity;
+
+    public Em340Driver(Em340Settings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null)
+        : base(settings.DeviceId, DeviceKind.Meter, settings.Serial, settings.Gap, settings.Poll, time, log, opener, backoff)
+    {
+        _settings = settings;
+    }
+
+    public override IReadOnlyList<string> Commands => [];
+
+    public Em340Identity? Identity => _identity;
+
+    /// <summary>How long the last full refresh (all blocks) took, for diagnostics and the bench.</summary>
+    public TimeSpan LastRefreshDuration { get; private set; }
+
+    protected override async Task VerifyAsync(ModbusRtuMaster master, CancellationToken ct)
+    {
+        var a = _settings.Address;
+        var code = (await master.ReadHoldingRegistersAsync(a, Em340RegisterMap.ModelCode, 1, ct).ConfigureAwait(false))[0];
+        if (!Em340RegisterMap.Models.TryGetValue(code, out var model))
+            throw new UnexpectedDeviceException($"address {a} answered model code {code}, which is not an EM330/EM340/ET340 family meter");
+        var serial = await TryReadAsync(master, Em340RegisterMap.SerialNumber, Em340RegisterMap.SerialNumberWords, ct).ConfigureAwait(false);
+        var version = await TryReadAsync(master, Em340RegisterMap.VersionCode, 2, ct).ConfigureAwait(false);
+        var mode = await TryReadAsync(master, Em340RegisterMap.MeasurementMode, 1, ct).ConfigureAwait(false);
+        var decimals = await TryReadAsync(master, Em340RegisterMap.DecimalEnergyStart, Em340RegisterMap.DecimalEnergyCount, ct).ConfigureAwait(false);
+        var identity = new Em340Identity(
+            code,
+            model,
+            serial is null ? null : Em340Decoder.SerialNumber(serial),
+            version is null ? null : Em340Decoder.Firmware(version[0], version[1]),
+            mode is null ? null : mode[0] == 0 ? 'A' : 'B',
+            decimals is not null);
+        if (_identity != identity)
+            Log.LogInformation("{Device}: {Model} (code {Code}) serial {Serial} firmware {Firmware}, measurement mode {Mode}, {Energy} energy counters",
+                DeviceId, identity.Model, code, identity.Serial ?? "unknown", identity.Firmware ?? "unknown", identity.MeasurementMode?.ToString() ?? "unknown",
+                identity.HasDecimalEnergies ? "3-decimal" : "1-decimal");
+        _identity = identity;
+    }
+
+    /// <summary>An optional register: an exception reply means "not on this meter".</summary>
+    private async Task<ushort[]?> TryReadAsync(ModbusRtuMaster master, ushort address, ushort count, CancellationToken ct)
+    {
+        try
+        {
+            return await master.ReadHoldingRegistersAsync(_settings.Address, address, count, ct).ConfigureAwait(false);
+        }
+        catch (ModbusSlaveException)
+        {
+            return null;
+        }
+    }
+
+    protected override async Task PollAsync(ModbusRtuMaster master, IReadingSink sink, CancellationToken ct)
+    {
+        var started = Time.GetTimestamp();
+        var image = new Dictionary<ushort, ushort>(128);
+        foreach (var block in Em340RegisterMap.MeasurementBlocks)
+            await ReadIntoAsync(master, image, block.Start, block.Count, ct).ConfigureAwait(false);
+        if (_identity?.HasDecimalEnergies == true)
+            await ReadIntoAsync(master, image, Em340RegisterMap.DecimalEnergyStart, Em340RegisterMap.DecimalEnergyCount, ct).ConfigureAwait(false);
+        LastRefreshDuration = Time.GetElapsedTime(started);
+        sink.Publish(Em340Decoder.ToReading(DeviceId, Time.GetUtcNow(), MaxAge, image, _identity));
+    }
+
+    private async Task ReadIntoAsync(ModbusRtuMaster master, Dictionary<ushort, ushort> image, ushort start, ushort count, CancellationToken ct)
+    {
+        var regs = await master.ReadHoldingRegistersAsync(_settings.Address, start, count, ct).ConfigureAwait(false);
+        for (var i = 0; i < regs.Length; i++) image[(ushort)(start + i)] = regs[i];
+    }
+
+    public override Task<DeviceCommandResult> ExecuteAsync(string command, CancellationToken cancellationToken) =>
+        Task.FromResult(DeviceCommandResult.NotSupported(command));
+}

@@ -1,0 +1,134 @@
+using Gateway.Drivers.Devices;
+using Gateway.Drivers.Serial;
+
+namespace Gateway.Drivers.Modbus;
+
+/// <summary>
+/// A Modbus RTU master on one open port. One request at a time (several slave ids may share the port);
+/// before each request it keeps the line quiet for <see cref="ModbusTiming.Gap"/> and drops stale bytes;
+/// it then waits up to the reply timeout, skipping noise before the reply. Timeouts, corrupt and
+/// mismatched replies become typed <see cref="ModbusError"/>s and are counted; I/O errors (device gone)
+/// surface as <see cref="IOException"/>.
+/// </summary>
+public sealed class ModbusRtuMaster
+{
+    private readonly ISerialTransport _transport;
+    private readonly ModbusTiming _timing;
+    private readonly TimeProvider _time;
+    private readonly DriverCounters? _counters;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _lastActivity;
+    private bool _hasActivity;
+
+    public ModbusRtuMaster(ISerialTransport transport, ModbusTiming timing, TimeProvider time, DriverCounters? counters = null)
+    {
+        _transport = transport;
+        _timing = timing;
+        _time = time;
+        _counters = counters;
+    }
+
+    public ISerialTransport Transport => _transport;
+    public ModbusTiming Timing => _timing;
+
+    /// <summary>Bytes written and read on this port so far (requests and replies, noise included).</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+    private long _bytesSent, _bytesReceived;
+
+    public async Task<ushort[]> ReadHoldingRegistersAsync(byte slave, ushort address, ushort count, CancellationToken ct) =>
+        (await ExecuteAsync(ModbusRequest.Read(slave, ModbusFunction.ReadHoldingRegisters, address, count), ct).ConfigureAwait(false)).Registers;
+
+    public async Task<ushort[]> ReadInputRegistersAsync(byte slave, ushort address, ushort count, CancellationToken ct) =>
+        (await ExecuteAsync(ModbusRequest.Read(slave, ModbusFunction.ReadInputRegisters, address, count), ct).ConfigureAwait(false)).Registers;
+
+    public Task WriteSingleRegisterAsync(byte slave, ushort address, ushort value, CancellationToken ct) =>
+        ExecuteAsync(ModbusRequest.WriteSingle(slave, address, value), ct);
+
+    public Task WriteMultipleRegistersAsync(byte slave, ushort address, ushort[] values, CancellationToken ct) =>
+        ExecuteAsync(ModbusRequest.WriteMultiple(slave, address, values), ct);
+
+    public async Task<ModbusResponse> ExecuteAsync(ModbusRequest request, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await KeepQuietAsync(ct).ConfigureAwait(false);
+            var stale = _transport.DiscardInput();
+            if (stale > 0) _counters?.CountBadFrame();
+            var frame = ModbusFrames.EncodeRequest(request);
+            _counters?.CountRequest();
+            await _transport.WriteAsync(frame, ct).ConfigureAwait(false);
+            Interlocked.Add(ref _bytesSent, frame.Length);
+            try
+            {
+                return await ReceiveAsync(request, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lastActivity = _time.GetTimestamp();
+                _hasActivity = true;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task KeepQuietAsync(CancellationToken ct)
+    {
+        if (!_hasActivity) return;
+        var wait = _timing.Gap - _time.GetElapsedTime(_lastActivity);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+    }
+
+    private async Task<ModbusResponse> ReceiveAsync(ModbusRequest request, CancellationToken ct)
+    {
+        var buffer = new byte[Math.Max(256, request.ReplyLength * 2)];
+        var received = 0;
+        using var timeout = new CancellationTokenSource(_timing.ReplyTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = await _transport.ReadAsync(buffer.AsMemory(received), linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                var error = ModbusFrames.DiagnoseIncomplete(buffer.AsSpan(0, received), request, _timing.ReplyTimeout);
+                Count(error);
+                throw error;
+            }
+            received += n;
+            Interlocked.Add(ref _bytesReceived, n);
+            try
+            {
+                if (ModbusFrames.TryDecodeResponse(buffer.AsSpan(0, received), request, out var response))
+                {
+                    if (response.Start > 0) _counters?.CountBadFrame();
+                    return response;
+                }
+            }
+            catch (ModbusFrameException e)
+            {
+                Count(e);
+                throw;
+            }
+            if (received == buffer.Length)
+            {
+                var error = new ModbusFrameException(ModbusFrameError.Garbage, $"{received} bytes without a valid reply from slave {request.Slave}");
+                Count(error);
+                throw error;
+            }
+        }
+    }
+
+    private void Count(ModbusError error)
+    {
+        if (error is ModbusTimeoutException) _counters?.CountTimeout();
+        else _counters?.CountBadFrame();
+    }
+}

@@ -1,0 +1,90 @@
+using Gateway.Drivers.Devices;
+using Gateway.Drivers.Modbus;
+using Gateway.Drivers.Readings;
+using Gateway.Drivers.Serial;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Drivers.Must;
+
+/// <summary>
+/// MUST EP20 UPS over its USB-serial adapter. Reads 30000–30026 every poll and 31000–31017 at the slow
+/// rate (and right after a beeper command); an invalid work state is counted as a bad reading and not
+/// published. Commands are written with function 16 and a count of 1, as the vendor software does.
+/// </summary>
+public sealed class MustDriver : ModbusDeviceDriver
+{
+    private readonly MustSettings _settings;
+    private ushort[] _slow = [];
+    private long _slowReadAt;
+    private volatile bool _slowDue = true;
+    private string? _lastProblem;
+
+    public MustDriver(MustSettings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null)
+        : base(settings.DeviceId, DeviceKind.Ups, settings.Serial, TimeSpan.Zero, settings.Poll, time, log, opener, backoff)
+    {
+        _settings = settings;
+    }
+
+    public override IReadOnlyList<string> Commands { get; } = [.. MustRegisterMap.Commands.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>No identity register exists; machine type, firmware and work state are a real read of the main block.</summary>
+    protected override async Task VerifyAsync(ModbusRtuMaster master, CancellationToken ct)
+    {
+        await master.ReadHoldingRegistersAsync(_settings.Slave, MustRegisterMap.MainStart, 3, ct).ConfigureAwait(false);
+        _slowDue = true;
+    }
+
+    protected override async Task PollAsync(ModbusRtuMaster master, IReadingSink sink, CancellationToken ct)
+    {
+        var main = await master.ReadHoldingRegistersAsync(_settings.Slave, MustRegisterMap.MainStart, MustRegisterMap.MainCount, ct).ConfigureAwait(false);
+        if (_slowDue || Time.GetElapsedTime(_slowReadAt) >= _settings.SlowPoll)
+        {
+            _slow = await ReadSlowBlockAsync(master, ct).ConfigureAwait(false);
+            _slowReadAt = Time.GetTimestamp();
+            _slowDue = false;
+        }
+        var reading = MustReadingDecoder.Decode(DeviceId, Time.GetUtcNow(), MaxAge, main, _slow, _settings.LowBatteryPercent, out var problem);
+        if (reading is null)
+        {
+            Counters.CountBadReading();
+            if (problem != _lastProblem) Log.LogWarning("{Device}: reading rejected: {Problem}", DeviceId, problem);
+            _lastProblem = problem;
+            return;
+        }
+        _lastProblem = null;
+        sink.Publish(reading);
+    }
+
+    private async Task<ushort[]> ReadSlowBlockAsync(ModbusRtuMaster master, CancellationToken ct)
+    {
+        try
+        {
+            return await master.ReadHoldingRegistersAsync(_settings.Slave, MustRegisterMap.SlowStart, MustRegisterMap.SlowCount, ct).ConfigureAwait(false);
+        }
+        catch (ModbusSlaveException e) when (e.Code == ModbusExceptionCode.IllegalDataAddress)
+        {
+            // Some firmware may refuse the long block; the vendor software reads only the first ten registers.
+            Log.LogDebug("{Device}: 31000×{Count} refused, reading 31000×10", DeviceId, MustRegisterMap.SlowCount);
+            return await master.ReadHoldingRegistersAsync(_settings.Slave, MustRegisterMap.SlowStart, 10, ct).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task<DeviceCommandResult> ExecuteAsync(string command, CancellationToken cancellationToken)
+    {
+        if (!MustRegisterMap.Commands.TryGetValue(command, out var write)) return DeviceCommandResult.NotSupported(command);
+        var master = Master;
+        if (master is null) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
+        try
+        {
+            await master.WriteMultipleRegistersAsync(_settings.Slave, write.Register, [write.Value], cancellationToken).ConfigureAwait(false);
+            if (write.Register == MustRegisterMap.BeeperSetting) _slowDue = true;
+            Log.LogInformation("{Device}: command {Command} sent (register {Register} = {Value})", DeviceId, command, write.Register, write.Value);
+            return DeviceCommandResult.Ok();
+        }
+        catch (Exception e) when (e is ModbusError or IOException)
+        {
+            Log.LogWarning("{Device}: command {Command} failed: {Error}", DeviceId, command, e.Message);
+            return DeviceCommandResult.Failed(e.Message);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Gateway.Drivers.Readings;
+
+namespace Gateway.Drivers.Must;
+
+/// <summary>
+/// Work state, load state, AVR, alarm bits, fault id and charge registers → <c>ups.status</c> flags,
+/// <c>ups.alarm</c> texts and <c>battery.charger.status</c>, exactly as must.md describes.
+/// </summary>
+public static class MustStatusDecoder
+{
+    /// <summary>Null when the work state is not 1–8 (not a valid reading).</summary>
+    public static MustStatus? Decode(ReadOnlySpan<ushort> main, int lowBatteryPercent)
+    {
+        if (main.Length < MustRegisterMap.MainCount) return null;
+        var regs = main.ToArray();
+        ushort At(ushort register) => regs[register - MustRegisterMap.MainStart];
+
+        var workState = At(MustRegisterMap.WorkState);
+        if (workState is < (ushort)MustWorkState.Init or > (ushort)MustWorkState.SoftStart) return null;
+        var state = (MustWorkState)workState;
+
+        var flags = state switch
+        {
+            MustWorkState.Backup => UpsStatusFlags.OB | UpsStatusFlags.DISCHRG,
+            MustWorkState.Line => UpsStatusFlags.OL,
+            MustWorkState.Stop or MustWorkState.PowerOff => UpsStatusFlags.OFF,
+            _ => UpsStatusFlags.None,
+        };
+        var alarms = new List<string>();
+
+        var loadState = At(MustRegisterMap.LoadState);
+        if (loadState != 0) flags |= UpsStatusFlags.OVER;
+        if (loadState == 2) alarms.Add("Overload");
+
+        var avr = At(MustRegisterMap.AvrState);
+        if (avr == 1) flags |= UpsStatusFlags.TRIM;
+        else if (avr is 2 or 4) flags |= UpsStatusFlags.BOOST;
+
+        if (At(MustRegisterMap.BatterySoc) <= lowBatteryPercent) flags |= UpsStatusFlags.LB;
+
+        var bits = At(MustRegisterMap.AlarmBits);
+        if (Bit(bits, MustRegisterMap.AlarmBitBatteryLow)) flags |= UpsStatusFlags.LB;
+        if (Bit(bits, MustRegisterMap.AlarmBitOverload)) flags |= UpsStatusFlags.OVER;
+        if (Bit(bits, MustRegisterMap.AlarmBitBatteryHigh)) flags |= UpsStatusFlags.HB;
+        if (Bit(bits, MustRegisterMap.AlarmBitParameterError)) alarms.Add("Parameter error");
+
+        var fault = At(MustRegisterMap.FaultId);
+        if (fault != 0) alarms.Add(MustRegisterMap.FaultText(fault));
+
+        var charging = At(MustRegisterMap.ChargeFlag) == 1;
+        if (charging) flags |= UpsStatusFlags.CHRG;
+        if (alarms.Count > 0) flags |= UpsStatusFlags.ALARM;
+
+        var charger = state == MustWorkState.Backup ? "discharging"
+            : !charging ? "resting"
+            : At(MustRegisterMap.ChargeStage) < 2 ? "charging"
+            : "floating";
+        return new MustStatus(new UpsStatus(flags), alarms, charger);
+    }
+
+    private static bool Bit(ushort value, int bit) => (value & (1 << bit)) != 0;
+}

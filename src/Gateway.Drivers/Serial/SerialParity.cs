@@ -1,0 +1,3 @@
+namespace Gateway.Drivers.Serial;
+
+public enum SerialParity { None, Even, Odd }

@@ -1,0 +1,47 @@
+using Gateway.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// <c>gateway run --simulate</c>: starts the MUST and EM340 simulators on in-process ptys and, when the
+/// configuration has no devices, adds the demo devices <c>ups</c> (type must) and <c>grid</c> (type em340)
+/// pointing at them. The real drivers and the real Modbus master do the rest.
+/// </summary>
+public static class DemoMode
+{
+    public const string UpsId = "ups";
+    public const string MeterId = "grid";
+
+    /// <summary>Returns the configuration to run with (unchanged unless simulating).</summary>
+    public static GatewayConfig Apply(IServiceCollection services, GatewayConfig config, RunOptions run, TimeProvider time)
+    {
+        if (!run.Simulate) return config;
+        var demo = new DemoSimulators(time);
+        services.AddSingleton(demo);
+        services.AddHostedService<DemoSimulatorService>();
+        if (config.Devices.Count > 0) return config;
+        var timeout = TimeSpan.FromMilliseconds(500);
+        return config with
+        {
+            Devices =
+            [
+                new MustDeviceOptions
+                {
+                    Id = UpsId,
+                    Name = "Demo UPS (simulated MUST EP20)",
+                    Serial = new SerialPortOptions(demo.MustPty.SlavePath, 9600, "none", 1, timeout, 3),
+                    PollInterval = TimeSpan.FromSeconds(1),
+                    NutName = UpsId,
+                },
+                new Em340DeviceOptions
+                {
+                    Id = MeterId,
+                    Name = "Demo grid meter (simulated EM340)",
+                    Serial = new SerialPortOptions(demo.MeterPty.SlavePath, 9600, "none", 1, timeout, 3),
+                    PollInterval = TimeSpan.FromSeconds(1),
+                },
+            ],
+        };
+    }
+}

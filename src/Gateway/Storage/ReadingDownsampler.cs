@@ -1,0 +1,109 @@
+using Gateway.Drivers.Readings;
+
+namespace Gateway.Storage;
+
+/// <summary>
+/// Folds readings into one <see cref="HistorySample"/> per device per interval, averaging each metric over the
+/// interval (a 1 s poll and a 10 s interval give the mean of ten readings). Intervals are aligned to the Unix
+/// epoch, so a restart continues the same grid. Not thread-safe: the caller serialises access.
+/// </summary>
+public sealed class ReadingDownsampler
+{
+    private readonly long _intervalSeconds;
+    private readonly Dictionary<string, OpenInterval> _open = new(StringComparer.Ordinal);
+    private readonly List<HistorySample> _closed = [];
+
+    public ReadingDownsampler(TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.FromSeconds(1));
+        _intervalSeconds = (long)interval.TotalSeconds;
+    }
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(_intervalSeconds);
+
+    /// <summary>Readings older than the device's open interval (out of order, clock step back) are dropped and counted.</summary>
+    public long LateReadings { get; private set; }
+
+    public void Add(Reading reading)
+    {
+        var start = StartOf(reading.Timestamp);
+        if (_open.TryGetValue(reading.DeviceId, out var open))
+        {
+            if (start < open.Start)
+            {
+                LateReadings++;
+                return;
+            }
+            if (start > open.Start)
+            {
+                _closed.Add(open.ToSample(reading.DeviceId));
+                open = new OpenInterval(start);
+                _open[reading.DeviceId] = open;
+            }
+        }
+        else
+        {
+            open = new OpenInterval(start);
+            _open[reading.DeviceId] = open;
+        }
+        open.Add(reading.Metrics);
+    }
+
+    /// <summary>Samples of every interval that has ended by <paramref name="now"/>, oldest first; they are handed over once.</summary>
+    public IReadOnlyList<HistorySample> TakeClosed(DateTimeOffset now)
+    {
+        var nowSeconds = now.ToUnixTimeSeconds();
+        foreach (var (device, open) in _open.ToArray())
+        {
+            if (open.Start + _intervalSeconds <= nowSeconds)
+            {
+                _closed.Add(open.ToSample(device));
+                _open.Remove(device);
+            }
+        }
+        return Drain();
+    }
+
+    /// <summary>Everything, including intervals still open (used when the gateway stops).</summary>
+    public IReadOnlyList<HistorySample> TakeAll()
+    {
+        foreach (var (device, open) in _open) _closed.Add(open.ToSample(device));
+        _open.Clear();
+        return Drain();
+    }
+
+    private IReadOnlyList<HistorySample> Drain()
+    {
+        if (_closed.Count == 0) return [];
+        var result = _closed.OrderBy(s => s.At).ThenBy(s => s.DeviceId, StringComparer.Ordinal).ToArray();
+        _closed.Clear();
+        return result;
+    }
+
+    private long StartOf(DateTimeOffset t)
+    {
+        var s = t.ToUnixTimeSeconds();
+        return s - (((s % _intervalSeconds) + _intervalSeconds) % _intervalSeconds);
+    }
+
+    private sealed class OpenInterval(long start)
+    {
+        private readonly Dictionary<string, (double Sum, int Count, string Unit)> _sums = new(StringComparer.Ordinal);
+
+        public long Start { get; } = start;
+
+        public void Add(IReadOnlyList<Metric> metrics)
+        {
+            foreach (var m in metrics)
+            {
+                if (!double.IsFinite(m.Value)) continue;
+                _sums[m.Key] = _sums.TryGetValue(m.Key, out var s) ? (s.Sum + m.Value, s.Count + 1, m.Unit) : (m.Value, 1, m.Unit);
+            }
+        }
+
+        public HistorySample ToSample(string device) => new(
+            device,
+            DateTimeOffset.FromUnixTimeSeconds(Start),
+            _sums.Select(kv => new Metric(kv.Key, kv.Value.Sum / kv.Value.Count, kv.Value.Unit)).ToArray());
+    }
+}

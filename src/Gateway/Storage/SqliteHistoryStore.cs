@@ -1,0 +1,534 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Gateway.Drivers.Readings;
+using Gateway.Readings;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Storage;
+
+/// <summary>
+/// History and event log in one SQLite database (WAL, synchronous=NORMAL). Samples and events are queued in
+/// memory and written by <see cref="Flush"/> in a single transaction, so the SD card sees one small write per
+/// flush instead of one per reading. Queries see queued data too. A corrupt database is moved aside
+/// (<c>history.db.corrupt-&lt;UTC time&gt;</c>) and a fresh one is started; the gateway never stops for it.
+/// </summary>
+public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
+{
+    public const string FileName = "history.db";
+    public const int MaxEventsLimit = 10_000;
+
+    /// <summary>
+    /// Queued samples beyond this (database unwritable for a long time) are dropped, oldest first, and counted:
+    /// about 7 hours of two devices at a 10 s interval, a few MB of memory.
+    /// </summary>
+    public const int MaxPendingSamples = 5_000;
+    public const int MaxPendingEvents = 1_000;
+
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
+    private readonly TimeSpan _retention;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Action<string>? _warn;
+    private readonly Lock _writeGate = new();
+    private readonly Lock _pendingGate = new();
+    private readonly List<HistorySample> _pendingSamples = [];
+    private readonly List<(long Id, GatewayEvent Event)> _pendingEvents = [];
+    private readonly ConcurrentDictionary<string, long> _deviceIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ushort> _metricIds = new(StringComparer.Ordinal);
+    private SqliteConnection? _writer;
+    private long _nextEventId = 1;
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+    private string? _lastFailure;
+    private long _transactions, _samplesWritten, _eventsWritten, _dropped, _movedAside;
+
+    public SqliteHistoryStore(string dataDir, TimeSpan retention, TimeProvider time, ILogger log, Action<string>? warn = null)
+    {
+        DatabasePath = Path.Combine(Path.GetFullPath(dataDir), FileName);
+        _retention = retention;
+        _time = time;
+        _log = log;
+        _warn = warn;
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Write transactions committed since start.</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
+    public long SamplesWritten => Interlocked.Read(ref _samplesWritten);
+    public long EventsWritten => Interlocked.Read(ref _eventsWritten);
+    public long DroppedSamples => Interlocked.Read(ref _dropped);
+    public long MovedAside => Interlocked.Read(ref _movedAside);
+    public bool IsOpen => Volatile.Read(ref _writer) is not null;
+
+    /// <summary>Why the database is not writable right now, or null.</summary>
+    public string? LastFailure => Volatile.Read(ref _lastFailure);
+
+    public int PendingCount
+    {
+        get { lock (_pendingGate) return _pendingSamples.Count + _pendingEvents.Count; }
+    }
+
+    /// <summary>Opens (or creates) the database; checks it and moves a corrupt one aside. False when it cannot be written at all.</summary>
+    public bool Open()
+    {
+        lock (_writeGate) return EnsureOpen();
+    }
+
+    public void Add(IReadOnlyList<HistorySample> samples)
+    {
+        if (samples.Count == 0) return;
+        lock (_pendingGate)
+        {
+            _pendingSamples.AddRange(samples);
+            var excess = _pendingSamples.Count - MaxPendingSamples;
+            if (excess > 0)
+            {
+                _pendingSamples.RemoveRange(0, excess);
+                Interlocked.Add(ref _dropped, excess);
+            }
+        }
+    }
+
+    public void Add(GatewayEvent e)
+    {
+        lock (_pendingGate)
+        {
+            _pendingEvents.Add((_nextEventId++, e));
+            if (_pendingEvents.Count > MaxPendingEvents) _pendingEvents.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Writes everything queued in one transaction (and prunes old rows about once an hour). Never throws for database trouble.</summary>
+    public void Flush()
+    {
+        lock (_writeGate)
+        {
+            var now = _time.GetUtcNow();
+            var prune = now - _lastPrune >= PruneEvery;
+            if (PendingCount == 0 && !prune) return;
+            if (!EnsureOpen()) return;
+            HistorySample[] samples;
+            (long Id, GatewayEvent Event)[] events;
+            lock (_pendingGate)
+            {
+                samples = _pendingSamples.ToArray();
+                events = _pendingEvents.ToArray();
+            }
+            try
+            {
+                Write(samples, events, prune ? now - _retention : null);
+                if (prune) _lastPrune = now;
+            }
+            catch (Exception e) when (IsCorruption(e))
+            {
+                MoveAsideAndReopen(e.Message);
+                return;
+            }
+            catch (SqliteException e)
+            {
+                // Disk full, I/O error, locked: the transaction rolled back; the same batch is retried next time.
+                Fail($"writing history failed: {e.Message}");
+                return;
+            }
+            lock (_pendingGate)
+            {
+                RemoveWritten(_pendingSamples, samples);
+                if (events.Length > 0)
+                {
+                    var lastId = events[^1].Id;
+                    _pendingEvents.RemoveAll(p => p.Id <= lastId);
+                }
+            }
+            Interlocked.Increment(ref _transactions);
+            Interlocked.Add(ref _samplesWritten, samples.Length);
+            Interlocked.Add(ref _eventsWritten, events.Length);
+            if (_lastFailure is not null)
+            {
+                _log.LogInformation("History database {Path} is writable again", DatabasePath);
+                Volatile.Write(ref _lastFailure, null);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<HistoryPoint>> QueryAsync(string deviceId, string metric, DateTimeOffset from, DateTimeOffset to, int maxPoints, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 1);
+        if (to < from) throw new ArgumentOutOfRangeException(nameof(to), "'to' is before 'from'");
+        var fromS = from.ToUnixTimeSeconds();
+        var toS = to.ToUnixTimeSeconds();
+        var series = new SeriesDownsampler(fromS, toS, maxPoints);
+
+        // Queued samples are read before the database, so a flush in between can only duplicate (filtered below), never hide.
+        HistorySample[] pending;
+        lock (_pendingGate) pending = _pendingSamples.Where(s => s.DeviceId == deviceId).ToArray();
+
+        var lastStored = long.MinValue;
+        if (_deviceIds.TryGetValue(deviceId, out var deviceKey) && _metricIds.TryGetValue(metric, out var metricKey) && IsOpen)
+        {
+            try
+            {
+                await using var conn = OpenReader();
+                await using var cmd = conn.CreateCommand();
+                cmd.CommandText = "SELECT at, data FROM readings WHERE device = $d AND at >= $f AND at <= $t ORDER BY at";
+                cmd.Parameters.AddWithValue("$d", deviceKey);
+                cmd.Parameters.AddWithValue("$f", fromS);
+                cmd.Parameters.AddWithValue("$t", toS);
+                await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var rows = 0;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if ((++rows & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                    var at = reader.GetInt64(0);
+                    lastStored = at;
+                    if (MetricBlob.TryFind((byte[])reader.GetValue(1), metricKey, out var v)) series.Add(at, v);
+                }
+            }
+            catch (SqliteException e)
+            {
+                _log.LogWarning("History query for {Device}/{Metric} failed: {Error}", deviceId, metric, e.Message);
+            }
+        }
+        foreach (var s in pending)
+        {
+            var at = s.At.ToUnixTimeSeconds();
+            if (at <= lastStored || at < fromS || at > toS) continue;
+            foreach (var m in s.Metrics)
+            {
+                if (m.Key == metric)
+                {
+                    series.Add(at, m.Value);
+                    break;
+                }
+            }
+        }
+        return series.Result();
+    }
+
+    public async Task<IReadOnlyList<GatewayEvent>> EventsAsync(int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        limit = Math.Min(limit, MaxEventsLimit);
+        (long Id, GatewayEvent Event)[] pending;
+        lock (_pendingGate) pending = _pendingEvents.ToArray();
+        var all = new List<(long Id, GatewayEvent Event)>(pending);
+        if (IsOpen)
+        {
+            try
+            {
+                await using var conn = OpenReader();
+                await using var cmd = conn.CreateCommand();
+                cmd.CommandText = "SELECT id, at, kind, severity, message, device, data FROM events ORDER BY at DESC, id DESC LIMIT $n";
+                cmd.Parameters.AddWithValue("$n", limit);
+                await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var seen = pending.Select(p => p.Id).ToHashSet();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var id = reader.GetInt64(0);
+                    if (seen.Contains(id)) continue;
+                    all.Add((id, ReadEvent(reader)));
+                }
+            }
+            catch (SqliteException e)
+            {
+                _log.LogWarning("Event log query failed: {Error}", e.Message);
+            }
+        }
+        return all.OrderByDescending(p => p.Event.At).ThenByDescending(p => p.Id).Take(limit).Select(p => p.Event).ToArray();
+    }
+
+    public void Dispose()
+    {
+        lock (_writeGate) CloseWriter();
+    }
+
+    private static GatewayEvent ReadEvent(SqliteDataReader r)
+    {
+        var severity = r.GetInt32(3) switch { 2 => EventSeverity.Critical, 1 => EventSeverity.Warning, _ => EventSeverity.Info };
+        IReadOnlyDictionary<string, string>? data = null;
+        if (!r.IsDBNull(6))
+        {
+            try { data = JsonSerializer.Deserialize(r.GetString(6), StorageJsonContext.Default.DictionaryStringString); }
+            catch (JsonException) { data = null; }
+        }
+        return new GatewayEvent(
+            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+            r.GetString(2),
+            severity,
+            r.GetString(4),
+            r.IsDBNull(5) ? null : r.GetString(5),
+            data);
+    }
+
+    private static void RemoveWritten(List<HistorySample> pending, HistorySample[] written)
+    {
+        // Only the written prefix is removed; samples queued meanwhile (or trimmed by MaxPendingSamples) stay.
+        var set = new HashSet<HistorySample>(written, ReferenceEqualityComparer.Instance);
+        pending.RemoveAll(set.Contains);
+    }
+
+    private bool EnsureOpen()
+    {
+        if (_writer is not null) return true;
+        try
+        {
+            OpenWriter();
+            return true;
+        }
+        catch (Exception e) when (IsCorruption(e))
+        {
+            return MoveAsideAndReopen(e.Message);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            CloseWriter();
+            Fail($"cannot open history database {DatabasePath}: {e.Message}");
+            return false;
+        }
+    }
+
+    private bool MoveAsideAndReopen(string reason)
+    {
+        CloseWriter();
+        SqliteConnection.ClearAllPools();
+        var stamp = _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var aside = $"{DatabasePath}.corrupt-{stamp}";
+        try
+        {
+            File.Move(DatabasePath, aside, overwrite: true);
+            if (File.Exists(DatabasePath + "-wal")) File.Move(DatabasePath + "-wal", aside + "-wal", overwrite: true);
+            File.Delete(DatabasePath + "-shm");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail($"history database {DatabasePath} is corrupt ({reason}) and cannot be moved aside: {e.Message}");
+            return false;
+        }
+        Interlocked.Increment(ref _movedAside);
+        var msg = $"History database {DatabasePath} was corrupt ({reason}); moved it to {aside} and started a new one";
+        _log.LogError("{Message}", msg);
+        _warn?.Invoke(msg);
+        try
+        {
+            OpenWriter();
+            return true;
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            CloseWriter();
+            Fail($"cannot create a new history database {DatabasePath}: {e.Message}");
+            return false;
+        }
+    }
+
+    private void Fail(string message)
+    {
+        if (_lastFailure != message) _log.LogWarning("{Message}; history is kept in memory and retried at the next flush", message);
+        Volatile.Write(ref _lastFailure, message);
+    }
+
+    private static bool IsCorruption(Exception e) =>
+        e is InvalidDataException
+        || e is SqliteException { SqliteErrorCode: 11 or 26 }; // SQLITE_CORRUPT, SQLITE_NOTADB
+
+    private string ConnectionString(SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = DatabasePath,
+        Mode = mode,
+        Cache = SqliteCacheMode.Private,
+        DefaultTimeout = 10,
+    }.ToString();
+
+    private SqliteConnection OpenReader()
+    {
+        var conn = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadWrite));
+        conn.Open();
+        return conn;
+    }
+
+    private void OpenWriter()
+    {
+        SqliteSetup.EnsureInitialized();
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        var conn = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadWriteCreate) + ";Pooling=False");
+        try
+        {
+            conn.Open();
+            var mode = Scalar(conn, "PRAGMA journal_mode=WAL");
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                _log.LogWarning("History database {Path}: WAL mode not available (journal_mode={Mode})", DatabasePath, mode);
+            Exec(conn, "PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=4194304; PRAGMA temp_store=MEMORY;");
+            var check = Scalar(conn, "PRAGMA quick_check");
+            if (check != "ok") throw new InvalidDataException($"quick_check: {check}");
+            Exec(conn, Schema);
+            _deviceIds.Clear();
+            _metricIds.Clear();
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = "SELECT id, name FROM devices";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) _deviceIds[r.GetString(1)] = r.GetInt64(0);
+            }
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = "SELECT id, key FROM metrics";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) _metricIds[r.GetString(1)] = (ushort)r.GetInt64(0);
+            }
+            var maxEvent = Scalar(conn, "SELECT COALESCE(MAX(id), 0) FROM events");
+            lock (_pendingGate)
+            {
+                var next = long.Parse(maxEvent ?? "0", CultureInfo.InvariantCulture) + 1;
+                // Queued events get ids above everything stored, so a fresh database never collides with them.
+                foreach (var i in Enumerable.Range(0, _pendingEvents.Count)) _pendingEvents[i] = (next + i, _pendingEvents[i].Event);
+                _nextEventId = next + _pendingEvents.Count;
+            }
+        }
+        catch
+        {
+            conn.Dispose();
+            throw;
+        }
+        Volatile.Write(ref _writer, conn);
+        _log.LogInformation("History database {Path} open ({Devices} devices, {Metrics} metrics known)", DatabasePath, _deviceIds.Count, _metricIds.Count);
+    }
+
+    private void CloseWriter()
+    {
+        var w = _writer;
+        Volatile.Write(ref _writer, null);
+        w?.Dispose();
+    }
+
+    private void Write(HistorySample[] samples, (long Id, GatewayEvent Event)[] events, DateTimeOffset? pruneBefore)
+    {
+        var conn = _writer!;
+        var newDevices = new Dictionary<string, long>(StringComparer.Ordinal);
+        var newMetrics = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        using var tx = conn.BeginTransaction();
+        if (samples.Length > 0)
+        {
+            using var insert = conn.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT OR REPLACE INTO readings(device, at, data) VALUES($d, $a, $b)";
+            var pd = insert.Parameters.Add("$d", SqliteType.Integer);
+            var pa = insert.Parameters.Add("$a", SqliteType.Integer);
+            var pb = insert.Parameters.Add("$b", SqliteType.Blob);
+            var entries = new List<(ushort, double)>(32);
+            foreach (var s in samples)
+            {
+                entries.Clear();
+                foreach (var m in s.Metrics) entries.Add((MetricId(conn, tx, m, newMetrics), m.Value));
+                pd.Value = DeviceId(conn, tx, s.DeviceId, newDevices);
+                pa.Value = s.At.ToUnixTimeSeconds();
+                pb.Value = MetricBlob.Encode(entries);
+                insert.ExecuteNonQuery();
+            }
+        }
+        if (events.Length > 0)
+        {
+            using var insert = conn.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT OR IGNORE INTO events(id, at, kind, severity, message, device, data) VALUES($i, $a, $k, $s, $m, $d, $j)";
+            var pi = insert.Parameters.Add("$i", SqliteType.Integer);
+            var pa = insert.Parameters.Add("$a", SqliteType.Integer);
+            var pk = insert.Parameters.Add("$k", SqliteType.Text);
+            var ps = insert.Parameters.Add("$s", SqliteType.Integer);
+            var pm = insert.Parameters.Add("$m", SqliteType.Text);
+            var pdv = insert.Parameters.Add("$d", SqliteType.Text);
+            var pj = insert.Parameters.Add("$j", SqliteType.Text);
+            foreach (var (id, e) in events)
+            {
+                pi.Value = id;
+                pa.Value = e.At.ToUnixTimeMilliseconds();
+                pk.Value = e.Kind;
+                ps.Value = (int)e.Severity;
+                pm.Value = e.Message;
+                pdv.Value = (object?)e.DeviceId ?? DBNull.Value;
+                pj.Value = e.Data is null ? DBNull.Value : JsonSerializer.Serialize(new Dictionary<string, string>(e.Data), StorageJsonContext.Default.DictionaryStringString);
+                insert.ExecuteNonQuery();
+            }
+        }
+        if (pruneBefore is { } cutoff)
+        {
+            using var prune = conn.CreateCommand();
+            prune.Transaction = tx;
+            prune.CommandText = "DELETE FROM readings WHERE at < $c";
+            prune.Parameters.AddWithValue("$c", cutoff.ToUnixTimeSeconds());
+            prune.ExecuteNonQuery();
+            using var pruneEvents = conn.CreateCommand();
+            pruneEvents.Transaction = tx;
+            pruneEvents.CommandText = "DELETE FROM events WHERE at < $c";
+            pruneEvents.Parameters.AddWithValue("$c", cutoff.ToUnixTimeMilliseconds());
+            pruneEvents.ExecuteNonQuery();
+        }
+        tx.Commit();
+        foreach (var (k, v) in newDevices) _deviceIds[k] = v;
+        foreach (var (k, v) in newMetrics) _metricIds[k] = v;
+    }
+
+    private long DeviceId(SqliteConnection conn, SqliteTransaction tx, string name, Dictionary<string, long> added)
+    {
+        if (_deviceIds.TryGetValue(name, out var id) || added.TryGetValue(name, out id)) return id;
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO devices(name) VALUES($n) RETURNING id";
+        cmd.Parameters.AddWithValue("$n", name);
+        id = (long)cmd.ExecuteScalar()!;
+        added[name] = id;
+        return id;
+    }
+
+    private ushort MetricId(SqliteConnection conn, SqliteTransaction tx, Metric metric, Dictionary<string, ushort> added)
+    {
+        if (_metricIds.TryGetValue(metric.Key, out var id) || added.TryGetValue(metric.Key, out id)) return id;
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO metrics(key, unit) VALUES($k, $u) RETURNING id";
+        cmd.Parameters.AddWithValue("$k", metric.Key);
+        cmd.Parameters.AddWithValue("$u", metric.Unit);
+        var raw = (long)cmd.ExecuteScalar()!;
+        if (raw > ushort.MaxValue) throw new SqliteException("too many distinct metrics", 1);
+        id = (ushort)raw;
+        added[metric.Key] = id;
+        return id;
+    }
+
+    private static string? Scalar(SqliteConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static void Exec(SqliteConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS devices(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS metrics(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, unit TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS readings(
+            device INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY(at, device)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS events(
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            severity INTEGER NOT NULL,
+            message TEXT NOT NULL,
+            device TEXT,
+            data TEXT);
+        CREATE INDEX IF NOT EXISTS events_at ON events(at);
+        PRAGMA user_version = 1;
+        """;
+}

@@ -1,0 +1,14 @@
+namespace Gateway.Web.Alarms;
+
+/// <summary>The stable names of alarms (JSON, /metrics, event data).</summary>
+public static class AlarmKinds
+{
+    public const string InputVoltageLow = "input_voltage_low";
+    public const string BatteryLow = "battery_low";
+    public const string TemperatureHigh = "temperature_high";
+    public const string LoadHigh = "load_high";
+    /// <summary>The UPS itself reports an alarm (NUT <c>ups.alarm</c> is not empty).</summary>
+    public const string UpsAlarm = "ups_alarm";
+
+    public static readonly string[] All = [InputVoltageLow, BatteryLow, TemperatureHigh, LoadHigh, UpsAlarm];
+}

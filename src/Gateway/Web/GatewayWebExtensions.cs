@@ -1,0 +1,42 @@
+using Gateway.Configuration;
+using Gateway.Web.Alarms;
+using Gateway.Web.Dashboard;
+using Gateway.Web.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gateway.Web;
+
+/// <summary>Registers the web outputs and the alarms, and maps the API, /metrics and the dashboard.</summary>
+public static class GatewayWebExtensions
+{
+    /// <summary>Alarms run with or without the web server (their events feed MQTT and notifications too).</summary>
+    public static IServiceCollection AddGatewayWeb(this IServiceCollection services, GatewayConfig config)
+    {
+        services.TryAddSingleton<AlarmMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlarmMonitor>());
+        if (!config.Web.Enabled) return services;
+        services.TryAddSingleton<ApiAccess>();
+        services.TryAddSingleton<RehearsalLock>();
+        services.TryAddSingleton<PrometheusExporter>();
+        services.TryAddSingleton<DashboardAssets>();
+        return services;
+    }
+
+    /// <summary>Everything but /api/health (mapped by the host itself).</summary>
+    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
+    {
+        app.MapApi();
+        app.MapGet("/metrics", (HttpContext ctx) =>
+        {
+            var s = ctx.RequestServices;
+            if (s.GetRequiredService<ApiAccess>().CheckRead(ctx) is { } denied) return denied;
+            return Results.Text(s.GetRequiredService<PrometheusExporter>().Render(), Metrics.PrometheusText.ContentType);
+        });
+        app.MapDashboard();
+        return app;
+    }
+}

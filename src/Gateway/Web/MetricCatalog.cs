@@ -1,0 +1,25 @@
+using Gateway.Drivers.Devices;
+using Gateway.Drivers.Readings;
+
+namespace Gateway.Web;
+
+/// <summary>Every metric key a device of each kind can have, with its unit (validates history queries).</summary>
+public static class MetricCatalog
+{
+    private static readonly Dictionary<string, string> MeterUnits = BuildMeterUnits();
+
+    public static string? UnitOf(DeviceKind kind, string key) =>
+        kind == DeviceKind.Ups ? UpsReading.UnitOf(key) : MeterUnits.TryGetValue(key, out var u) ? u : null;
+
+    // A meter reading with every value present lists every key the meter type can produce, with its unit.
+    private static Dictionary<string, string> BuildMeterUnits()
+    {
+        var p = new MeterPhaseValues(1, 1, 1, 1, 1, 1, 1, 1);
+        var full = new MeterReading("x", default, default)
+        {
+            L1 = p, L2 = p, L3 = p, Total = p,
+            Frequency = 1, ImportEnergy = 1, ExportEnergy = 1, ImportReactiveEnergy = 1, ExportReactiveEnergy = 1, DemandPower = 1,
+        };
+        return full.Metrics.ToDictionary(m => m.Key, m => m.Unit, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,61 @@
+using Gateway.Drivers.Readings;
+
+namespace Gateway.Tests.Readings;
+
+public class UpsStatusTests
+{
+    [Theory]
+    [InlineData("OL CHRG", "OL CHRG")]
+    [InlineData("ob dischrg lb", "OB LB DISCHRG")]
+    [InlineData("LB OB FSD", "FSD OB LB")]
+    [InlineData("  OL   TRIM ", "OL TRIM")]
+    [InlineData("", "")]
+    public void ParsesAndFormatsInNutOrder(string input, string expected) =>
+        Assert.Equal(expected, UpsStatus.Parse(input).ToString());
+
+    [Fact]
+    public void NonStandardFlagsAreDroppedAndReported()
+    {
+        var unknown = new List<string>();
+        var s = UpsStatus.Parse("OL ECO HE", unknown);
+        Assert.Equal("OL", s.ToString());
+        Assert.Equal(["ECO", "HE"], unknown);
+    }
+
+    [Fact]
+    public void ReadingAlwaysCarriesItsStatusVariable()
+    {
+        var r = new UpsReading("u", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(3), UpsStatus.Parse("OB DISCHRG"),
+            new Dictionary<string, string> { [NutNames.UpsStatus] = "OL", [NutNames.InputVoltage] = "229.5", [NutNames.UpsModel] = "EP20" });
+        Assert.Equal("OB DISCHRG", r.Variables[NutNames.UpsStatus]);
+        Assert.True(r.Status.OnBattery);
+        Assert.Equal([NutNames.InputVoltage, NutNames.UpsModel, NutNames.UpsStatus], r.Variables.Keys);
+        var m = Assert.Single(r.Metrics);
+        Assert.Equal(new Metric(NutNames.InputVoltage, 229.5, "V"), m);
+    }
+
+    [Theory]
+    [InlineData("unknown", null)]
+    [InlineData("000000", null)]
+    [InlineData("  ", null)]
+    [InlineData("ABC123", "ABC123")]
+    public void SerialIgnoresPlaceholders(string serial, string? expected)
+    {
+        var r = new UpsReading("u", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(3), default, new Dictionary<string, string> { [NutNames.UpsSerial] = serial });
+        Assert.Equal(expected, r.Serial);
+    }
+
+    [Fact]
+    public void MeterMetricsSkipMissingValues()
+    {
+        var r = new MeterReading("grid", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(3))
+        {
+            L1 = new MeterPhaseValues(Voltage: 230.1, Power: -1500),
+            Frequency = 50,
+            ImportEnergy = 1234.567,
+        };
+        Assert.Equal(
+            [new Metric("l1.voltage", 230.1, "V"), new Metric("l1.power", -1500, "W"), new Metric("frequency", 50, "Hz"), new Metric("import_energy", 1234.567, "kWh")],
+            r.Metrics);
+    }
+}

@@ -1,0 +1,103 @@
+using Gateway.Drivers.Em340;
+using Gateway.Drivers.Must;
+using Gateway.Drivers.Readings;
+using Gateway.Drivers.Serial;
+using Gateway.Drivers.Simulation;
+using Gateway.Tests.Serial;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+
+namespace Gateway.Tests.Simulation;
+
+/// <summary>Unplugging a real pty made by socat: the device becomes Lost, then Connected again when the link is back, even on another ttyN.</summary>
+[Collection(SerialPtyCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class UnplugTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private readonly string _dir = Directory.CreateTempSubdirectory("unplug").FullName;
+    private readonly CancellationTokenSource _stop = new();
+    private SocatPair _socat = null!;
+
+    public async Task InitializeAsync()
+    {
+        _socat = new SocatPair(_dir);
+        await _socat.PlugAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _socat.Dispose();
+        _stop.Dispose();
+        Directory.Delete(_dir, true);
+    }
+
+    [Fact]
+    public async Task Unplug_and_replug_twice_reconnects_without_leaking_reader_threads()
+    {
+        var readersBefore = FileDescriptorChannel.LiveReaders;
+        var sim = new MustSimulator(TimeProvider.System, seed: 5);
+        await using var simulator = new PortSimulatorHost(_socat.SimulatorLink, sim);
+        var driver = new MustDriver(new MustSettings("ups", new SerialSettings(_socat.DeviceLink), PollInterval: TimeSpan.FromMilliseconds(200)),
+            TimeProvider.System, NullLogger.Instance);
+        var sink = new RecordingSink();
+        var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected && sink.Readings.Count > 0, Wait, "first connection");
+        var firstTarget = _socat.DeviceTarget;
+        var targets = new HashSet<string> { firstTarget! };
+
+        for (var cycle = 1; cycle <= 2; cycle++)
+        {
+            await _socat.UnplugAsync();
+            await RecordingSink.WaitUntil(() => sink.Current == LinkState.Lost, Wait, $"Lost after unplug {cycle}");
+            var lostAt = sink.States.Last().At;
+            // Cycle 2: hold the pty numbers socat just freed so the device comes back as another ttyN.
+            using var squatter1 = cycle == 2 ? PseudoTerminal.Create() : null;
+            using var squatter2 = cycle == 2 ? PseudoTerminal.Create() : null;
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            await _socat.PlugAsync();
+            var pluggedAt = DateTimeOffset.UtcNow;
+            await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, $"Connected after replug {cycle}");
+            var backAt = sink.States.Last().At;
+            output.WriteLine($"cycle {cycle}: {_socat.DeviceTarget}; lost→connected {(backAt - lostAt).TotalSeconds:0.0} s, replug→connected {(backAt - pluggedAt).TotalSeconds:0.0} s");
+            // Attempts at +2, +5, +9.5 s after the loss (±5 %): the link is back within one more backoff step of the replug.
+            Assert.InRange(backAt - pluggedAt, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+            Assert.True(backAt - lostAt >= TimeSpan.FromSeconds(2.4));
+            if (cycle == 2) Assert.NotEqual(firstTarget, _socat.DeviceTarget);
+            targets.Add(_socat.DeviceTarget!);
+            var count = sink.Readings.Count;
+            await RecordingSink.WaitUntil(() => sink.Readings.Count > count, Wait, "readings after reconnect");
+        }
+        Assert.Equal(2, driver.Counters.LinkLosses);
+        Assert.Equal(2, driver.Counters.Reconnects);
+        Assert.Equal(2, sink.States.Count(s => s.State == LinkState.Lost));
+
+        await _stop.CancelAsync();
+        await run.WaitAsync(Wait);
+        await simulator.DisposeAsync();
+        await RecordingSink.WaitUntil(() => FileDescriptorChannel.LiveReaders <= readersBefore, Wait, "reader threads to end");
+        // No descriptor of this process still points at any pty the driver ever opened.
+        var open = Directory.GetFiles("/proc/self/fd").Select(fd => { try { return new FileInfo(fd).LinkTarget; } catch (IOException) { return null; } }).ToHashSet();
+        Assert.DoesNotContain(targets, open.Contains);
+    }
+
+    [Fact]
+    public async Task Removing_the_link_while_the_pty_stays_is_a_vanished_device()
+    {
+        var sim = new Em340Simulator(TimeProvider.System, seed: 6);
+        await using var simulator = new PortSimulatorHost(_socat.SimulatorLink, sim);
+        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(_socat.DeviceLink, Timeout: TimeSpan.FromMilliseconds(200)), PollInterval: TimeSpan.FromMilliseconds(300)),
+            TimeProvider.System, NullLogger.Instance);
+        var sink = new RecordingSink();
+        var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
+        await RecordingSink.WaitUntil(() => sink.Readings.Count > 0, Wait, "a reading");
+        var target = _socat.DeviceTarget!;
+        File.Delete(_socat.DeviceLink);
+        sim.MissRequests(1);
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Lost, Wait, "Lost when the by-id link vanished");
+        Assert.Contains("vanished", sink.States.Last().Reason);
+        File.CreateSymbolicLink(_socat.DeviceLink, target);
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, "Connected again when the link is back");
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Gateway.Tests.Support;
+
+/// <summary>
+/// Runs the real gateway (gateway.dll from the test output, via `dotnet`) as a child process, captures its
+/// output, and stops it with SIGTERM like systemd does.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TempDir? _ownedDir;
+
+    private GatewayProcess(Process process, TempDir? ownedDir)
+    {
+        _process = process;
+        _ownedDir = ownedDir;
+    }
+
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Starts `gateway ARGS` in <paramref name="workDir"/> (a fresh temp dir by default, also used as HOME).</summary>
+    public static GatewayProcess Start(IEnumerable<string> args, string? workDir = null, IDictionary<string, string>? env = null)
+    {
+        TempDir? owned = null;
+        if (workDir is null)
+        {
+            owned = new TempDir("gw-proc");
+            workDir = owned.Path;
+        }
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = workDir;
+        psi.Environment["XDG_STATE_HOME"] = Path.Combine(workDir, "state");
+        psi.Environment.Remove("GATEWAY_CONFIG");
+        psi.Environment.Remove("NOTIFY_SOCKET");
+        psi.Environment.Remove("JOURNAL_STREAM");
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var gp = new GatewayProcess(p, owned);
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (gp._output) gp._output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (gp._output) gp._output.AppendLine(e.Data); };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return gp;
+    }
+
+    /// <summary>Polls an HTTP URL until it answers (any status) or the deadline passes.</summary>
+    public async Task<HttpResponseMessage> WaitForHttpAsync(string url, TimeSpan timeout)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"gateway exited with {_process.ExitCode}:\n{Output}");
+            try { return await client.GetAsync(url); }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { last = e; }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{url} did not answer within {timeout}: {last?.Message}\n{Output}");
+    }
+
+    public void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    public void Terminate() => Signal(15);
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(cts.Token); return true; }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            await WaitForExitAsync(TimeSpan.FromSeconds(5));
+        }
+        _process.Dispose();
+        _ownedDir?.Dispose();
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+}

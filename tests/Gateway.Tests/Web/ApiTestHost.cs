@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Gateway.Configuration;
+using Gateway.Drivers.Devices;
+using Gateway.Hosting;
+using Gateway.Policy;
+using Gateway.Readings;
+using Gateway.Web;
+using Gateway.Web.Alarms;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Tests.Web;
+
+/// <summary>
+/// The web endpoints on real Kestrel (loopback, free port), composed like GatewayHost but with test doubles
+/// for the parts other branches build (drivers, history store, shutdown rehearsal, policy).
+/// </summary>
+public sealed class ApiTestHost : IAsyncDisposable
+{
+    public const string Token = "test-token-0123456789abcdef";
+
+    private readonly WebApplication _app;
+
+    private ApiTestHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
+    public ReadingHub Hub => Services.GetRequiredService<ReadingHub>();
+    public EventBus Events => Services.GetRequiredService<EventBus>();
+    public AlarmMonitor Alarms => Services.GetRequiredService<AlarmMonitor>();
+
+    public static GatewayConfig Config(string yaml)
+    {
+        var result = ConfigLoader.LoadText(yaml, "test.yaml", new Dictionary<string, string>(), []);
+        Assert.True(result.Config is not null, string.Join("\n", result.Problems));
+        return result.Config!;
+    }
+
+    public static async Task<ApiTestHost> StartAsync(string yaml = "", Action<IServiceCollection>? configure = null, TimeProvider? time = null,
+        IEnumerable<IDeviceDriver>? drivers = null)
+    {
+        var config = Config(yaml);
+        time ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var s = builder.Services;
+        s.AddSingleton(config);
+        s.AddSingleton(time);
+        s.AddSingleton(new StartInfo(time));
+        s.AddSingleton<StartupWarnings>();
+        s.AddSingleton<ReadingHub>();
+        s.AddSingleton<EventBus>();
+        s.AddSingleton<DeviceDirectory>();
+        s.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
+        foreach (var d in drivers ?? []) s.AddSingleton(d);
+        s.AddGatewayWeb(config);
+        configure?.Invoke(s);
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapGatewayApi();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ApiTestHost(app, new Uri(address));
+    }
+
+    public async Task<(HttpResponseMessage Response, JsonElement Json)> GetJson(string path, string? token = null) =>
+        await Send(HttpMethod.Get, path, token);
+
+    public async Task<(HttpResponseMessage Response, JsonElement Json)> Send(HttpMethod method, string path, string? token = null)
+    {
+        using var req = new HttpRequestMessage(method, path);
+        if (token is not null) req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var resp = await Client.SendAsync(req);
+        var text = await resp.Content.ReadAsStringAsync();
+        var json = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        return (resp, json);
+    }
+
+    /// <summary>Polls until the condition holds (the alarm monitor works on its own subscription).</summary>
+    public static async Task Eventually(Func<bool> condition, string what, double seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(cts.Token);
+        await _app.DisposeAsync();
+    }
+}
