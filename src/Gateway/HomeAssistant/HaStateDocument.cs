@@ -53,7 +53,8 @@ public static class HaStateDocument
         {
             foreach (var (key, e) in MeterEntities.ByMetric)
             {
-                if (values.TryGetValue(key, out var d)) w.WriteNumber(e.Key, d);
+                // Meter values are computed (scaled registers): 640.8000000000001 would be noise in Home Assistant's history.
+                if (values.TryGetValue(key, out var d)) w.WriteNumber(e.Key, Math.Round(d, 3));
                 else w.WriteNull(e.Key);
             }
             if (r.PhaseSequence is { } seq) w.WriteString(MeterEntities.PhaseSequence, seq);
