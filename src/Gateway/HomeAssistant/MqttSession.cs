@@ -112,8 +112,8 @@ public sealed class MqttSession : IHealthContributor
                 _detail = reason;
                 // One clear line per distinct problem; repeats of the same failure only at debug level.
                 if (reason != lastFailure)
-                    _log.LogError("MQTT: cannot connect to {Host}:{Port}: {Reason}. Retrying in {Delay:0.#}s, backing off up to {Max:0}s",
-                        _host, _port, reason, delay.TotalSeconds, _backoff.Max.TotalSeconds);
+                    _log.LogError("MQTT: cannot connect to {Host}:{Port}: {Reason}. Retrying in {Delay:0.#}s with backoff",
+                        _host, _port, reason, delay.TotalSeconds);
                 else
                     _log.LogDebug("MQTT: attempt {Attempt} failed again ({Reason}); next in {Delay:0.#}s", failures, reason, delay.TotalSeconds);
                 lastFailure = reason;

@@ -29,8 +29,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         _loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         Hub = new ReadingHub(time, NullLogger<ReadingHub>.Instance);
         Events = new EventBus(NullLogger<EventBus>.Instance);
-        Ups = new FakeUpsDriver("ups1", DeviceKind.Ups, upsCommands);
-        Meter = new FakeUpsDriver("meter1", DeviceKind.Meter);
+        Ups = new FakeDeviceDriver("ups1", DeviceKind.Ups, upsCommands);
+        Meter = new FakeDeviceDriver("meter1", DeviceKind.Meter);
         foreach (var d in config.Devices) Hub.Register(d.Id, d.Type, d.IsUps ? DeviceKind.Ups : DeviceKind.Meter);
         Directory = new DeviceDirectory([Ups, Meter]);
         Session = new MqttSession(config.Mqtt, "127.0.0.1", port, new MqttOutbox(), time, _loggers.CreateLogger("Gateway.HomeAssistant.Mqtt"));
@@ -44,8 +44,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public CapturingLoggerProvider Logs { get; } = new();
     public ReadingHub Hub { get; }
     public EventBus Events { get; }
-    public FakeUpsDriver Ups { get; }
-    public FakeUpsDriver Meter { get; }
+    public FakeDeviceDriver Ups { get; }
+    public FakeDeviceDriver Meter { get; }
     public DeviceDirectory Directory { get; }
     public MqttSession Session { get; }
     public HomeAssistantBridge Bridge { get; }

@@ -5,7 +5,7 @@ using Gateway.Drivers.Readings;
 namespace Gateway.Tests.HomeAssistant;
 
 /// <summary>A driver that produces nothing by itself (tests publish readings into the hub) and records the commands it is sent.</summary>
-public sealed class FakeUpsDriver(string deviceId, DeviceKind kind, params string[] commands) : IDeviceDriver
+public sealed class FakeDeviceDriver(string deviceId, DeviceKind kind, params string[] commands) : IDeviceDriver
 {
     public string DeviceId { get; } = deviceId;
     public DeviceKind Kind { get; } = kind;
