@@ -186,8 +186,11 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
         Assert.InRange(obs.All.Count(s => s.Topic == UpsState), initial + 2, initial + 3);
 
         // A change goes out at once, without waiting for the interval.
+        var watch = Stopwatch.StartNew();
         gw.Hub.Publish(gw.UpsReading(status: "OB DISCHRG", charge: 80));
         await Wait.UntilAsync(() => JsonDocument.Parse(obs.Latest[UpsState].Payload).RootElement.GetProperty("power").GetString() == "OFF", "on-battery state");
+        output.WriteLine($"power loss from hub to a subscriber: {watch.Elapsed.TotalMilliseconds:0.0} ms");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed.TotalMilliseconds:0} ms");
     }
 
     [Fact]
