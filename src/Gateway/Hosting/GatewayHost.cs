@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.HomeAssistant;
 using Gateway.Drivers.Devices;
 using Gateway.Indicators;
 using Gateway.NutServer;
@@ -86,5 +87,6 @@ public static class GatewayHost
         services.AddHostedService<SystemdWatchdog>();
         services.AddHistory(config);
         services.AddStatusIndicators(config);
+        services.AddHomeAssistant(config, run);
     }
 }

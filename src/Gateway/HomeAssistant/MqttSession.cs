@@ -1,0 +1,298 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading.Channels;
+using Gateway.Configuration;
+using Gateway.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Adapter;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
+
+namespace Gateway.HomeAssistant;
+
+/// <summary>
+/// One MQTT connection kept alive for the life of the gateway (MQTTnet 5 has no managed client): connects with
+/// birth and last will on <c>&lt;base_topic&gt;/status</c>, subscribes, drains the <see cref="MqttOutbox"/>, and
+/// after any failure reconnects with backoff. Nothing outside waits on it: callers only enqueue.
+/// </summary>
+public sealed class MqttSession : IHealthContributor
+{
+    public const string Online = "online";
+    public const string Offline = "offline";
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly MqttOptions _options;
+    private readonly string _host;
+    private readonly int _port;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly MqttBackoff _backoff;
+    private readonly Channel<MqttReceivedMessage> _received =
+        Channel.CreateBounded<MqttReceivedMessage>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly List<string> _subscriptions = [];
+    private volatile string _state = "connecting";
+    private volatile string? _detail;
+    private long _connectAttempts, _connects;
+
+    public MqttSession(MqttOptions options, string host, int port, MqttOutbox outbox, TimeProvider time, ILogger log, MqttBackoff? backoff = null)
+    {
+        _options = options;
+        _host = host;
+        _port = port;
+        Outbox = outbox;
+        _time = time;
+        _log = log;
+        _backoff = backoff ?? MqttBackoff.Default;
+    }
+
+    public MqttOutbox Outbox { get; }
+    public string StatusTopic => _options.BaseTopic + "/status";
+    public string Name => "mqtt";
+    public bool IsConnected => _state == "connected";
+    public long ConnectAttempts => Interlocked.Read(ref _connectAttempts);
+    public long Connects => Interlocked.Read(ref _connects);
+    /// <summary>The pause before the next attempt, while reconnecting.</summary>
+    public TimeSpan? NextRetryDelay { get; private set; }
+
+    /// <summary>Messages received on the subscriptions (bounded; the oldest are dropped if nobody reads).</summary>
+    public ChannelReader<MqttReceivedMessage> Received => _received.Reader;
+
+    /// <summary>Raised after each successful connect (birth sent, subscriptions made), before the outbox drains.</summary>
+    public event Action? Connected;
+
+    /// <summary>Adds a topic filter subscribed on every connect. Call before <see cref="RunAsync"/>.</summary>
+    public void Subscribe(string topicFilter) => _subscriptions.Add(topicFilter);
+
+    public void Enqueue(string topic, byte[] payload, bool retain) => Outbox.Enqueue(new MqttOutboxMessage(topic, payload, retain));
+
+    public ComponentHealth Check() => new(_state, _state == "connected", _detail ?? $"{_host}:{_port}");
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var failures = 0;
+        string? lastFailure = null;
+        while (!ct.IsCancellationRequested)
+        {
+            using var client = new MqttClientFactory().CreateMqttClient();
+            var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            client.DisconnectedAsync += e =>
+            {
+                lost.TrySetResult(e.Reason.ToString() + (e.Exception is null ? "" : ": " + e.Exception.Message));
+                return Task.CompletedTask;
+            };
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                var m = e.ApplicationMessage;
+                _received.Writer.TryWrite(new MqttReceivedMessage(m.Topic, Encoding.UTF8.GetString(m.Payload), m.Retain));
+                return Task.CompletedTask;
+            };
+
+            Interlocked.Increment(ref _connectAttempts);
+            try
+            {
+                using var timeout = new CancellationTokenSource(ConnectTimeout, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+                var result = await client.ConnectAsync(BuildOptions(), linked.Token).ConfigureAwait(false);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                    throw new MqttConnectRefusedException(DescribeRefusal(result.ResultCode));
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                var reason = DescribeConnectFailure(e, out var refused);
+                var delay = refused ? _backoff.Delay(failures) : _backoff.DelayUnreachable(failures);
+                NextRetryDelay = delay;
+                _state = "reconnecting";
+                _detail = reason;
+                // One clear line per distinct problem; repeats of the same failure only at debug level.
+                if (reason != lastFailure)
+                    _log.LogError("MQTT: cannot connect to {Host}:{Port}: {Reason}. Retrying in {Delay:0.#}s with backoff",
+                        _host, _port, reason, delay.TotalSeconds);
+                else
+                    _log.LogDebug("MQTT: attempt {Attempt} failed again ({Reason}); next in {Delay:0.#}s", failures, reason, delay.TotalSeconds);
+                lastFailure = reason;
+                if (!await PauseAsync(delay, ct).ConfigureAwait(false)) return;
+                continue;
+            }
+
+            failures = 0;
+            lastFailure = null;
+            NextRetryDelay = null;
+            try
+            {
+                await client.PublishAsync(Message(StatusTopic, Encoding.UTF8.GetBytes(Online), retain: true, atLeastOnce: true), ct).ConfigureAwait(false);
+                if (_subscriptions.Count > 0)
+                {
+                    var subscribe = new MqttClientSubscribeOptionsBuilder();
+                    foreach (var filter in _subscriptions)
+                        subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainAsPublished());
+                    await client.SubscribeAsync(subscribe.Build(), ct).ConfigureAwait(false);
+                }
+                Interlocked.Increment(ref _connects);
+                _state = "connected";
+                _detail = $"{_host}:{_port}";
+                _log.LogInformation("MQTT: connected to {Host}:{Port} as {ClientId}", _host, _port, _options.ClientId);
+                Connected?.Invoke();
+                await DrainAsync(client, lost.Task, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await SayGoodbyeAsync(client).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e)
+            {
+                _log.LogWarning("MQTT: connection to {Host}:{Port} lost ({Reason}); reconnecting", _host, _port, e.Message);
+            }
+            failures = 1;
+            _state = "reconnecting";
+            _detail = "connection lost";
+            NextRetryDelay = _backoff.DelayUnreachable(failures);
+            if (!await PauseAsync(_backoff.DelayUnreachable(failures), ct).ConfigureAwait(false)) return;
+        }
+    }
+
+    private async Task DrainAsync(IMqttClient client, Task<string> lost, CancellationToken ct)
+    {
+        while (true)
+        {
+            while (Outbox.TryDequeue(out var m))
+            {
+                if (lost.IsCompleted) { Outbox.ReturnUnsent(m); break; }
+                try
+                {
+                    await client.PublishAsync(Message(m.Topic, m.Payload, m.Retain, m.AtLeastOnce), ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    Outbox.ReturnUnsent(m);
+                    throw;
+                }
+            }
+            var wait = Outbox.WaitAsync(ct);
+            var done = await Task.WhenAny(wait, lost).ConfigureAwait(false);
+            if (done == lost) throw new IOException(await lost.ConfigureAwait(false));
+            await wait.ConfigureAwait(false); // surfaces cancellation
+        }
+    }
+
+    private async Task SayGoodbyeAsync(IMqttClient client)
+    {
+        // A clean disconnect does not fire the last will, so say offline ourselves.
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
+            await client.PublishAsync(Message(StatusTopic, Encoding.UTF8.GetBytes(Offline), retain: true, atLeastOnce: true), cts.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.LogDebug("MQTT: goodbye failed: {Reason}", e.Message);
+        }
+        _state = "disconnected";
+    }
+
+    private async Task<bool> PauseAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static MqttApplicationMessage Message(string topic, byte[] payload, bool retain, bool atLeastOnce) =>
+        new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(atLeastOnce ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
+            .Build();
+
+    private MqttClientOptions BuildOptions()
+    {
+        var b = new MqttClientOptionsBuilder()
+            .WithTcpServer(_host, _port)
+            // MQTT 5 so that subscriptions can ask for retain-as-published: a retained command is recognisable as such.
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId(_options.ClientId)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithCleanSession()
+            .WithTimeout(ConnectTimeout)
+            .WithWillTopic(StatusTopic)
+            .WithWillPayload(Encoding.UTF8.GetBytes(Offline))
+            .WithWillRetain()
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_options.Username is { } user) b.WithCredentials(user, _options.Password ?? "");
+        if (_options.Tls)
+        {
+            b.WithTlsOptions(t =>
+            {
+                t.UseTls();
+                if (_options.CaFile is { } caFile) t.WithCertificateValidationHandler(args => ValidateWithCa(caFile, args.Certificate, args.SslPolicyErrors));
+            });
+        }
+        return b.Build();
+    }
+
+    private static bool ValidateWithCa(string caFile, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null) return false;
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
+        using var ca = X509CertificateLoader.LoadCertificateFromFile(caFile);
+        using var leaf = new X509Certificate2(certificate);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(leaf);
+    }
+
+    private string DescribeRefusal(MqttClientConnectResultCode code) => code switch
+    {
+        MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized =>
+            $"the broker rejected the credentials of user '{_options.Username ?? "(none)"}' ({code}); check mqtt.username and mqtt.password",
+        _ => $"the broker refused the connection ({code})",
+    };
+
+    /// <param name="refused">True when the broker answered and said no (as opposed to not answering at all).</param>
+    private string DescribeConnectFailure(Exception e, out bool refused)
+    {
+        refused = true;
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is MqttConnectRefusedException) return x.Message;
+            if (x is MqttConnectingFailedException)
+            {
+                // MQTTnet 5 carries the CONNACK code only in the message text ("... failed (BadUserNameOrPassword).").
+                foreach (var code in Enum.GetValues<MqttClientConnectResultCode>())
+                    if (code != MqttClientConnectResultCode.Success && x.Message.Contains("(" + code + ")", StringComparison.Ordinal)) return DescribeRefusal(code);
+                return x.Message;
+            }
+            if (x is System.Net.Sockets.SocketException s)
+            {
+                refused = false;
+                return $"{s.SocketErrorCode}: {s.Message}";
+            }
+            if (x is OperationCanceledException or MqttCommunicationTimedOutException)
+            {
+                refused = false;
+                return $"no answer within {ConnectTimeout.TotalSeconds:0}s";
+            }
+        }
+        refused = false;
+        return e.Message;
+    }
+
+    private sealed class MqttConnectRefusedException(string message) : Exception(message);
+}

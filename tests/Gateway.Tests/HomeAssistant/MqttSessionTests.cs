@@ -1,0 +1,154 @@
+using System.Text;
+using System.Text.Json;
+using Gateway.HomeAssistant;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Tests.HomeAssistant;
+
+[Trait("Category", "Integration")]
+public sealed class MqttSessionTests
+{
+    [Fact]
+    public async Task Wrong_credentials_give_one_clear_log_line_and_retries_with_growing_backoff_in_virtual_time()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath(), password: "wrong");
+        using var loggers = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(loggers));
+        var session = new MqttSession(config.Mqtt, "127.0.0.1", broker.Port, new MqttOutbox(), time, factory.CreateLogger("mqtt"));
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => session.RunAsync(cts.Token));
+
+        var attemptTimes = new List<DateTimeOffset>();
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await Wait.UntilAsync(() => session.ConnectAttempts == attempt && session.NextRetryDelay is not null && session.Check().State == "reconnecting", $"attempt {attempt} failed");
+            attemptTimes.Add(time.GetUtcNow());
+            if (attempt == 4) break;
+            // Advance virtual time in small steps until the session tries again.
+            var next = attempt + 1;
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (session.ConnectAttempts < next)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no retry");
+                time.Advance(TimeSpan.FromMilliseconds(50));
+                await Task.Delay(5);
+            }
+        }
+        var gaps = attemptTimes.Zip(attemptTimes.Skip(1), (a, b) => (b - a).TotalSeconds).ToArray();
+        Assert.InRange(gaps[0], 0.5, 1.0);
+        Assert.InRange(gaps[1], 1.0, 1.5);
+        Assert.InRange(gaps[2], 2.0, 2.5);
+
+        var errors = loggers.Lines.Where(l => l.Level >= LogLevel.Error).ToList();
+        var line = Assert.Single(errors);
+        Assert.Contains("rejected the credentials of user 'gateway'", line.Message);
+        Assert.Contains("check mqtt.username and mqtt.password", line.Message);
+        Assert.False(run.IsCompleted, "the session keeps running");
+        Assert.False(session.Check().Healthy);
+
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task While_the_broker_is_away_1000_state_changes_stay_bounded_and_the_last_value_of_every_topic_arrives()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(start: false);
+        var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath());
+        using var factory = LoggerFactory.Create(_ => { });
+        var outbox = new MqttOutbox();
+        // Virtual time: the session stays away until the test lets its backoff elapse, after the observer is listening.
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var session = new MqttSession(config.Mqtt, "127.0.0.1", broker.Port, outbox, time, factory.CreateLogger("mqtt"));
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => session.RunAsync(cts.Token));
+        await Wait.UntilAsync(() => session.ConnectAttempts >= 1 && session.Check().State == "reconnecting", "first failed attempt");
+
+        const int topics = 25;
+        for (var i = 0; i < 1000; i++)
+            session.Enqueue($"gateway/testgw/dev{i % topics}/state", Encoding.UTF8.GetBytes($"{{\"seq\":{i}}}"), retain: true);
+        for (var i = 0; i < 10; i++)
+            session.Enqueue("gateway/testgw/events", Encoding.UTF8.GetBytes($"{{\"event\":{i}}}"), retain: false);
+        Assert.Equal(topics, outbox.RetainedCount);
+        Assert.Equal(10, outbox.EventCount);
+        Assert.Equal(0, outbox.Dropped);
+        // Bounded: one payload per topic (each at most 12 bytes here) plus the events, whatever the number of changes.
+        Assert.InRange(outbox.PayloadBytes, 1, topics * 12 + 10 * 12);
+
+        await broker.StartAsync();
+        await using var obs = await MqttObserver.ConnectAsync(broker.Port, "gateway/testgw/#");
+        var advancing = Task.Run(async () =>
+        {
+            while (!session.IsConnected && !cts.IsCancellationRequested)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Delay(5);
+            }
+        });
+        await Wait.UntilAsync(() => Enumerable.Range(0, topics).All(t =>
+            obs.Latest.TryGetValue($"gateway/testgw/dev{t}/state", out var s) && JsonDocument.Parse(s.Payload).RootElement.GetProperty("seq").GetInt32() == 1000 - topics + t),
+            "last value of every topic");
+        await Wait.UntilAsync(() => outbox.Count == 0 && obs.All.Count(s => s.Topic == "gateway/testgw/events") == 10, "events delivered in order");
+        Assert.Equal(Enumerable.Range(0, 10), obs.All.Where(s => s.Topic == "gateway/testgw/events").Select(s => JsonDocument.Parse(s.Payload).RootElement.GetProperty("event").GetInt32()));
+        // The retained topics were sent once each with their last value only.
+        Assert.Equal(topics, obs.All.Count(s => s.Topic.StartsWith("gateway/testgw/dev", StringComparison.Ordinal)));
+
+        await advancing;
+        cts.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Tls_with_a_private_ca_file_connects_and_an_untrusted_certificate_is_refused()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(tls: true);
+        var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath());
+        using var loggers = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(loggers));
+
+        var trusted = new MqttSession(config.Mqtt with { Tls = true, CaFile = broker.CaFile }, "127.0.0.1", broker.Port, new MqttOutbox(), TimeProvider.System, factory.CreateLogger("tls"));
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => trusted.RunAsync(cts.Token));
+        await Wait.UntilAsync(() => trusted.IsConnected, "TLS session connected");
+
+        // Without the CA the system store does not trust the broker: the session keeps retrying, it does not connect.
+        var untrusted = new MqttSession(config.Mqtt with { Tls = true, CaFile = null, ClientId = "other" }, "127.0.0.1", broker.Port, new MqttOutbox(), TimeProvider.System, factory.CreateLogger("tls"));
+        var run2 = Task.Run(() => untrusted.RunAsync(cts.Token));
+        await Wait.UntilAsync(() => untrusted.ConnectAttempts >= 2, "untrusted retried");
+        Assert.False(untrusted.IsConnected);
+        Assert.True(trusted.IsConnected);
+
+        cts.Cancel();
+        await Task.WhenAll(run, run2).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_built_in_broker_serves_home_assistant_discovery()
+    {
+        var port = MosquittoBroker.FreePort();
+        var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
+        using var factory = LoggerFactory.Create(_ => { });
+        await using var broker = new EmbeddedMqttBroker(config.Mqtt with { EmbeddedPort = port }, factory.CreateLogger<EmbeddedMqttBroker>());
+        await broker.StartAsync(CancellationToken.None);
+        Assert.True(broker.IsRunning);
+
+        // Subscribe first: MQTTnet's server stores retained messages asynchronously, so a subscriber racing the publisher could miss one.
+        await using var obs = await MqttObserver.ConnectAsync(port, "homeassistant/#", GatewayUnderTest.Base + "/#");
+        await using var gw = GatewayUnderTest.Create(port);
+        gw.Hub.Publish(gw.UpsReading());
+        await gw.StartAsync();
+        try
+        {
+            await Wait.UntilAsync(() => obs.Latest.ContainsKey("homeassistant/sensor/testgw_ups1/battery_charge/config")
+                && obs.Latest.ContainsKey(GatewayUnderTest.Base + "/ups1/state") && obs.Latest.ContainsKey(GatewayUnderTest.Base + "/status"), "discovery through the built-in broker");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + "\nseen: " + string.Join(", ", obs.Latest.Keys.Take(10)) + "\nlogs: " + string.Join("\n", gw.Logs.Lines.Select(l => l.Message)));
+        }
+        Assert.Equal("online", obs.Latest[GatewayUnderTest.Base + "/status"].Payload);
+    }
+}
