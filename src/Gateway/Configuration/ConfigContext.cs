@@ -24,6 +24,9 @@ public sealed class ConfigContext
 
     internal void Register(ConfigSection section) => _sections.Add(section);
 
+    /// <summary>Every key name any binder asked for, over all sections (documentation checks use it).</summary>
+    internal IReadOnlySet<string> KnownKeyNames() => _sections.SelectMany(s => s.KnownKeys).ToHashSet(StringComparer.Ordinal);
+
     public void Error(YamlNode? node, string key, string message) => Add(node, key, message, false);
     public void Warning(YamlNode? node, string key, string message) => Add(node, key, message, true);
 

@@ -205,6 +205,9 @@ public sealed class ConfigSection
     /// <summary>Used when the section's shape is unknown (e.g. a device without a valid type): its other keys are not reported.</summary>
     public void SkipUnknownKeyCheck() => _skipUnknownKeys = true;
 
+    /// <summary>Every key a binder asked this section for (documentation checks use it).</summary>
+    internal IReadOnlyCollection<string> KnownKeys => _known;
+
     internal void ReportUnknownKeys()
     {
         if (_node is null || _skipUnknownKeys) return;

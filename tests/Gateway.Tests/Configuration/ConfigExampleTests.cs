@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+using Gateway.Configuration;
+using Gateway.Tests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Tests.Configuration;
+
+public class ConfigExampleTests
+{
+    /// <summary>A config with one item of every list and one device of every type, so every binder runs.</summary>
+    private const string EveryShape = """
+        devices:
+          - { id: a, type: must, port: /dev/a }
+          - { id: b, type: em340, port: /dev/b }
+          - { id: c, type: nut, ups: ups }
+        nut_server:
+          users: [ { name: u, password: p } ]
+        shutdown:
+          unmounts: [ { path: /mnt/x } ]
+          remote_hosts: [ { name: n, host: h, user: u, key_file: k, command: c } ]
+        notifications:
+          ntfy: { topic: t }
+        """;
+
+    [Fact]
+    public void TheExampleDocumentsEveryKeyTheGatewayReads()
+    {
+        var ctx = new ConfigContext("shape.yaml");
+        var stream = new YamlStream();
+        stream.Load(new StringReader(EveryShape));
+        GatewayConfig.Bind(ConfigSection.Root(ctx, (YamlMappingNode)stream.Documents[0].RootNode));
+        var known = ctx.KnownKeyNames();
+        Assert.True(known.Count > 100, $"only {known.Count} keys seen: the shape config no longer reaches every binder");
+
+        var example = File.ReadAllText(RepoPaths.File("config.yaml.example"));
+        var missing = known.Where(k => !Regex.IsMatch(example, $@"(^|[\s{{,#-]){Regex.Escape(k)}:", RegexOptions.Multiline)).Order().ToArray();
+        Assert.True(missing.Length == 0, "config.yaml.example does not document: " + string.Join(", ", missing));
+    }
+}
