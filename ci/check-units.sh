@@ -47,7 +47,7 @@ for unit in "$work"/units/*.service; do
   out=$(systemd-analyze verify --man=no "$unit" 2>&1)
   rc=$?
   # Warnings about units of the host that are not ours are not our business.
-  ours=$(grep -E "^(gateway|$(basename "$unit"))" <<<"$out" || true)
+  ours=$(grep -E "(^|/)gateway[^ ]*\.service" <<<"$out" || true)
   if [ $rc -eq 0 ] && [ -z "$ours" ]; then ok "systemd-analyze verify $name"; else bad "systemd-analyze verify $name"; echo "$out" | sed 's/^/       /'; fi
 done
 
