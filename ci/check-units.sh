@@ -95,7 +95,11 @@ const cases = [
   ["gateway", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@poweroff.service", "stop", null],
   ["gateway", "org.freedesktop.systemd1.manage-units", "ssh.service", "start", null],
   ["gateway", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@x.service\nssh.service", "start", null],
-  ["gateway", "org.freedesktop.login1.power-off", undefined, undefined, null],
+  ["gateway", "org.freedesktop.login1.power-off", undefined, undefined, "yes"],
+  ["gateway", "org.freedesktop.login1.power-off-multiple-sessions", undefined, undefined, "yes"],
+  ["gateway", "org.freedesktop.login1.reboot", undefined, undefined, null],
+  ["gateway", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@poweroff.service", "restart", null],
+  ["mallory", "org.freedesktop.login1.power-off", undefined, undefined, null],
   ["mallory", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@poweroff.service", "start", null],
 ];
 let bad = 0;
@@ -105,7 +109,7 @@ for (const [user, id, unit, verb, want] of cases) {
 }
 process.exit(bad ? 1 : 0);
 EOF
-  check "polkit rule allows only gateway-shutdown@*.service starts for user gateway" node "$work/polkit-test.js" systemd/50-gateway-shutdown.rules
+  check "polkit rule: user gateway may power off and start gateway-shutdown@*.service, nothing else" node "$work/polkit-test.js" systemd/50-gateway-shutdown.rules
 else
   echo "note: node not installed; polkit rule not evaluated"
 fi
