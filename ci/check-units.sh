@@ -74,6 +74,7 @@ for want in 'Type=notify' 'Restart=always' 'User=gateway' 'SupplementaryGroups=d
   check "gateway.service has $want" grep -qxF "$want" "$unit"
 done
 check "gateway.service has a WatchdogSec" grep -qE '^WatchdogSec=[1-9][0-9]*s?$' "$unit"
+check "gateway.service does not hide PID 1 (ProtectProc=invisible breaks .NET's READY=1)" bash -c "! grep -qE '^ProtectProc=(invisible|noaccess)' $unit"
 check "gateway.service restricts address families" grep -qxF 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK' "$unit"
 
 # --- polkit rule -------------------------------------------------------------------------------------------------

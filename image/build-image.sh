@@ -69,6 +69,8 @@ if [ -z "$deb" ]; then
   deb=$(packaging/build-deb.sh arm64 "$out" | tail -1)
 fi
 [ -f "$deb" ] || { echo "build-image: no package at $deb" >&2; exit 1; }
+# The package goes in with dpkg -i in a customize hook (apt cannot hand a local .deb to a chrooted dpkg); its
+# dependencies are in the package list below.
 version=$(dpkg-deb -f "$deb" Version)
 
 # --- root file system --------------------------------------------------------------------------------------------
@@ -95,7 +97,7 @@ packages=(
   openssh-server sudo ca-certificates less nano
   cloud-guest-utils e2fsprogs dosfstools
   nut-server nut-client
-  libsqlite3-0 libssl3
+  libsqlite3-0 libssl3 adduser
 )
 [ "$mosquitto" = 1 ] && packages+=(mosquitto)
 
@@ -105,7 +107,9 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-include=/usr/share/locale/locale.alias' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-include=/usr/share/doc/gateway/*' \
-  --include="${packages[*]}" --include="$deb" \
+  --include="${packages[*]}" \
+  --customize-hook="copy-in \"$deb\" /tmp" \
+  --customize-hook="chroot \"\$1\" dpkg -i \"/tmp/$(basename "$deb")\" && rm -f \"\$1/tmp/$(basename "$deb")\"" \
   --customize-hook="\"$here/customize-rootfs.sh\" \"\$1\"" \
   bookworm "$rootfs" "$sources"
 say "root file system built: $(du -sh --exclude=proc "$rootfs" | cut -f1)"
