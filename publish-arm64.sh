@@ -44,13 +44,13 @@ dotnet publish src/Gateway -c Release -r linux-arm64 -nologo \
 rc=${PIPESTATUS[0]}
 set -e
 # The same warning is printed once per project and once in the summary; show each once.
-if grep -Eq 'warning IL[23][0-9]{3}' "$log"; then
+if grep -Eq '(warning|error) IL[23][0-9]{3}' "$log"; then
   echo "---- trim/AOT warnings ----" >&2
-  grep -Eo '[^ ]*warning IL[23][0-9]{3}:.*' "$log" | sort -u >&2
+  grep -Eo '[^ ]*(warning|error) IL[23][0-9]{3}:.*' "$log" | sort -u >&2
   die "trim/AOT warnings (IL2xxx/IL3xxx) in the arm64 publish: the product must have none"
 fi
 [ "$rc" -eq 0 ] || die "dotnet publish failed (exit $rc)"
-grep -Eq ' error ' "$log" && die "dotnet publish printed errors"
+grep -Eq ': error [A-Z]+[0-9]+:' "$log" && die "dotnet publish printed errors"
 bin="$out/gateway"
 [ -x "$bin" ] || die "no binary at $bin"
 file "$bin" 2>/dev/null | grep -q 'ARM aarch64' || die "$bin is not an arm64 ELF: $(file "$bin")"
@@ -84,7 +84,8 @@ if [ "${SKIP_RUN_CHECK:-0}" != 1 ]; then
   mode=(run --simulate)
   "$qemu" "$bin" run --help 2>/dev/null | grep -q -- '--simulate' || mode=(run)
   say "gateway ${mode[*]} under qemu for ${run_seconds}s on $url"
-  ( cd "$state" && exec env GATEWAY_GATEWAY__DATA_DIR="$state/data" \
+  # A clean directory and HOME so that no config file of this machine is picked up.
+  ( cd "$state" && exec env HOME="$state" GATEWAY_GATEWAY__DATA_DIR="$state/data" \
       "$qemu" "$bin" "${mode[@]}" --set "web.listen=$url" ) >"$runlog" 2>&1 &
   pid=$!
   stop_gateway() { kill -TERM "$pid" 2>/dev/null || true; for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done; kill -KILL "$pid" 2>/dev/null || true; }

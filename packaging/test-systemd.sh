@@ -142,6 +142,21 @@ stopped() {
 }
 check "systemctl stop is clean (Result=success, within TimeoutStopSec)" stopped
 
+# Demo mode under the same sandbox: simulated UPS and meter behind the real drivers (ptys, Modbus, SQLite history...).
+if inside /usr/bin/gateway run --help 2>/dev/null | grep -q -- --simulate; then
+  printf '[Service]\nExecStart=\nExecStart=/usr/bin/gateway run --simulate --config /etc/gateway/config.yaml\n' \
+    >"$rootfs/etc/systemd/system/gateway.service.d/test-demo.conf"
+  inside systemctl daemon-reload
+  inside systemctl start gateway.service
+  check "demo mode (--simulate) is active under the hardened unit" active
+  check "demo mode answers /api/health 200" health
+  sleep 5
+  check "demo mode still active after 5 s, no restart" bash -c \
+    "[ \"\$(nsenter -t $(pgrep -P "$nspawn" | head -1) -m -u -i -p -r -w -- systemctl is-active gateway.service)\" = active ]"
+  inside journalctl --no-pager -u gateway -n 15 | sed 's/^/       journal: /'
+  check "demo mode stops cleanly" stopped
+fi
+
 echo "test-systemd took $((SECONDS - started))s"
 echo "test-systemd: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
