@@ -108,6 +108,7 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --dpkgopt='path-include=/usr/share/locale/locale.alias' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-include=/usr/share/doc/gateway/*' \
   --include="${packages[*]}" \
+  --essential-hook='chroot "$1" dpkg-divert --local --rename --add /usr/sbin/update-initramfs && ln -s /bin/true "$1/usr/sbin/update-initramfs"' \
   --customize-hook="copy-in \"$deb\" /tmp" \
   --customize-hook="chroot \"\$1\" dpkg -i \"/tmp/$(basename "$deb")\" && rm -f \"\$1/tmp/$(basename "$deb")\"" \
   --customize-hook="\"$here/customize-rootfs.sh\" \"\$1\"" \

@@ -69,7 +69,14 @@ sed -i -E 's/^#? *ROOTPART=.*/ROOTPART=LABEL=RASPIROOT/; s/^#? *CONSOLES=.*/CONS
 grep -q '^ROOTPART=' "$r/etc/default/raspi-firmware" || echo 'ROOTPART=LABEL=RASPIROOT' >>"$r/etc/default/raspi-firmware"
 grep -q '^CONSOLES=' "$r/etc/default/raspi-firmware" || echo 'CONSOLES="tty0"' >>"$r/etc/default/raspi-firmware"
 kver=$(basename "$(ls -d "$r"/lib/modules/* | sort -V | tail -1)")
-chroot "$r" /etc/kernel/postinst.d/z50-raspi-firmware "$kver" "/boot/vmlinuz-$kver"
+# build-image.sh diverts update-initramfs during the package installation (every kernel/udev/... trigger would
+# rebuild the initrd under qemu, ~10 min each on a loaded machine); build it once, now.
+if chroot "$r" dpkg-divert --list /usr/sbin/update-initramfs | grep -q .; then
+  rm -f "$r/usr/sbin/update-initramfs"
+  chroot "$r" dpkg-divert --local --rename --remove /usr/sbin/update-initramfs >/dev/null
+  chroot "$r" update-initramfs -c -k "$kver"
+fi
+chroot "$r" env DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware "$kver" "/boot/vmlinuz-$kver"
 
 # Every card gets its own machine id at first boot.
 : >"$r/etc/machine-id"
