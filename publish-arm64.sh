@@ -19,7 +19,7 @@ say() { printf '==> %s\n' "$*"; }
 die() { printf 'publish-arm64: %s\n' "$*" >&2; exit 1; }
 
 # --- 1. toolchain -----------------------------------------------------------------------------------------------
-pkgs=(clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross zlib1g-dev binutils-aarch64-linux-gnu qemu-user-static curl)
+pkgs=(clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross zlib1g-dev binutils-aarch64-linux-gnu qemu-user-static curl file)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -73,7 +73,8 @@ fi
 
 # --- 4. demo mode answers /api/health -----------------------------------------------------------------------------
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
+    || echo $((20000 + RANDOM % 20000))
 }
 if [ "${SKIP_RUN_CHECK:-0}" != 1 ]; then
   port=$(free_port)
