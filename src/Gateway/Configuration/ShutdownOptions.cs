@@ -4,6 +4,8 @@ namespace Gateway.Configuration;
 public sealed record ShutdownOptions
 {
     public bool DryRun { get; init; }
+    /// <summary>How VMs, containers and unmounts get root: direct commands, the gateway-shutdown@ helper unit, or auto (the helper when running as a non-root systemd service).</summary>
+    public string Privileges { get; init; } = "auto";
     public VmStepOptions Vms { get; init; } = new(false, TimeSpan.FromSeconds(30));
     public ContainerStepOptions Containers { get; init; } = new(false, TimeSpan.FromSeconds(30), []);
     public bool Sync { get; init; } = true;
@@ -30,6 +32,7 @@ public sealed record ShutdownOptions
         return new ShutdownOptions
         {
             DryRun = s.Bool("dry_run", false),
+            Privileges = s.Choice("privileges", "auto", "auto", "direct", "helper"),
             PointOfNoReturn = s.Choice("point_of_no_return", "nut_fsd", "vms", "containers", "sync", "unmounts", "nut_fsd", "remote_hosts", "local"),
             Vms = new VmStepOptions(vms.Bool("enabled", false), vms.Duration("wait", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30))),
             Containers = new ContainerStepOptions(

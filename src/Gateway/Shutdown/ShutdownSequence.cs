@@ -39,10 +39,11 @@ public sealed class ShutdownSequence
     public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId)
     {
         var steps = new List<IShutdownStep>();
-        if (o.Vms.Enabled) steps.Add(new VmShutdownStep(o.Vms));
-        if (o.Containers.Enabled) steps.Add(new ContainerStopStep(o.Containers));
+        var helper = PrivilegedHelper.Use(o.Privileges);
+        if (o.Vms.Enabled) steps.Add(new VmShutdownStep(o.Vms, helper));
+        if (o.Containers.Enabled) steps.Add(new ContainerStopStep(o.Containers, helper));
         if (o.Sync) steps.Add(new SyncStep());
-        steps.AddRange(o.Unmounts.Select(u => new UnmountStep(u)));
+        steps.AddRange(o.Unmounts.Select(u => new UnmountStep(u, viaHelper: helper)));
         if (o.NutFsd.Enabled) steps.Add(new NutFsdStep(o.NutFsd, fsd, protectedDeviceId));
         steps.AddRange(o.RemoteHosts.Select(h => new SshHostStep(h)));
         if (o.Local.Enabled) steps.Add(new LocalPoweroffStep(o.Local));

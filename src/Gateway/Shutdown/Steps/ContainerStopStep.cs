@@ -3,7 +3,7 @@ using Gateway.Configuration;
 namespace Gateway.Shutdown.Steps;
 
 /// <summary>Docker containers: <c>docker stop --time N</c> the listed containers, or every running one.</summary>
-public sealed class ContainerStopStep(ContainerStepOptions options) : IShutdownStep
+public sealed class ContainerStopStep(ContainerStepOptions options, bool viaHelper = false) : IShutdownStep
 {
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(20);
     private static readonly string[] ListRunning = ["docker", "ps", "--quiet"];
@@ -14,6 +14,7 @@ public sealed class ContainerStopStep(ContainerStepOptions options) : IShutdownS
 
     public async Task<StepReport> RunAsync(ShutdownStepContext ctx, CancellationToken ct)
     {
+        if (viaHelper) return await ViaHelper(ctx, ct).ConfigureAwait(false);
         IReadOnlyList<string> targets = options.Names;
         if (targets.Count == 0)
         {
@@ -27,5 +28,20 @@ public sealed class ContainerStopStep(ContainerStepOptions options) : IShutdownS
         if (ctx.DryRun) return StepReport.DryRun(CommandText.Format(argv));
         var r = await ctx.Executor.RunAsync(argv, options.Timeout + TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         return StepReport.FromCommand(argv, r);
+    }
+
+    private async Task<StepReport> ViaHelper(ShutdownStepContext ctx, CancellationToken ct)
+    {
+        var commands = options.Names.Count == 0
+            ? [PrivilegedHelper.Start("containers")]
+            : options.Names.Select(n => PrivilegedHelper.Start("container-" + n)).ToList();
+        if (ctx.DryRun) return StepReport.DryRun(string.Join("; ", commands.Select(c => CommandText.Format(c))));
+        var problems = new List<string>();
+        foreach (var argv in commands)
+        {
+            var r = await ctx.Executor.RunAsync(argv, options.Timeout + TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            if (!r.Succeeded) problems.Add($"{CommandText.Format(argv)}: {r.Describe()}");
+        }
+        return problems.Count == 0 ? StepReport.Ok($"{commands.Count} helper action(s) done") : StepReport.Failed(string.Join("; ", problems));
     }
 }

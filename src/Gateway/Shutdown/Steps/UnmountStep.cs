@@ -6,13 +6,16 @@ namespace Gateway.Shutdown.Steps;
 /// <c>umount [options] path</c> in a separate process, killed at the timeout: a dead NFS server cannot hang the
 /// sequence. A path that is not mounted is skipped.
 /// </summary>
-public sealed class UnmountStep(UnmountOptions options, string mountTable = "/proc/self/mounts") : IShutdownStep
+public sealed class UnmountStep(UnmountOptions options, string mountTable = "/proc/self/mounts", bool viaHelper = false) : IShutdownStep
 {
     public string Name => $"unmount:{options.Path}";
     public string Kind => ShutdownStepKinds.Unmounts;
     public TimeSpan Budget => options.Timeout + TimeSpan.FromSeconds(5);
 
-    public IReadOnlyList<string> Argv => ["umount", .. CommandText.Split(options.Options), options.Path];
+    /// <summary>Direct: <c>umount [options] path</c>. Via the root helper unit the helper unmounts (its own checks; no options).</summary>
+    public IReadOnlyList<string> Argv => viaHelper
+        ? PrivilegedHelper.Start(PrivilegedHelper.UnmountAction(options.Path))
+        : ["umount", .. CommandText.Split(options.Options), options.Path];
 
     public async Task<StepReport> RunAsync(ShutdownStepContext ctx, CancellationToken ct)
     {

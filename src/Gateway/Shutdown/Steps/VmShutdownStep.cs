@@ -3,7 +3,7 @@ using Gateway.Configuration;
 namespace Gateway.Shutdown.Steps;
 
 /// <summary>libvirt guests: <c>virsh shutdown</c> each running domain, poll until they are off or <c>vms.wait</c> passes, then <c>virsh destroy</c> the rest.</summary>
-public sealed class VmShutdownStep(VmStepOptions options) : IShutdownStep
+public sealed class VmShutdownStep(VmStepOptions options, bool viaHelper = false) : IShutdownStep
 {
     public static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(20);
@@ -15,6 +15,13 @@ public sealed class VmShutdownStep(VmStepOptions options) : IShutdownStep
 
     public async Task<StepReport> RunAsync(ShutdownStepContext ctx, CancellationToken ct)
     {
+        if (viaHelper)
+        {
+            // The root helper shuts every running VM down and waits for them (GATEWAY_VM_WAIT in its unit).
+            var argv = PrivilegedHelper.Start("vms");
+            if (ctx.DryRun) return StepReport.DryRun(CommandText.Format(argv));
+            return StepReport.FromCommand(argv, await ctx.Executor.RunAsync(argv, options.Wait + TimeSpan.FromSeconds(60), ct).ConfigureAwait(false));
+        }
         var list = await ctx.Executor.RunAsync(ListRunning, CommandTimeout, ct).ConfigureAwait(false);
         if (!list.Succeeded) return StepReport.Failed($"{CommandText.Format(ListRunning)}: {list.Describe()}");
         var running = Names(list.Output);

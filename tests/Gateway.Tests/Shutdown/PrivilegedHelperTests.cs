@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Gateway.Configuration;
+using Gateway.Shutdown;
+using Gateway.Shutdown.Steps;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Tests.Shutdown;
+
+public class PrivilegedHelperTests
+{
+    [Theory]
+    [InlineData("/mnt/nas")]
+    [InlineData("/mnt/my nas/")]
+    [InlineData("//srv//data-1")]
+    [InlineData("/media/.hidden")]
+    [InlineData("/mnt/ümlaut")]
+    [InlineData("/")]
+    public void PathsAreEscapedExactlyAsSystemdEscapeDoes(string path)
+    {
+        var psi = new ProcessStartInfo("systemd-escape") { RedirectStandardOutput = true };
+        psi.ArgumentList.Add("--path");
+        psi.ArgumentList.Add(path);
+        using var p = Process.Start(psi)!;
+        var expected = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        Assert.Equal(expected, PrivilegedHelper.EscapePath(path));
+    }
+
+    [Theory]
+    [InlineData("direct", false)]
+    [InlineData("helper", true)]
+    public void ExplicitSettingsWin(string setting, bool expected) => Assert.Equal(expected, PrivilegedHelper.Use(setting));
+
+    [Fact]
+    public async Task ThroughTheHelperEachStepStartsOneRootUnit()
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time);
+        var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
+        using var dir = new Support.TempDir();
+        var mounts = dir.Write("mounts", "nas:/x /mnt/my\\040nas nfs rw 0 0\n");
+
+        Assert.Equal("ok", (await new VmShutdownStep(new VmStepOptions(true, TimeSpan.FromSeconds(30)), viaHelper: true).RunAsync(ctx, default)).Outcome);
+        Assert.Equal("ok", (await new ContainerStopStep(new ContainerStepOptions(true, TimeSpan.FromSeconds(30), ["db", "web"]), viaHelper: true).RunAsync(ctx, default)).Outcome);
+        Assert.Equal("ok", (await new UnmountStep(new UnmountOptions("/mnt/my nas", "-l", TimeSpan.FromSeconds(15)), mounts, viaHelper: true).RunAsync(ctx, default)).Outcome);
+
+        Assert.Equal(
+        [
+            "systemctl start gateway-shutdown@vms.service",
+            "systemctl start gateway-shutdown@container-db.service",
+            "systemctl start gateway-shutdown@container-web.service",
+            @"systemctl start 'gateway-shutdown@unmount-mnt-my\x20nas.service'",
+        ], exec.Commands);
+    }
+
+    [Fact]
+    public async Task AFailingHelperActionIsReportedAndTheOthersStillRun()
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time).Fail("systemctl start gateway-shutdown@container-db", 1, "Job failed");
+        var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
+        var r = await new ContainerStopStep(new ContainerStepOptions(true, TimeSpan.FromSeconds(30), ["db", "web"]), viaHelper: true).RunAsync(ctx, default);
+        Assert.Equal("failed", r.Outcome);
+        Assert.Contains("container-db", r.Detail);
+        Assert.Equal(2, exec.Commands.Count);
+    }
+
+    [Fact]
+    public async Task TheDryRunNamesTheHelperCommand()
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time);
+        var ctx = new ShutdownStepContext(true, exec, time, NullLogger.Instance, "test");
+        var r = await new VmShutdownStep(new VmStepOptions(true, TimeSpan.FromSeconds(30)), viaHelper: true).RunAsync(ctx, default);
+        Assert.Equal("[DRY-RUN] systemctl start gateway-shutdown@vms.service", r.Detail);
+        Assert.Empty(exec.Commands);
+    }
+
+    [Fact]
+    public void TheSettingIsAConfigKey()
+    {
+        var c = ConfigLoader.LoadText("shutdown: { privileges: helper }\n", "t.yaml", new Dictionary<string, string>(), []).Config!;
+        Assert.Equal("helper", c.Shutdown.Privileges);
+        var bad = ConfigLoader.LoadText("shutdown: { privileges: sudo }\n", "t.yaml", new Dictionary<string, string>(), []);
+        Assert.Contains(bad.Errors, e => e.Key == "shutdown.privileges");
+    }
+}
