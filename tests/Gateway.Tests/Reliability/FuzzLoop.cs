@@ -40,12 +40,18 @@ public static class FuzzLoop
         total.Stop();
         if (worst > FuzzBudget.PerInputLimit)
         {
-            sw.Restart();
-            try { parse(worstInput!); }
-            catch (Exception e) when (documented(e)) { }
-            sw.Stop();
-            Assert.True(sw.Elapsed < FuzzBudget.PerInputLimit,
-                $"input took {worst.TotalMilliseconds} ms, again {sw.Elapsed.TotalMilliseconds} ms: {show(worstInput!)}");
+            // A hang is slow every time; a GC pause or a busy machine is not: the fastest of three tries decides.
+            var fastest = TimeSpan.MaxValue;
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                sw.Restart();
+                try { parse(worstInput!); }
+                catch (Exception e) when (documented(e)) { }
+                sw.Stop();
+                if (sw.Elapsed < fastest) fastest = sw.Elapsed;
+            }
+            Assert.True(fastest < FuzzBudget.PerInputLimit,
+                $"input took {worst.TotalMilliseconds} ms, again at best {fastest.TotalMilliseconds} ms: {show(worstInput!)}");
         }
         return new Result(FuzzBudget.Iterations, errors, total.Elapsed, worst);
     }
