@@ -20,16 +20,7 @@ die() { printf 'publish-arm64: %s\n' "$*" >&2; exit 1; }
 
 # --- 1. toolchain -----------------------------------------------------------------------------------------------
 pkgs=(clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross zlib1g-dev binutils-aarch64-linux-gnu qemu-user-static curl file)
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  say "installing Debian packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$root/scripts/ensure-packages.sh" "${pkgs[@]}"
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH"
 
 # --- 2. publish -------------------------------------------------------------------------------------------------

@@ -5,16 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 mapfile -t pkgs < <(grep -v '^\s*#' tests/packages.txt | awk 'NF { print $1 }')
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "==> installing Debian packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+scripts/ensure-packages.sh "${pkgs[@]}"
 
 echo "==> building"
 dotnet build gateway.sln -c Release -nologo -clp:ErrorsOnly -warnaserror

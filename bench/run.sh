@@ -11,9 +11,7 @@ OUT=$ROOT/bench/results.md
 WORK=$(mktemp -d /tmp/gw-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-need=(mosquitto nut-server nut-client socat curl)
-missing=(); for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
-if ((${#missing[@]})); then SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo; $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; fi
+scripts/ensure-packages.sh mosquitto mosquitto-clients nut-server nut-client socat curl
 
 echo "==> building the x64 native-AOT binary"
 dotnet publish src/Gateway -c Release -r linux-x64 -p:PublishAot=true -o "$WORK/x64" -nologo -v q >/dev/null

@@ -46,14 +46,7 @@ started=$SECONDS
 say() { printf '==> [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
 
 # --- host tools --------------------------------------------------------------------------------------------------
-need=(mmdebstrap qemu-user-static dosfstools mtools fdisk e2fsprogs arch-test)
-missing=()
-for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
-if ((${#missing[@]})); then
-  say "installing host packages: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$root/scripts/ensure-packages.sh" mmdebstrap qemu-user-static dosfstools mtools fdisk e2fsprogs arch-test
 
 # arm64 maintainer scripts run under qemu through binfmt_misc; register the interpreter if the host has not.
 if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then

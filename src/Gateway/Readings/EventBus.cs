@@ -43,7 +43,7 @@ public sealed class EventBus
         return sub;
     }
 
-    private void Unsubscribe(EventSubscription sub)
+    private void Unsubscribe(BoundedSubscription<GatewayEvent> sub)
     {
         lock (_gate) _subscribers = _subscribers.Where(s => s != sub).ToArray();
     }

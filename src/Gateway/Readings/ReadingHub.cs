@@ -51,7 +51,7 @@ public sealed class ReadingHub : IReadingSink
         return sub;
     }
 
-    private void Unsubscribe(HubSubscription sub)
+    private void Unsubscribe(BoundedSubscription<HubEvent> sub)
     {
         lock (_gate) _subscribers = _subscribers.Where(s => s != sub).ToArray();
     }

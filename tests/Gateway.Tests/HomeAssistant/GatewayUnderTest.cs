@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;

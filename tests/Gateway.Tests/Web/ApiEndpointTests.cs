@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using System.Net;
 using System.Text.Json;
 using Gateway.Drivers.Devices;
@@ -208,20 +209,20 @@ public sealed class ApiEndpointTests
     [Fact]
     public async Task Actions_are_refused_with_403_when_no_token_is_configured()
     {
-        var driver = new FakeDriver("ups", DeviceKind.Ups, "beeper.disable");
+        var driver = new FakeDeviceDriver("ups", DeviceKind.Ups, "beeper.disable");
         await using var host = await ApiTestHost.StartAsync(drivers: [driver], configure: s => s.AddSingleton<IShutdownRehearsal>(new FakeRehearsal(TimeProvider.System)));
         var (resp, json) = await host.Send(HttpMethod.Post, "/api/shutdown/test", "anything");
         Assert.Equal(HttpStatusCode.Forbidden, resp.StatusCode);
         Assert.Equal("actions are disabled", json.GetProperty("error").GetString());
         (resp, _) = await host.Send(HttpMethod.Post, "/api/devices/ups/commands/beeper.disable");
         Assert.Equal(HttpStatusCode.Forbidden, resp.StatusCode);
-        Assert.Empty(driver.Received);
+        Assert.Empty(driver.Executed);
     }
 
     [Fact]
     public async Task Actions_need_the_right_bearer_token()
     {
-        var driver = new FakeDriver("ups", DeviceKind.Ups, "beeper.disable");
+        var driver = new FakeDeviceDriver("ups", DeviceKind.Ups, "beeper.disable");
         var rehearsal = new FakeRehearsal(TimeProvider.System);
         await using var host = await ApiTestHost.StartAsync(WithToken, drivers: [driver], configure: s => s.AddSingleton<IShutdownRehearsal>(rehearsal));
 
@@ -236,7 +237,7 @@ public sealed class ApiEndpointTests
         (resp, _) = await host.Send(HttpMethod.Post, "/api/devices/ups/commands/beeper.disable", "short");
         Assert.Equal(HttpStatusCode.Unauthorized, resp.StatusCode);
         Assert.Equal(0, rehearsal.Runs);
-        Assert.Empty(driver.Received);
+        Assert.Empty(driver.Executed);
 
         (resp, json) = await host.Send(HttpMethod.Post, "/api/shutdown/test", ApiTestHost.Token);
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
@@ -249,7 +250,7 @@ public sealed class ApiEndpointTests
         (resp, json) = await host.Send(HttpMethod.Post, "/api/devices/ups/commands/beeper.disable", ApiTestHost.Token);
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         Assert.Equal("ok", json.GetProperty("status").GetString());
-        Assert.Equal(["beeper.disable"], driver.Received);
+        Assert.Equal(["beeper.disable"], driver.Executed);
 
         // Reads stay open.
         (resp, _) = await host.GetJson("/api/telemetry");
@@ -259,7 +260,7 @@ public sealed class ApiEndpointTests
     [Fact]
     public async Task Device_commands_report_unknown_device_unsupported_command_and_device_failures()
     {
-        var driver = new FakeDriver("ups", DeviceKind.Ups, "beeper.disable", "test.battery.start.quick");
+        var driver = new FakeDeviceDriver("ups", DeviceKind.Ups, "beeper.disable", "test.battery.start.quick");
         await using var host = await ApiTestHost.StartAsync(WithToken, drivers: [driver]);
         var t = ApiTestHost.Token;
 

@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.Hosting;
@@ -16,7 +17,7 @@ public sealed class PrometheusExporterTests
     private readonly ReadingHub _hub;
     private readonly AlarmMonitor _alarms;
     private readonly MutablePolicySource _policy = new();
-    private readonly FakeDriver _upsDriver = new("ups", DeviceKind.Ups, "beeper.disable");
+    private readonly FakeDeviceDriver _upsDriver = new("ups", DeviceKind.Ups, "beeper.disable");
     private readonly StartInfo _start;
 
     public PrometheusExporterTests()
@@ -27,7 +28,7 @@ public sealed class PrometheusExporterTests
     }
 
     private PrometheusExporter Exporter() =>
-        new(_hub, new DeviceDirectory([_upsDriver, new FakeDriver("grid", DeviceKind.Meter)]), _alarms, _policy, _start, _time);
+        new(_hub, new DeviceDirectory([_upsDriver, new FakeDeviceDriver("grid", DeviceKind.Meter)]), _alarms, _policy, _start, _time);
 
     /// <summary>Every kind of value: a UPS on battery with alarms and awkward identity strings, a meter, a lost device, a policy counting down.</summary>
     private IReadOnlyDictionary<string, PrometheusTextParser.Family> RenderFull()

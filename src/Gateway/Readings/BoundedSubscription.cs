@@ -1,0 +1,35 @@
+using System.Threading.Channels;
+
+namespace Gateway.Readings;
+
+/// <summary>
+/// One subscriber's bounded queue. A subscriber that falls behind loses its oldest items (counted in
+/// <see cref="Dropped"/>) instead of slowing the publisher or other subscribers.
+/// </summary>
+public abstract class BoundedSubscription<T> : IDisposable
+{
+    private readonly Channel<T> _channel;
+    private readonly Action<BoundedSubscription<T>> _onDispose;
+    private long _dropped;
+
+    private protected BoundedSubscription(string name, int capacity, Action<BoundedSubscription<T>> onDispose)
+    {
+        Name = name;
+        _onDispose = onDispose;
+        _channel = Channel.CreateBounded<T>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = false },
+            _ => Interlocked.Increment(ref _dropped));
+    }
+
+    public string Name { get; }
+    public ChannelReader<T> Reader => _channel.Reader;
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    internal void Offer(T item) => _channel.Writer.TryWrite(item);
+
+    public void Dispose()
+    {
+        _channel.Writer.TryComplete();
+        _onDispose(this);
+    }
+}
