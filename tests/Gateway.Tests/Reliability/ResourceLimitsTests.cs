@@ -22,8 +22,11 @@ public sealed class ResourceLimitsTests(ITestOutputHelper output)
     private const long MB = 1024 * 1024;
     /// <summary>The product target (issue 9), asserted for a native AOT binary.</summary>
     private const long AotLimit = 64 * MB;
-    /// <summary>gateway.dll under the JIT: ~80 MB idle (runtime, JIT'd code); measured ~?? MB peak under this load.</summary>
-    private const long JitLimit = 160 * MB;
+    /// <summary>
+    /// gateway.dll under the JIT idles at 70–80 MB (runtime, JIT'd code, tiering); measured 108–117 MB peak under this
+    /// load. Bound: that idle figure plus <see cref="GrowthLimit"/>. The native AOT build measured 34 MB idle, 58 MB peak.
+    /// </summary>
+    private const long JitLimit = 128 * MB;
     /// <summary>What 2,000 connections and the two endless clients may add to the idle figure, either way.</summary>
     private const long GrowthLimit = 48 * MB;
     private static readonly TimeSpan FreshRequestLimit = TimeSpan.FromSeconds(5);
@@ -33,7 +36,7 @@ public sealed class ResourceLimitsTests(ITestOutputHelper output)
     public async Task Holding_2000_connections_and_two_endless_clients_the_gateway_keeps_serving_and_stays_within_memory()
     {
         var fdLimit = FileDescriptorLimit.EnsureAtLeast(8192);
-        Assert.True(fdLimit >= 4 * Connections + 512, $"open-file limit {fdLimit} is too low for {2 * Connections} connections on both ends");
+        Assert.True(fdLimit >= 2 * Connections + 512, $"open-file limit {fdLimit} (hard limit too low) is not enough for {2 * Connections} connections");
         var aotBinary = Environment.GetEnvironmentVariable("GATEWAY_TEST_BINARY");
         var webPort = FreePort.Next();
         var nutPort = FreePort.Next();
