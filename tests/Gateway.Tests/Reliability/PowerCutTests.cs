@@ -94,7 +94,7 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{Kills} kills in {total.Elapsed.TotalSeconds:0.0} s; start→writing median {startups[startups.Count / 2]:0} ms, max {startups[^1]:0} ms");
         output.WriteLine($"final: {h} history rows, policy batch {p}, shutdown batch {s}; {roundsWithCommit} rounds committed at least one batch, "
             + $"{killedInsideABatch} kills landed inside a batch ({killedBetweenFiles} between the files); {leftovers} temp files left by killed writes, {leftoversAfterAWrite.Length} after one more completed write");
-        Assert.True(roundsWithCommit >= Kills / 4, "the kills came too early to interrupt real writes");
+        Assert.True(roundsWithCommit >= Kills / 10, "the kills came too early to interrupt real writes");
         Assert.True(killedInsideABatch >= 10, "too few kills landed inside a write");
         Assert.True(leftoversAfterAWrite.Length <= 2, $"stale temp files are not cleaned up: {string.Join(", ", leftoversAfterAWrite.Select(Path.GetFileName))}");
     }
