@@ -4,11 +4,15 @@ namespace Gateway.Drivers.Nut;
 /// Reads LF-terminated ASCII lines from a stream without ever holding more than <c>maxLineLength</c> bytes of
 /// one line: a longer line is skipped up to its LF and reported once as <see cref="NutLineStatus.TooLong"/>.
 /// A trailing CR is dropped. Not thread-safe: one reader per connection.
+/// The buffer starts small and grows only when a line needs it: a server holding a thousand idle clients
+/// should not hold a thousand maximum-size buffers.
 /// </summary>
 public sealed class NutLineReader
 {
-    private readonly byte[] _buffer;
+    private const int InitialBufferSize = 1024;
     private readonly int _maxLineLength;
+    private readonly int _bufferLimit;
+    private byte[] _buffer;
     private Stream _stream;
     private int _start;
     private int _end;
@@ -18,7 +22,8 @@ public sealed class NutLineReader
     {
         _stream = stream;
         _maxLineLength = maxLineLength;
-        _buffer = new byte[Math.Max(maxLineLength + 1, 4096)];
+        _bufferLimit = Math.Max(maxLineLength + 1, 4096);
+        _buffer = new byte[Math.Min(InitialBufferSize, _bufferLimit)];
     }
 
     /// <summary>True when a complete line is already buffered (the next read will not touch the stream).</summary>
@@ -60,6 +65,10 @@ public sealed class NutLineReader
                 span.CopyTo(_buffer);
                 _end = span.Length;
                 _start = 0;
+            }
+            else if (_end == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, _bufferLimit));
             }
             var n = await _stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false);
             if (n == 0) return new NutLineResult(NutLineStatus.End, null);

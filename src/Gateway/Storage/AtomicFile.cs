@@ -21,6 +21,7 @@ public static class AtomicFile
             }
             File.Move(tmp, path, overwrite: true);
             SyncDirectory(dir);
+            RemoveStaleTempFiles(dir, Path.GetFileName(path));
         }
         catch
         {
@@ -38,6 +39,29 @@ public static class AtomicFile
         try { return await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false); }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
+    }
+
+    /// <summary>
+    /// A writer killed between creating its temp file and the rename leaves the temp file behind; on an appliance
+    /// that loses power often they would pile up for ever. Removes those of processes that no longer run.
+    /// </summary>
+    private static void RemoveStaleTempFiles(string dir, string fileName)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(dir, $".{fileName}.*.tmp"))
+            {
+                // .NAME.PID.GUID.tmp
+                var parts = Path.GetFileName(file)[(fileName.Length + 2)..].Split('.');
+                if (parts.Length == 3 && int.TryParse(parts[0], out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+                    File.Delete(file);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the new content is already in place.
+        }
     }
 
     private static void SyncDirectory(string dir)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gateway.Storage;
+using Gateway.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
@@ -46,50 +47,15 @@ public sealed class HistoryKillTests(ITestOutputHelper output) : IDisposable
 
     private async Task<(long Reported, TimeSpan KilledAfter)> RunAndKillAsync(TimeSpan killAfterFirstCommit)
     {
-        var testAssembly = typeof(HistoryKillChild).Assembly.Location;
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(testAssembly);
-        psi.Environment["DOTNET_STARTUP_HOOKS"] = testAssembly;
-        psi.Environment[HistoryKillChild.DirVariable] = _dir;
-
-        using var child = Process.Start(psi)!;
-        long reported = -1;
-        var firstCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reader = Task.Run(async () =>
-        {
-            while (await child.StandardOutput.ReadLineAsync() is { } line)
-            {
-                if (!line.StartsWith("committed ", StringComparison.Ordinal)) continue;
-                Volatile.Write(ref reported, long.Parse(line[10..], System.Globalization.CultureInfo.InvariantCulture));
-                firstCommit.TrySetResult();
-            }
-        });
-        var stderr = child.StandardError.ReadToEndAsync();
-        try
-        {
-            var started = await Task.WhenAny(firstCommit.Task, Task.Delay(TimeSpan.FromSeconds(30)));
-            if (started != firstCommit.Task)
-                throw new TimeoutException($"the child wrote nothing (exited: {child.HasExited}); stderr: {(child.HasExited ? await stderr : "")}");
-            var sw = Stopwatch.StartNew();
-            await Task.Delay(killAfterFirstCommit);
-            child.Kill(entireProcessTree: true);               // SIGKILL on Linux
-            await child.WaitForExitAsync();
-            await reader;                                      // every line the child printed before dying
-            return (Volatile.Read(ref reported), sw.Elapsed);
-        }
-        finally
-        {
-            if (!child.HasExited) child.Kill(entireProcessTree: true);
-        }
+        using var child = TestAssemblyChild.Start(new Dictionary<string, string> { [HistoryKillChild.DirVariable] = _dir });
+        await child.WaitForLineAsync("committed ", TimeSpan.FromSeconds(30));
+        var sw = Stopwatch.StartNew();
+        await Task.Delay(killAfterFirstCommit);
+        await child.KillAsync();                               // SIGKILL; every line the child printed before dying is read
+        return (long.Parse(child.Last("committed ")!, System.Globalization.CultureInfo.InvariantCulture), sw.Elapsed);
     }
 
-    private static string IntegrityCheck(string path)
+    internal static string IntegrityCheck(string path)
     {
         using var conn = new SqliteConnection($"Data Source={path};Pooling=False");
         conn.Open();
@@ -98,7 +64,7 @@ public sealed class HistoryKillTests(ITestOutputHelper output) : IDisposable
         return (string)cmd.ExecuteScalar()!;
     }
 
-    private static long ContiguousRows(string path)
+    internal static long ContiguousRows(string path)
     {
         using var conn = new SqliteConnection($"Data Source={path};Pooling=False");
         conn.Open();

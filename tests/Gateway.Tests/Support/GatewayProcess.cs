@@ -29,8 +29,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    /// <summary>Starts `gateway ARGS` in <paramref name="workDir"/> (a fresh temp dir by default, also used as HOME).</summary>
-    public static GatewayProcess Start(IEnumerable<string> args, string? workDir = null, IDictionary<string, string>? env = null)
+    /// <summary>
+    /// Starts `gateway ARGS` in <paramref name="workDir"/> (a fresh temp dir by default, also used as HOME);
+    /// <paramref name="executable"/> runs a published (e.g. native AOT) gateway instead of gateway.dll.
+    /// </summary>
+    public static GatewayProcess Start(IEnumerable<string> args, string? workDir = null, IDictionary<string, string>? env = null, string? executable = null)
     {
         TempDir? owned = null;
         if (workDir is null)
@@ -38,14 +41,14 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             owned = new TempDir("gw-proc");
             workDir = owned.Path;
         }
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(executable ?? "dotnet")
         {
             WorkingDirectory = workDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
+        if (executable is null) psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = workDir;
         psi.Environment["XDG_STATE_HOME"] = Path.Combine(workDir, "state");
