@@ -289,6 +289,13 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             Fail($"cannot open history database {DatabasePath}: {e.Message}");
             return false;
         }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        {
+            // No usable libsqlite3 on this system: the gateway runs on without history rather than stopping.
+            CloseWriter();
+            Fail($"the SQLite library (libsqlite3.so.0) cannot be loaded, install the package libsqlite3-0 ({e.GetType().Name})");
+            return false;
+        }
     }
 
     private bool MoveAsideAndReopen(string reason)
