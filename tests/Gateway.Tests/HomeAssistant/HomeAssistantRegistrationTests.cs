@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.HomeAssistant;
@@ -8,7 +9,7 @@ namespace Gateway.Tests.HomeAssistant;
 public sealed class HomeAssistantRegistrationTests
 {
     private static GatewayConfig Load(string mqtt) =>
-        ConfigLoader.LoadText($"gateway:\n  name: gw\n  data_dir: /tmp/x\n{mqtt}", "test.yaml", new Dictionary<string, string>(), []).Config!;
+        TestConfig.Load($"gateway:\n  name: gw\n  data_dir: /tmp/x\n{mqtt}");
 
     [Fact]
     public void Without_a_host_mqtt_is_disabled_and_says_so_in_health()

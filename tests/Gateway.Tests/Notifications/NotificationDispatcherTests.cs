@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using System.Text.Json;
 using Gateway.Configuration;
 using Gateway.Notifications;
@@ -23,12 +24,12 @@ public sealed class NotificationDispatcherTests : IDisposable
         _http.Dispose();
     }
 
-    private GatewayConfig Config(int retries = 3) => ConfigLoader.LoadText($"""
+    private GatewayConfig Config(int retries = 3) => TestConfig.Load($"""
         gateway: {"{"} name: lab {"}"}
         notifications:
           retries: {retries}
           timeout: 5s
-        """, "test.yaml", new Dictionary<string, string>(), []).Config!;
+        """);
 
     private NotificationDispatcher Start(TimeProvider time, int retries = 3, params INotificationSender[] senders)
     {

@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.NutServer;
@@ -32,9 +33,8 @@ public sealed class GatewayHostNutTests
             web:
               enabled: false
             """;
-        var loaded = ConfigLoader.LoadText(yaml, "test.yaml", new Dictionary<string, string>(), []);
-        Assert.True(loaded.Config is not null, string.Join("\n", loaded.Problems));
-        using var host = GatewayHost.Build(loaded.Config!, new RunOptions(false), TimeProvider.System);
+        var loadedConfig = TestConfig.Load(yaml);
+        using var host = GatewayHost.Build(loadedConfig, new RunOptions(false), TimeProvider.System);
         await host.StartAsync();
         try
         {

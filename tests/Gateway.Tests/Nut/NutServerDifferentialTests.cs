@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -54,9 +55,8 @@ public sealed class NutServerDifferentialTests
             web:
               enabled: false
             """;
-        var loaded = ConfigLoader.LoadText(yaml, "test.yaml", new Dictionary<string, string>(), []);
-        Assert.True(loaded.Config is not null, string.Join("\n", loaded.Problems));
-        using var host = GatewayHost.Build(loaded.Config!, new RunOptions(false), TimeProvider.System);
+        var loadedConfig = TestConfig.Load(yaml);
+        using var host = GatewayHost.Build(loadedConfig, new RunOptions(false), TimeProvider.System);
         await host.StartAsync();
         try
         {

@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.NutServer;
 
@@ -23,9 +24,8 @@ public sealed class NutUpsCatalogTests
                 type: nut
                 ups: x
             """;
-        var loaded = ConfigLoader.LoadText(yaml, "test.yaml", new Dictionary<string, string>(), []);
-        Assert.True(loaded.Config is not null, string.Join("\n", loaded.Problems));
-        var config = loaded.Config!;
+        var loadedConfig = TestConfig.Load(yaml);
+        var config = loadedConfig;
         var catalog = NutUpsCatalog.FromConfig(config);
         Assert.Equal("rack", catalog.Find("UPS")!.DeviceId);
         Assert.Equal("Rack UPS", catalog.Find("ups")!.Description);

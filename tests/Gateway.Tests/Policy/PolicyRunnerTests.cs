@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
@@ -24,7 +25,7 @@ public sealed class PolicyRunnerTests : IDisposable
     {
         _hub = new ReadingHub(_time, NullLogger<ReadingHub>.Instance);
         _hub.Register("ups", "nut", DeviceKind.Ups);
-        _config = ConfigLoader.LoadText($"""
+        _config = TestConfig.Load($"""
             gateway: {"{"} data_dir: {_dir} {"}"}
             devices:
               - {"{"} id: ups, type: nut, ups: dummy, poll_interval: 2s {"}"}
@@ -34,7 +35,7 @@ public sealed class PolicyRunnerTests : IDisposable
               nut_fsd: {"{"} enabled: false {"}"}
               local: {"{"} enabled: true, command: "systemctl poweroff", final_delay: 5s {"}"}
               point_of_no_return: local
-            """, "test.yaml", new Dictionary<string, string>(), []).Config!;
+            """);
         _exec = new FakeCommandExecutor(_time);
     }
 

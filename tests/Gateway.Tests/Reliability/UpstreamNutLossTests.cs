@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using System.Diagnostics;
 using Gateway.Configuration;
 using Gateway.Drivers.Readings;
@@ -64,9 +65,8 @@ public sealed class UpstreamNutLossTests(ITestOutputHelper output) : IAsyncLifet
             web:
               enabled: false
             """;
-        var loaded = ConfigLoader.LoadText(yaml, "test.yaml", new Dictionary<string, string>(), []);
-        Assert.True(loaded.Config is not null, string.Join("\n", loaded.Problems));
-        _host = GatewayHost.Build(loaded.Config!, new RunOptions(false), TimeProvider.System);
+        var loadedConfig = TestConfig.Load(yaml);
+        _host = GatewayHost.Build(loadedConfig, new RunOptions(false), TimeProvider.System);
         _hub = _host.Services.GetRequiredService<ReadingHub>();
         _events = _host.Services.GetRequiredService<EventBus>();
         _policy = _host.Services.GetRequiredService<PolicyRunner>();

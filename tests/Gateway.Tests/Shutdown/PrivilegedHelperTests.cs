@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using System.Diagnostics;
 using Gateway.Configuration;
 using Gateway.Shutdown;
@@ -80,7 +81,7 @@ public class PrivilegedHelperTests
     [Fact]
     public void TheSettingIsAConfigKey()
     {
-        var c = ConfigLoader.LoadText("shutdown: { privileges: helper }\n", "t.yaml", new Dictionary<string, string>(), []).Config!;
+        var c = TestConfig.Load("shutdown: { privileges: helper }\n");
         Assert.Equal("helper", c.Shutdown.Privileges);
         var bad = ConfigLoader.LoadText("shutdown: { privileges: sudo }\n", "t.yaml", new Dictionary<string, string>(), []);
         Assert.Contains(bad.Errors, e => e.Key == "shutdown.privileges");

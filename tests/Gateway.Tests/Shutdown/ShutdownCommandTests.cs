@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Commands;
 using Gateway.Configuration;
 using Gateway.Shutdown;
@@ -12,7 +13,7 @@ public sealed class ShutdownCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private GatewayConfig Config(string shutdown) => ConfigLoader.LoadText($"gateway:\n  data_dir: {_dir}\nshutdown:\n{shutdown}", "test.yaml", new Dictionary<string, string>(), []).Config!;
+    private GatewayConfig Config(string shutdown) => TestConfig.Load($"gateway:\n  data_dir: {_dir}\nshutdown:\n{shutdown}");
 
     [Fact]
     public async Task Dry_run_prints_every_step_with_its_command_and_runs_nothing()

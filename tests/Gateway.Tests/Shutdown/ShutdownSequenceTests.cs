@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Readings;
 using Gateway.Shutdown;
@@ -23,7 +24,7 @@ public sealed class ShutdownSequenceTests : IDisposable
     }
 
     private ShutdownOptions Options(string yaml = "") =>
-        ConfigLoader.LoadText("shutdown:\n" + (yaml.Length == 0 ? "  sync: true\n" : yaml), "test.yaml", new Dictionary<string, string>(), []).Config!.Shutdown;
+        TestConfig.Load("shutdown:\n" + (yaml.Length == 0 ? "  sync: true\n" : yaml)).Shutdown;
 
     private IReadOnlyList<IShutdownStep> AllSteps(FakeFsdSignal? fsd = null, string mountTable = "")
     {

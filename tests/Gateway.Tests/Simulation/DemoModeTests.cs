@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -65,7 +66,7 @@ public sealed class DemoModeTests(ITestOutputHelper output) : IAsyncLifetime
             history:
               enabled: false
             """;
-        var config = ConfigLoader.LoadText(yaml, "test.yaml", new Dictionary<string, string>(), []).Config!;
+        var config = TestConfig.Load(yaml);
         _host = GatewayHost.Build(config, new RunOptions(Simulate: true));
         var clock = Stopwatch.StartNew();
         await _host.StartAsync();
@@ -112,7 +113,7 @@ public sealed class DemoModeTests(ITestOutputHelper output) : IAsyncLifetime
             history:
               enabled: false
             """;
-        var config = ConfigLoader.LoadText(yaml, "test.yaml", new Dictionary<string, string>(), []).Config!;
+        var config = TestConfig.Load(yaml);
         _host = GatewayHost.Build(config, new RunOptions(Simulate: false));
         await _host.StartAsync();
         using var cut = await _http.PostAsync("/api/demo/power-cut", null);

@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.Indicators;
@@ -21,7 +22,7 @@ public sealed class HistoryHostTests : IDisposable
         HistoryTestData.DeleteDir(_dir);
     }
 
-    private GatewayConfig Config(string extra = "") => ConfigLoader.LoadText($"""
+    private GatewayConfig Config(string extra = "") => TestConfig.Load($"""
         gateway:
           data_dir: {_dir}
         web:
@@ -29,7 +30,7 @@ public sealed class HistoryHostTests : IDisposable
         history:
           flush_interval: 1s
         {extra}
-        """, "test.yaml", new Dictionary<string, string>(), []).Config!;
+        """);
 
     [Fact]
     public async Task The_host_records_service_started_and_stopping_in_the_data_dir_and_runs_without_gpio()

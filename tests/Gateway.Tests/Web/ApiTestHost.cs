@@ -1,3 +1,4 @@
+using Gateway.Tests.Support;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Gateway.Configuration;
@@ -42,9 +43,8 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public static GatewayConfig Config(string yaml)
     {
-        var result = ConfigLoader.LoadText(yaml, "test.yaml", new Dictionary<string, string>(), []);
-        Assert.True(result.Config is not null, string.Join("\n", result.Problems));
-        return result.Config!;
+        var resultConfig = TestConfig.Load(yaml);
+        return resultConfig;
     }
 
     public static async Task<ApiTestHost> StartAsync(string yaml = "", Action<IServiceCollection>? configure = null, TimeProvider? time = null,
