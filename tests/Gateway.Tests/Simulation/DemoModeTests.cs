@@ -53,21 +53,22 @@ public sealed class DemoModeTests(ITestOutputHelper output) : IAsyncLifetime
     private static string? LinkOf(JsonElement health, string id) =>
         health.GetProperty("devices").EnumerateArray().Where(d => d.GetProperty("id").GetString() == id).Select(d => d.GetProperty("link").GetString()).FirstOrDefault();
 
+    /// <summary>The gateway with only the web API on this test's port (no NUT server, no history), with or without --simulate.</summary>
+    private IHost BuildHost(bool simulate) => GatewayHost.Build(TestConfig.Load($"""
+        gateway:
+          data_dir: {_dir}
+        web:
+          listen: http://127.0.0.1:{_port}
+        nut_server:
+          enabled: false
+        history:
+          enabled: false
+        """), new RunOptions(Simulate: simulate));
+
     [Fact]
     public async Task Both_demo_devices_are_connected_within_3_seconds_and_a_power_cut_shows_on_the_ups()
     {
-        var yaml = $"""
-            gateway:
-              data_dir: {_dir}
-            web:
-              listen: http://127.0.0.1:{_port}
-            nut_server:
-              enabled: false
-            history:
-              enabled: false
-            """;
-        var config = TestConfig.Load(yaml);
-        _host = GatewayHost.Build(config, new RunOptions(Simulate: true));
+        _host = BuildHost(simulate: true);
         var clock = Stopwatch.StartNew();
         await _host.StartAsync();
         JsonElement health = default;
@@ -103,18 +104,7 @@ public sealed class DemoModeTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Without_simulate_there_are_no_demo_endpoints()
     {
-        var yaml = $"""
-            gateway:
-              data_dir: {_dir}
-            web:
-              listen: http://127.0.0.1:{_port}
-            nut_server:
-              enabled: false
-            history:
-              enabled: false
-            """;
-        var config = TestConfig.Load(yaml);
-        _host = GatewayHost.Build(config, new RunOptions(Simulate: false));
+        _host = BuildHost(simulate: false);
         await _host.StartAsync();
         using var cut = await _http.PostAsync("/api/demo/power-cut", null);
         Assert.Equal(HttpStatusCode.NotFound, cut.StatusCode);
