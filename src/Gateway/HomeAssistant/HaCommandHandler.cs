@@ -1,0 +1,74 @@
+using Gateway.Drivers.Devices;
+using Gateway.Readings;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.HomeAssistant;
+
+/// <summary>Home Assistant button presses (<c>&lt;base&gt;/&lt;device&gt;/command/&lt;key&gt;</c>) into device commands.</summary>
+public sealed class HaCommandHandler
+{
+    private readonly MqttSession _session;
+    private readonly DeviceDirectory _directory;
+    private readonly IReadOnlyDictionary<string, HaDeviceEntry> _devices;
+    private readonly Lock _gate;
+    private readonly ILogger _log;
+
+    public HaCommandHandler(MqttSession session, DeviceDirectory directory, IReadOnlyDictionary<string, HaDeviceEntry> devices, Lock gate, ILogger log)
+    {
+        _session = session;
+        _directory = directory;
+        _devices = devices;
+        _gate = gate;
+        _log = log;
+    }
+
+    public void Handle(MqttReceivedMessage m, string deviceId, string key, CancellationToken ct)
+    {
+        if (m.Retain)
+        {
+            if (m.Payload.Length == 0) return;
+            _log.LogWarning("Ignored a retained command on {Topic}: command topics must not be retained; clearing it", m.Topic);
+            _session.Outbox.Enqueue(new MqttOutboxMessage(m.Topic, [], Retain: true));
+            return;
+        }
+        if (m.Payload != HaDiscoveryDocument.PressPayload) return;
+        string? command;
+        lock (_gate)
+        {
+            if (!_devices.TryGetValue(deviceId, out var d) || d.Kind != DeviceKind.Ups)
+            {
+                _log.LogWarning("Ignored a command for unknown UPS '{Device}' on {Topic}", deviceId, m.Topic);
+                return;
+            }
+            var commands = _directory.CommandsOf(deviceId);
+            command = key switch
+            {
+                UpsEntities.BeeperToggle => UpsEntities.BeeperCommand(commands, d.BeeperStatus),
+                UpsEntities.BatteryTest => UpsEntities.BatteryTestCommand(commands),
+                _ => null,
+            };
+        }
+        if (command is null)
+        {
+            _log.LogWarning("Ignored button '{Key}' for {Device}: the device does not support it", key, deviceId);
+            return;
+        }
+        _ = RunCommandAsync(deviceId, command, ct);
+    }
+
+    private async Task RunCommandAsync(string deviceId, string command, CancellationToken ct)
+    {
+        try
+        {
+            _log.LogInformation("Home Assistant: sending {Command} to {Device}", command, deviceId);
+            var result = await _directory.ExecuteAsync(deviceId, command, ct).ConfigureAwait(false);
+            if (result.Status == DeviceCommandStatus.Ok) _log.LogInformation("{Command} on {Device}: ok", command, deviceId);
+            else _log.LogWarning("{Command} on {Device}: {Status} {Message}", command, deviceId, result.Status, result.Message);
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception e)
+        {
+            _log.LogError(e, "{Command} on {Device} failed", command, deviceId);
+        }
+    }
+}
