@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Drivers.Readings;
 using Gateway.Readings;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -168,12 +169,17 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
 
     private void Accept(HubEvent e)
     {
-        if (e is not ReadingPublished p) return;
+        if (e is ReadingPublished p) Add(p.Reading);
+    }
+
+    /// <summary>Takes one reading as if it came from the hub (the history size bench fast-forwards through this).</summary>
+    public void Add(Reading reading)
+    {
         lock (_downsampler)
         {
-            _downsampler.Add(p.Reading);
-            _minutes.Add(p.Reading);
-            _quarters.Add(p.Reading);
+            _downsampler.Add(reading);
+            _minutes.Add(reading);
+            _quarters.Add(reading);
         }
         Interlocked.Increment(ref _readingsSeen);
     }
