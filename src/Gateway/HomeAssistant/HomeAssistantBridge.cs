@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.Hosting;
@@ -37,6 +38,7 @@ public sealed class HomeAssistantBridge : BackgroundService
     private readonly ReadingHub _hub;
     private readonly EventBus _events;
     private readonly DeviceDirectory _directory;
+    private readonly DeviceCommandGate _commands;
     private readonly IPolicyStatusSource _policy;
     private readonly StartInfo _start;
     private readonly TimeProvider _time;
@@ -54,7 +56,7 @@ public sealed class HomeAssistantBridge : BackgroundService
     private int _republishPending;
     private HashSet<string>? _publishedThisRound;
 
-    public HomeAssistantBridge(GatewayConfig config, MqttSession session, ReadingHub hub, EventBus events, DeviceDirectory directory,
+    public HomeAssistantBridge(GatewayConfig config, MqttSession session, ReadingHub hub, EventBus events, DeviceCommandGate commands,
         IPolicyStatusSource policy, StartInfo start, TimeProvider time, ILogger<HomeAssistantBridge> log)
     {
         _options = config.Mqtt;
@@ -62,7 +64,8 @@ public sealed class HomeAssistantBridge : BackgroundService
         _topics = new HaTopics(config.Mqtt.BaseTopic, config.Mqtt.DiscoveryPrefix, config.Gateway.Name);
         _hub = hub;
         _events = events;
-        _directory = directory;
+        _commands = commands;
+        _directory = commands.Directory;
         _policy = policy;
         _start = start;
         _time = time;
@@ -228,7 +231,7 @@ public sealed class HomeAssistantBridge : BackgroundService
                 _log.LogWarning("Ignored a command for unknown UPS '{Device}' on {Topic}", deviceId, m.Topic);
                 return;
             }
-            var commands = _directory.CommandsOf(deviceId);
+            var commands = _commands.OfferedCommands(deviceId);
             command = key switch
             {
                 UpsEntities.BeeperToggle => UpsEntities.BeeperCommand(commands, d.BeeperStatus),
@@ -241,17 +244,15 @@ public sealed class HomeAssistantBridge : BackgroundService
             _log.LogWarning("Ignored button '{Key}' for {Device}: the device does not support it", key, deviceId);
             return;
         }
-        _ = RunCommandAsync(deviceId, command, ct);
+        _ = RunCommandAsync(deviceId, command, m.Topic, ct);
     }
 
-    private async Task RunCommandAsync(string deviceId, string command, CancellationToken ct)
+    private async Task RunCommandAsync(string deviceId, string command, string topic, CancellationToken ct)
     {
         try
         {
-            _log.LogInformation("Home Assistant: sending {Command} to {Device}", command, deviceId);
-            var result = await _directory.ExecuteAsync(deviceId, command, ct).ConfigureAwait(false);
-            if (result.Status == DeviceCommandStatus.Ok) _log.LogInformation("{Command} on {Device}: ok", command, deviceId);
-            else _log.LogWarning("{Command} on {Device}: {Status} {Message}", command, deviceId, result.Status, result.Message);
+            // The gate logs the outcome (refusals once per flood, with an event).
+            await _commands.RunAsync(deviceId, command, CommandSource.Mqtt(topic), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }
         catch (Exception e)
@@ -369,7 +370,7 @@ public sealed class HomeAssistantBridge : BackgroundService
 
     private void PublishDeviceDiscovery(DeviceEntry d, bool force)
     {
-        var commands = d.Kind == DeviceKind.Ups ? _directory.CommandsOf(d.Id) : [];
+        var commands = d.Kind == DeviceKind.Ups ? _commands.OfferedCommands(d.Id) : [];
         var signature = string.Join('|', d.Serial, d.Manufacturer, d.Model, d.Firmware, string.Join(',', d.SeenKeys), string.Join(',', commands));
         if (!force && signature == d.DiscoverySignature) return;
         d.DiscoverySignature = signature;

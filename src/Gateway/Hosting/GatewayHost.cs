@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.HomeAssistant;
 using Gateway.Drivers.Devices;
 using Gateway.Indicators;
@@ -70,6 +71,7 @@ public static class GatewayHost
         services.AddSingleton<ReadingHub>();
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
+        services.AddDeviceCommands(config);
         services.AddGatewayWeb(config);
         services.AddNutServer(config);
         services.AddPowerProtection(config);

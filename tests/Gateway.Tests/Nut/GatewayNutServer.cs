@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.NutServer;
@@ -39,7 +40,9 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         Fsd = new NutFsdLatch(Logins, NullLogger<NutFsdLatch>.Instance);
         Status = new NutServerStatus();
         var catalog = new NutUpsCatalog([new NutServedUps(UpsName, DeviceId, "Rack UPS")]);
-        Handler = new NutRequestHandler(catalog, Hub, Directory, new NutUserDirectory(options.Users), Logins, Fsd,
+        Events = new EventBus(NullLogger<EventBus>.Instance);
+        Commands = new DeviceCommandGate([], Directory, Hub, new CommandRefusalLog(Events, time), time, NullLogger<DeviceCommandGate>.Instance);
+        Handler = new NutRequestHandler(catalog, Hub, Commands, new NutUserDirectory(options.Users), Logins, Fsd,
             NutDescriptions.Load(), time, options.MaxAge, NullLogger.Instance);
         Server = new NutTcpServer(options, Handler, Logins, Status, time, NullLogger<NutTcpServer>.Instance);
     }
@@ -48,6 +51,8 @@ internal sealed class GatewayNutServer : IAsyncDisposable
     public ReadingHub Hub { get; }
     public RecordingUpsDriver Driver { get; }
     public DeviceDirectory Directory { get; }
+    public EventBus Events { get; }
+    public DeviceCommandGate Commands { get; }
     public NutLoginRegistry Logins { get; }
     public NutFsdLatch Fsd { get; }
     public NutServerStatus Status { get; }
