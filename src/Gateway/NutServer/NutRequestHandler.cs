@@ -260,7 +260,7 @@ public sealed class NutRequestHandler
                     AppendVar(reply, "VAR", name, k, k == NutNames.UpsStatus ? StatusOf(ups, r) : v);
                 break;
             case "CMD":
-                foreach (var c in _commands.OfferedCommands(ups.DeviceId).Order(StringComparer.Ordinal))
+                foreach (var c in _commands.Directory.CommandsOf(ups.DeviceId).Order(StringComparer.Ordinal))
                     reply.Append("CMD ").Append(name).Append(' ').Append(c).Append('\n');
                 break;
             // RW, ENUM and RANGE: the gateway's UPS variables are read-only, so these lists are empty (not errors:

@@ -3,6 +3,7 @@ using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.Readings;
+using Gateway.Tests.Support;
 using Gateway.Tests.Web;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -36,12 +37,7 @@ public sealed class DeviceCommandGateTests : IDisposable
 
     private DeviceCommandGate Gate(string deviceYaml = "") => new(Devices(deviceYaml), new DeviceDirectory([_driver]), _hub, _refusalLog, _time, NullLogger<DeviceCommandGate>.Instance);
 
-    private static IReadOnlyList<DeviceOptions> Devices(string extra)
-    {
-        var result = ConfigLoader.LoadText($"devices:\n  - id: ups\n    type: must\n    port: /dev/null\n{extra}", "test.yaml", new Dictionary<string, string>(), []);
-        Assert.True(result.Ok, string.Join("\n", result.Problems.Select(p => p.ToString())));
-        return result.Config!.Devices;
-    }
+    private static IReadOnlyList<DeviceOptions> Devices(string extra) => TestConfig.Load($"devices:\n  - id: ups\n    type: must\n    port: /dev/null\n{extra}").Devices;
 
     private List<GatewayEvent> RefusalEvents()
     {

@@ -4,6 +4,7 @@ using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.NutServer;
 using Gateway.Readings;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Nut;
@@ -41,7 +42,9 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         Status = new NutServerStatus();
         var catalog = new NutUpsCatalog([new NutServedUps(UpsName, DeviceId, "Rack UPS")]);
         Events = new EventBus(NullLogger<EventBus>.Instance);
-        Commands = new DeviceCommandGate([], Directory, Hub, new CommandRefusalLog(Events, time), time, NullLogger<DeviceCommandGate>.Instance);
+        // No rate limit here: these tests are about the protocol; the gate has its own tests.
+        var devices = TestConfig.Load($"devices:\n  - id: {DeviceId}\n    type: must\n    port: /dev/null\n    command_interval: 0s\n").Devices;
+        Commands = new DeviceCommandGate(devices, Directory, Hub, new CommandRefusalLog(Events, time), time, NullLogger<DeviceCommandGate>.Instance);
         Handler = new NutRequestHandler(catalog, Hub, Commands, new NutUserDirectory(options.Users), Logins, Fsd,
             NutDescriptions.Load(), time, options.MaxAge, NullLogger.Instance);
         Server = new NutTcpServer(options, Handler, Logins, Status, time, NullLogger<NutTcpServer>.Instance);
