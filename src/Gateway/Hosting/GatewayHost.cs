@@ -10,6 +10,7 @@ using Gateway.Storage;
 using Gateway.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +34,7 @@ public static class GatewayHost
             builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
             ConfigureServices(builder, config, run, time);
+            MakeWebServerOptional(builder.Services, config.Web.Listen);
             var app = builder.Build();
             app.MapHealth();
             app.MapGatewayApi();
@@ -45,6 +47,24 @@ public static class GatewayHost
             ConfigureServices(builder, config, run, time);
             return builder.Build();
         }
+    }
+
+    /// <summary>Wraps Kestrel in <see cref="OptionalWebServer"/>: a web server that cannot listen must not stop protection.</summary>
+    private static void MakeWebServerOptional(IServiceCollection services, string listen)
+    {
+        var kestrel = services.Last(d => d.ServiceType == typeof(IServer));
+        services.Remove(kestrel);
+        Func<IServiceProvider, IServer> inner;
+        if (kestrel.ImplementationType is { } type)
+        {
+            services.Add(new ServiceDescriptor(type, type, ServiceLifetime.Singleton));
+            inner = sp => (IServer)sp.GetRequiredService(type);
+        }
+        else if (kestrel.ImplementationFactory is { } factory) inner = sp => (IServer)factory(sp);
+        else inner = _ => (IServer)kestrel.ImplementationInstance!;
+        services.AddSingleton(sp => new OptionalWebServer(inner(sp), listen, sp.GetRequiredService<StartupWarnings>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Web")));
+        services.AddSingleton<IServer>(sp => sp.GetRequiredService<OptionalWebServer>());
     }
 
     private static void ConfigureServices(IHostApplicationBuilder builder, GatewayConfig config, RunOptions run, TimeProvider time)

@@ -24,8 +24,9 @@ public sealed class MustGatewayRig : IAsyncDisposable
     private PortSimulatorHost? _simulatorHost;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private MustGatewayRig()
+    private MustGatewayRig(int? webPort)
     {
+        WebPort = webPort ?? FreePort.Next();
         _pair = new SocatPair(_dir.Path);
         Simulator = new MustSimulator(TimeProvider.System);
         Slave = new CountingSlave(Simulator);
@@ -35,21 +36,23 @@ public sealed class MustGatewayRig : IAsyncDisposable
     public CountingSlave Slave { get; }
     public MosquittoBroker Broker { get; private set; } = null!;
     public GatewayProcess Gateway { get; private set; } = null!;
-    public int WebPort { get; } = FreePort.Next();
+    public int WebPort { get; }
     public int NutPort { get; } = FreePort.Next();
     public string Url => $"http://127.0.0.1:{WebPort}";
 
     /// <param name="deviceExtra">More keys for the UPS device, indented by four spaces.</param>
-    public static async Task<MustGatewayRig> StartAsync(string deviceExtra = "")
+    /// <param name="webPort">The web port (default: a free one); the web is not waited for when given.</param>
+    /// <param name="dataDir">The data dir (default: a fresh one in the rig's temp dir).</param>
+    public static async Task<MustGatewayRig> StartAsync(string deviceExtra = "", int? webPort = null, string? dataDir = null)
     {
-        var rig = new MustGatewayRig();
+        var rig = new MustGatewayRig(webPort);
         await rig._pair.PlugAsync();
         rig._simulatorHost = new PortSimulatorHost(rig._pair.SimulatorLink, rig.Slave);
         rig.Broker = await MosquittoBroker.StartAsync();
         var config = rig._dir.Write("config.yaml", $"""
             gateway:
               name: {Name}
-              data_dir: {rig._dir.Path}/data
+              data_dir: {dataDir ?? rig._dir.Path + "/data"}
             devices:
               - id: ups
                 type: must
@@ -76,8 +79,12 @@ public sealed class MustGatewayRig : IAsyncDisposable
               enabled: false
             """);
         rig.Gateway = GatewayProcess.Start(["run", "--config", config], rig._dir.Path);
-        (await rig.Gateway.WaitForHttpAsync(rig.Url + "/api/health", TimeSpan.FromSeconds(60))).Dispose();
-        await NutProcess.WaitUntilAsync(async () => (await rig.UpsAsync()).Fresh, "the UPS to be connected with fresh data", TimeSpan.FromSeconds(30));
+        await NutProcess.WaitUntilAsync(async () =>
+        {
+            if (rig.Gateway.HasExited) throw new InvalidOperationException($"the gateway exited with {rig.Gateway.ExitCode}:\n{rig.Gateway.Output}");
+            return (await rig.NutStatusAsync()) is not null;
+        }, "the NUT server to serve fresh UPS data", TimeSpan.FromSeconds(60));
+        if (webPort is null) (await rig.Gateway.WaitForHttpAsync(rig.Url + "/api/health", TimeSpan.FromSeconds(60))).Dispose();
         return rig;
     }
 
@@ -105,6 +112,20 @@ public sealed class MustGatewayRig : IAsyncDisposable
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         using var response = await _http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>ups.status as the NUT server serves it, or null while it has no fresh data (or does not answer).</summary>
+    public async Task<string?> NutStatusAsync()
+    {
+        try
+        {
+            var lines = await NutProcess.ConverseAsync(NutPort, "GET VAR ups ups.status\n", 1, TimeSpan.FromSeconds(5));
+            return lines is [var l] && l.StartsWith("VAR ups ups.status ", StringComparison.Ordinal) ? l["VAR ups ups.status ".Length..].Trim('"') : null;
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>INSTCMD as the NUT admin; the reply line.</summary>
