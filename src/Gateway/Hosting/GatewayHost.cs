@@ -39,14 +39,29 @@ public static class GatewayHost
             app.MapHealth();
             app.MapGatewayApi();
             app.MapDemo();
+            WatchEssentialLoops(app.Services);
             return app;
         }
         else
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
             ConfigureServices(builder, config, run, time);
-            return builder.Build();
+            var host = builder.Build();
+            WatchEssentialLoops(host.Services);
+            return host;
         }
+    }
+
+    /// <summary>
+    /// The loops the watchdog needs besides the drivers (DeviceRunner registers those): the policy loop beats; the
+    /// NUT accept loops wait for clients, so they count as alive while their task runs.
+    /// </summary>
+    private static void WatchEssentialLoops(IServiceProvider services)
+    {
+        var loops = services.GetRequiredService<LoopMonitor>();
+        if (services.GetService<PolicyRunner>() is not null) loops.Register(PolicyRunner.LoopName, TimeSpan.FromSeconds(30));
+        if (services.GetService<NutTcpServer>() is { } nut)
+            loops.Watch("nut-server", () => nut.Endpoints.Count == 0 || nut.ExecuteTask is not { IsCompleted: true });
     }
 
     /// <summary>Wraps Kestrel in <see cref="OptionalWebServer"/>: a web server that cannot listen must not stop protection.</summary>
@@ -80,6 +95,10 @@ public static class GatewayHost
             o.ShutdownTimeout = ShutdownTimeout;
             o.ServicesStartConcurrently = true;
             o.ServicesStopConcurrently = true;
+            // A crash in an output (history, Home Assistant, notifications) must not stop the drivers, the policy and
+            // the NUT server. The loops that protection needs are watched instead: if one dies it stops beating, and
+            // the systemd watchdog (fed only while all beat) restarts the gateway.
+            o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
         });
         services.AddSingleton(config);
         services.AddSingleton(run);
@@ -107,6 +126,8 @@ public static class GatewayHost
         services.AddHostedService<PowerEventDetector>();
         services.AddHostedService<DeviceRunner>();
         services.AddHostedService<SystemdWatchdog>();
+        services.AddHostedService<ShutdownSequenceWatch>();
+        services.AddSingleton<IHealthContributor, LoopHealth>();
         services.AddHistory(config);
         services.AddStatusIndicators(config);
         services.AddHomeAssistant(config, run);
