@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Gateway.Drivers.Nut;
 using Gateway.NutServer;
-using Gateway.Tests.HomeAssistant;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
