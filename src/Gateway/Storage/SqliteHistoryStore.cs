@@ -178,7 +178,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             catch (SqliteException e)
             {
                 // Disk full, I/O error, locked: the transaction rolled back; the same batch is retried next time.
-                Fail($"writing history failed: {e.Message}");
+                Fail($"writing history to {DatabasePath} failed: {StorageProblem.Describe(e, DatabasePath)}");
                 return;
             }
             lock (_pendingGate)
@@ -414,7 +414,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
             CloseWriter();
-            Fail($"cannot open history database {DatabasePath}: {e.Message}");
+            Fail($"cannot open history database {DatabasePath}: {StorageProblem.Describe(e, DatabasePath)}");
             return false;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
@@ -455,7 +455,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             CloseWriter();
-            Fail($"cannot create a new history database {DatabasePath}: {e.Message}");
+            Fail($"cannot create a new history database {DatabasePath}: {StorageProblem.Describe(e, DatabasePath)}");
             return false;
         }
     }
