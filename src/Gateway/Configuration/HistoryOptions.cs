@@ -28,7 +28,7 @@ public sealed record HistoryOptions(bool Enabled, TimeSpan Interval, TimeSpan Re
             s.Bool("enabled", true),
             s.Duration("interval", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
             retention,
-            s.Duration("flush_interval", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)))
+            s.Duration("flush_interval", TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)))
         {
             RawRetention = raw,
             MinuteRetention = minute,

@@ -251,7 +251,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             {
                 await using var conn = OpenReader();
                 await using var cmd = conn.CreateCommand();
-                cmd.CommandText = $"SELECT at, data FROM {TableOf(tier)} WHERE device = $d AND at >= $f AND at <= $t ORDER BY at";
+                cmd.CommandText = $"SELECT at, data FROM {TableOf(tier)} WHERE id >= $f << 8 AND id <= ($t << 8) | 255 AND device = $d ORDER BY id";
                 cmd.Parameters.AddWithValue("$d", deviceKey);
                 cmd.Parameters.AddWithValue("$f", readFromS);
                 cmd.Parameters.AddWithValue("$t", toS);
@@ -499,6 +499,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             Exec(conn, $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointPages}; PRAGMA journal_size_limit={WalCheckpointPages * 4096}; PRAGMA temp_store=MEMORY;");
             var check = Scalar(conn, "PRAGMA quick_check");
             if (check != "ok") throw new InvalidDataException($"quick_check: {check}");
+            if (long.Parse(Scalar(conn, "PRAGMA user_version") ?? "0", CultureInfo.InvariantCulture) == 1) MigrateFromVersion1(conn);
             Exec(conn, Schema);
             _deviceIds.Clear();
             _metricIds.Clear();
@@ -549,7 +550,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         {
             using var insert = conn.CreateCommand();
             insert.Transaction = tx;
-            insert.CommandText = "INSERT OR REPLACE INTO readings(device, at, data) VALUES($d, $a, $b)";
+            insert.CommandText = "INSERT OR REPLACE INTO readings(id, device, at, data) VALUES(($a << 8) | $d, $d, $a, $b)";
             var pd = insert.Parameters.Add("$d", SqliteType.Integer);
             var pa = insert.Parameters.Add("$a", SqliteType.Integer);
             var pb = insert.Parameters.Add("$b", SqliteType.Blob);
@@ -569,7 +570,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             if (!rollups.Any(r => r.Tier == tier)) continue;
             using var insert = conn.CreateCommand();
             insert.Transaction = tx;
-            insert.CommandText = $"INSERT OR REPLACE INTO {TableOf(tier)}(device, at, data) VALUES($d, $a, $b)";
+            insert.CommandText = $"INSERT OR REPLACE INTO {TableOf(tier)}(id, device, at, data) VALUES(($a << 8) | $d, $d, $a, $b)";
             var pd = insert.Parameters.Add("$d", SqliteType.Integer);
             var pa = insert.Parameters.Add("$a", SqliteType.Integer);
             var pb = insert.Parameters.Add("$b", SqliteType.Blob);
@@ -615,7 +616,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             {
                 using var prune = conn.CreateCommand();
                 prune.Transaction = tx;
-                prune.CommandText = $"DELETE FROM {TableOf(tier)} WHERE at < $c";
+                prune.CommandText = $"DELETE FROM {TableOf(tier)} WHERE id < $c << 8";
                 prune.Parameters.AddWithValue("$c", (now - keep).ToUnixTimeSeconds());
                 prune.ExecuteNonQuery();
             }
@@ -634,6 +635,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
     private long DeviceId(SqliteConnection conn, SqliteTransaction tx, string name, Dictionary<string, long> added)
     {
         if (_deviceIds.TryGetValue(name, out var id) || added.TryGetValue(name, out id)) return id;
+        if (_deviceIds.Count + added.Count >= 255) throw new SqliteException("too many distinct devices in the history database (255)", 1);
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = "INSERT INTO devices(name) VALUES($n) RETURNING id";
@@ -665,21 +667,39 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         return Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static void Exec(SqliteConnection conn, string sql)
+    private static void Exec(SqliteConnection conn, string sql, SqliteTransaction? tx = null)
     {
         using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Version 1 kept every 10 s row for 30 days in a WITHOUT ROWID table; its rows of the last raw retention move
+    /// into the version 2 table (older ones are not kept at full resolution any more).
+    /// </summary>
+    private void MigrateFromVersion1(SqliteConnection conn)
+    {
+        using var tx = conn.BeginTransaction();
+        Exec(conn, "ALTER TABLE readings RENAME TO readings_v1", tx);
+        Exec(conn, Schema, tx);
+        Exec(conn, $"INSERT OR REPLACE INTO readings(id, device, at, data) SELECT (at << 8) | device, device, at, data FROM readings_v1 WHERE at >= {(_time.GetUtcNow() - _rawRetention).ToUnixTimeSeconds()}", tx);
+        Exec(conn, "DROP TABLE readings_v1", tx);
+        tx.Commit();
+        _log.LogInformation("History database {Path} upgraded: rows of the last {Hours:0} h kept at full resolution", DatabasePath, _rawRetention.TotalHours);
+    }
+
+    // A table of the history tiers is keyed by id = (time << 8) | device: a rowid table, so a flush appends
+    // to its last page (SQLite's quick balance) instead of splitting pages half-full, which halves the bytes written.
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS devices(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         CREATE TABLE IF NOT EXISTS metrics(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, unit TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS readings(
+            id INTEGER PRIMARY KEY,
             device INTEGER NOT NULL,
             at INTEGER NOT NULL,
-            data BLOB NOT NULL,
-            PRIMARY KEY(at, device)) WITHOUT ROWID;
+            data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS events(
             id INTEGER PRIMARY KEY,
             at INTEGER NOT NULL,
@@ -690,15 +710,15 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             data TEXT);
         CREATE INDEX IF NOT EXISTS events_at ON events(at);
         CREATE TABLE IF NOT EXISTS rollup_1m(
+            id INTEGER PRIMARY KEY,
             device INTEGER NOT NULL,
             at INTEGER NOT NULL,
-            data BLOB NOT NULL,
-            PRIMARY KEY(at, device)) WITHOUT ROWID;
+            data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS rollup_15m(
+            id INTEGER PRIMARY KEY,
             device INTEGER NOT NULL,
             at INTEGER NOT NULL,
-            data BLOB NOT NULL,
-            PRIMARY KEY(at, device)) WITHOUT ROWID;
+            data BLOB NOT NULL);
         PRAGMA user_version = 2;
         """;
 }

@@ -20,7 +20,7 @@ public sealed class HistoryTierTests : IDisposable
     }
 
     private SqliteHistoryStore NewStore() =>
-        new(_dir, new HistoryOptions(true, TimeSpan.FromSeconds(10), TimeSpan.FromDays(730), TimeSpan.FromMinutes(5)), _time, NullLogger.Instance);
+        new(_dir, new HistoryOptions(true, TimeSpan.FromSeconds(10), TimeSpan.FromDays(730), TimeSpan.FromMinutes(15)), _time, NullLogger.Instance);
 
     private static RollupSample Rollup(DateTimeOffset at, double avg, double min, double max) =>
         new("grid", at, [new MetricStats("total.power", avg, min, max, "W"), new MetricStats("frequency", 50, 50, 50, "Hz")]);
