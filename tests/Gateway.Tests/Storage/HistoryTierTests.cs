@@ -79,6 +79,38 @@ public sealed class HistoryTierTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_1_database_keeps_its_last_day_at_full_resolution()
+    {
+        var path = Path.Combine(_dir, SqliteHistoryStore.FileName);
+        using (var conn = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            var blob = Convert.ToHexString(MetricBlob.Encode([(1, 230.5)]));
+            cmd.CommandText = $"""
+                CREATE TABLE devices(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+                CREATE TABLE metrics(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, unit TEXT NOT NULL);
+                CREATE TABLE readings(device INTEGER NOT NULL, at INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(at, device)) WITHOUT ROWID;
+                INSERT INTO devices VALUES(1, 'ups');
+                INSERT INTO metrics VALUES(1, 'input.voltage', 'V');
+                INSERT INTO readings VALUES(1, {T0.AddDays(-2).ToUnixTimeSeconds()}, X'{blob}');
+                INSERT INTO readings VALUES(1, {T0.AddHours(-1).ToUnixTimeSeconds()}, X'{blob}');
+                PRAGMA user_version = 1;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+        using var store = NewStore();
+        Assert.True(store.Open());
+        var points = await store.QueryAsync("ups", "input.voltage", T0.AddHours(-2), T0, 100, default);
+        Assert.Equal(T0.AddHours(-1), points[0].At);
+        Assert.Equal(230.5, points[0].Value);
+        store.Add([new HistorySample("ups", T0, [new Metric("input.voltage", 240, "V")])]);
+        store.Flush();
+        Assert.Equal(1, store.Transactions);
+    }
+
+    [Fact]
     public void Roll_up_rows_keep_the_mean_exactly_and_min_max_in_single_precision()
     {
         var blob = RollupBlob.Encode([(3, new MetricStats("a", 3604.25, 3604.2, 3604.3, "kWh")), (7, new MetricStats("b", 50, 50, 50, "Hz"))]);
