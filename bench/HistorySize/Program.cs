@@ -68,8 +68,8 @@ using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
     var perTable = new Dictionary<string, long>();
     while (r.Read()) perTable[r.GetString(0)] = r.GetInt64(1);
     long Get(string t) => perTable.GetValueOrDefault(t);
-    var raw = Get("readings") / (double)days;
-    var minute = Get("rollup_1m") / (double)days;
+    var raw = Get("readings") / (double)Math.Min(days, 1);          // the raw tier holds one day
+    var minute = Get("rollup_1m") / (double)Math.Min(days, 30);     // the minute tier thirty
     var quarter = Get("rollup_15m") / (double)days;
     var other = perTable.Where(kv => kv.Key is not ("readings" or "rollup_1m" or "rollup_15m")).Sum(kv => kv.Value);
     Console.WriteLine($"raw_bytes_per_day {raw:0}");
