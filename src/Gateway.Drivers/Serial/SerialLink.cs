@@ -9,7 +9,8 @@ namespace Gateway.Drivers.Serial;
 /// The life of one serial connection: open (by-id symlinks resolved anew each time, file checked first),
 /// verify the device with a real read before declaring it Connected, judge failures (an I/O error or a
 /// vanished device file is a loss at once; timeouts only after <see cref="SerialSettings.LostAfter"/> in a
-/// row), close the port on loss and reopen with <see cref="ReconnectBackoff"/>. Each transition is logged
+/// row), close the port on loss and reopen it as soon as its device file appears (or, for a device that is
+/// there but fails, with <see cref="ReconnectBackoff"/>). Each transition is logged
 /// once and counted; the old port is always disposed before a new one is opened.
 /// </summary>
 public sealed class SerialLink : IDisposable
@@ -54,12 +55,12 @@ public sealed class SerialLink : IDisposable
 
     /// <summary>
     /// Opens and verifies the port, retrying with backoff until it works or <paramref name="ct"/> is cancelled.
-    /// The first attempt after start is immediate; after a loss the first retry waits one backoff delay.
+    /// The first attempt after start is immediate; after a loss the next one waits as <see cref="WaitBeforeRetryAsync"/> says.
     /// </summary>
     public async Task<ISerialTransport> ConnectAsync(Verifier verify, CancellationToken ct)
     {
         if (State == LinkState.Connected && _transport is not null) return _transport;
-        if (State == LinkState.Lost) await WaitBackoffAsync(ct).ConfigureAwait(false);
+        if (State == LinkState.Lost) await WaitBeforeRetryAsync(ct).ConfigureAwait(false);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -96,7 +97,7 @@ public sealed class SerialLink : IDisposable
                     _log.LogInformation("{Device}: reconnect attempt failed: {Reason}", _deviceId, reason);
                 }
                 _lastAttemptError = reason;
-                await WaitBackoffAsync(ct).ConfigureAwait(false);
+                await WaitBeforeRetryAsync(ct).ConfigureAwait(false);
             }
             catch
             {
@@ -107,11 +108,32 @@ public sealed class SerialLink : IDisposable
         }
     }
 
-    private async Task WaitBackoffAsync(CancellationToken ct)
+    /// <summary>
+    /// Before the next attempt: a device file that does not exist is waited for (watched, no polling
+    /// schedule), and tried at once when it appears, however long it was gone; a device that exists but
+    /// failed waits one backoff delay, cut short when its file vanishes, comes back or points elsewhere.
+    /// </summary>
+    private async Task WaitBeforeRetryAsync(CancellationToken ct)
     {
-        var delay = _backoff.Next();
-        _log.LogDebug("{Device}: next attempt to open {Port} in {Delay:0.0} s", _deviceId, _settings.Port, delay.TotalSeconds);
-        await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+        while (true)
+        {
+            if (DevicePath.Resolve(_settings.Port) is null)
+            {
+                _log.LogDebug("{Device}: waiting for {Port} to appear", _deviceId, _settings.Port);
+                await DeviceFileWatch.WaitForAsync(_settings.Port, _time, ct).ConfigureAwait(false);
+                _backoff.Reset();
+                _log.LogInformation("{Device}: {Port} appeared, opening it", _deviceId, _settings.Port);
+                return;
+            }
+            var delay = _backoff.Next();
+            _log.LogDebug("{Device}: next attempt to open {Port} in {Delay:0.0} s", _deviceId, _settings.Port, delay.TotalSeconds);
+            if (!await DeviceFileWatch.WaitForChangeAsync(_settings.Port, delay, _time, ct).ConfigureAwait(false)) return;
+            if (DevicePath.Resolve(_settings.Port) is not null)
+            {
+                _backoff.Reset();
+                return;
+            }
+        }
     }
 
     /// <summary>A request succeeded (or the device answered with an exception reply): the link is alive.</summary>
