@@ -157,15 +157,9 @@ public sealed class SerialLink : IDisposable
             return true;
         }
         _consecutiveFailures++;
-        var current = DevicePath.Resolve(_settings.Port);
-        if (current is null)
+        if (PathProblem() is { } problem)
         {
-            MarkLost($"device file {_settings.Port} vanished");
-            return true;
-        }
-        if (_transport is not null && current != _transport.DevicePath)
-        {
-            MarkLost($"{_settings.Port} now points to {current} (was {_transport.DevicePath})");
+            MarkLost(problem);
             return true;
         }
         if (_consecutiveFailures >= _settings.LostAfter)
@@ -175,6 +169,15 @@ public sealed class SerialLink : IDisposable
         }
         _log.LogDebug("{Device}: request failed ({Count}/{Limit}), retrying: {Reason}", _deviceId, _consecutiveFailures, _settings.LostAfter, error.Message);
         return false;
+    }
+
+    /// <summary>Why the open port is no longer the configured device (its file vanished or now points elsewhere), or null.</summary>
+    public string? PathProblem()
+    {
+        var current = DevicePath.Resolve(_settings.Port);
+        if (current is null) return $"device file {_settings.Port} vanished";
+        if (_transport is not null && current != _transport.DevicePath) return $"{_settings.Port} now points to {current} (was {_transport.DevicePath})";
+        return null;
     }
 
     /// <summary>Declares the link lost: counts it, closes the port, reports the transition.</summary>

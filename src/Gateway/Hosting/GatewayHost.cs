@@ -70,6 +70,7 @@ public static class GatewayHost
         services.AddSingleton<ReadingHub>();
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
+        services.AddSingleton(new Gateway.Drivers.Modbus.ModbusBuses(time));
         services.AddGatewayWeb(config);
         services.AddNutServer(config);
         services.AddPowerProtection(config);

@@ -56,8 +56,9 @@ public sealed class UnplugTests(ITestOutputHelper output) : IAsyncLifetime
             using var squatter1 = cycle == 2 ? PseudoTerminal.Create() : null;
             using var squatter2 = cycle == 2 ? PseudoTerminal.Create() : null;
             await Task.Delay(TimeSpan.FromSeconds(2.5));
-            await _socat.PlugAsync();
+            // Measured from the start of the replug: the driver may be Connected before PlugAsync returns.
             var pluggedAt = DateTimeOffset.UtcNow;
+            await _socat.PlugAsync();
             await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, $"Connected after replug {cycle}");
             var backAt = sink.States.Last().At;
             output.WriteLine($"cycle {cycle}: {_socat.DeviceTarget}; lost→connected {(backAt - lostAt).TotalSeconds:0.0} s, replug→connected {(backAt - pluggedAt).TotalSeconds:0.0} s");
