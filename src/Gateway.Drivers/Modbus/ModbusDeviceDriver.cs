@@ -201,6 +201,8 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     /// <summary>One backoff delay, cut short when the port's device file vanishes or changes (a replug).</summary>
     private async Task WaitBackoffAsync(ModbusBus bus, int generation, ReconnectBackoff backoff, CancellationToken ct)
     {
+        // The file may have changed before the watch below starts: then the port is not this device any more.
+        if (bus.JudgePortFailure(generation, null) is not null) return;
         var delay = backoff.Next();
         Log.LogDebug("{Device}: next attempt in {Delay:0.0} s", DeviceId, delay.TotalSeconds);
         if (await DeviceFileWatch.WaitForChangeAsync(_serial.Port, delay, Time, ct).ConfigureAwait(false))

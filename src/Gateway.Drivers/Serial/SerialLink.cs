@@ -32,6 +32,8 @@ public sealed class SerialLink : IDisposable
     private int _consecutiveFailures;
     private bool _everConnected;
     private string? _lastAttemptError;
+    /// <summary>The device node that last failed (lost, or could not be opened); a different one is tried at once.</summary>
+    private string? _failedDevice;
 
     public SerialLink(SerialSettings settings, string deviceId, DriverCounters counters, TimeProvider time, ILogger log,
         Opener? open = null, ReconnectBackoff? backoff = null)
@@ -86,6 +88,7 @@ public sealed class SerialLink : IDisposable
             catch (Exception e) when (e is IOException or ModbusError or UnauthorizedAccessException)
             {
                 transport?.Dispose();
+                _failedDevice = transport?.DevicePath ?? DevicePath.Resolve(_settings.Port);
                 var reason = Describe(e);
                 if (State != LinkState.Lost)
                 {
@@ -117,7 +120,14 @@ public sealed class SerialLink : IDisposable
     {
         while (true)
         {
-            if (DevicePath.Resolve(_settings.Port) is null)
+            var current = DevicePath.Resolve(_settings.Port);
+            if (current is not null && _failedDevice is not null && current != _failedDevice)
+            {
+                // Another device node behind the path (a replug onto a new ttyN): no reason to wait.
+                _backoff.Reset();
+                return;
+            }
+            if (current is null)
             {
                 _log.LogDebug("{Device}: waiting for {Port} to appear", _deviceId, _settings.Port);
                 await DeviceFileWatch.WaitForAsync(_settings.Port, _time, ct).ConfigureAwait(false);
@@ -133,6 +143,7 @@ public sealed class SerialLink : IDisposable
                 _backoff.Reset();
                 return;
             }
+            _failedDevice = null;
         }
     }
 
@@ -210,6 +221,7 @@ public sealed class SerialLink : IDisposable
     {
         var t = _transport;
         _transport = null;
+        if (t is not null) _failedDevice = t.DevicePath;
         t?.Dispose();
     }
 

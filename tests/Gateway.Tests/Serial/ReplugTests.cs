@@ -21,9 +21,11 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
     private static readonly TimeSpan ReplugLimit = TimeSpan.FromSeconds(3);
     private readonly string _dir = Directory.CreateTempSubdirectory("replug").FullName;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Gateway.Tests.Storage.ListLogger _log = new();
 
     public void Dispose()
     {
+        foreach (var (level, message) in _log.Lines) output.WriteLine($"{level}: {message}");
         _stop.Cancel();
         _stop.Dispose();
         Directory.Delete(_dir, true);
@@ -56,7 +58,7 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
         using var silent = PseudoTerminal.Create();
         File.CreateSymbolicLink(link, silent.SlavePath);
         var driver = new MustDriver(new MustSettings("ups", new SerialSettings(link, Timeout: TimeSpan.FromMilliseconds(200)), PollInterval: TimeSpan.FromMilliseconds(200)),
-            TimeProvider.System, NullLogger.Instance, backoff: () => new ReconnectBackoff(jitter: 0, initial: TimeSpan.FromSeconds(30)));
+            TimeProvider.System, _log, backoff: () => new ReconnectBackoff(jitter: 0, initial: TimeSpan.FromSeconds(30)));
         var sink = new RecordingSink();
         var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
         await RecordingSink.WaitUntil(() => sink.Current == LinkState.Lost, Wait, "Lost while nobody answers");
