@@ -30,7 +30,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts `gateway ARGS` in <paramref name="workDir"/> (a fresh temp dir by default, also used as HOME);
+    /// Starts `gateway ARGS` in <paramref name="workDir"/> (a fresh temp dir by default, also used as HOME and for
+    /// the default data_dir, so a test that names no data_dir never touches /var/lib/gateway);
     /// <paramref name="executable"/> runs a published (e.g. native AOT) gateway instead of gateway.dll.
     /// </summary>
     public static GatewayProcess Start(IEnumerable<string> args, string? workDir = null, IDictionary<string, string>? env = null, string? executable = null)
@@ -52,6 +53,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = workDir;
         psi.Environment["XDG_STATE_HOME"] = Path.Combine(workDir, "state");
+        psi.Environment["STATE_DIRECTORY"] = Path.Combine(workDir, "state", "gateway");   // the default data_dir, also as root
         psi.Environment.Remove("GATEWAY_CONFIG");
         psi.Environment.Remove("NOTIFY_SOCKET");
         psi.Environment.Remove("JOURNAL_STREAM");
