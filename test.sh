@@ -36,7 +36,7 @@ dotnet build gateway.sln -c Release -nologo -clp:ErrorsOnly -warnaserror
 
 # The real gateway state this run must not touch: a listing with sizes and times, before and after.
 guarded=(/var/lib/gateway /etc/gateway "${HOME:-/root}/.config/gateway" "${HOME:-/root}/.local/state/gateway")
-state() { for d in "${guarded[@]}"; do [ -e "$d" ] && find "$d" -printf '%p %s %T@ %m\n' 2>/dev/null; done | sort; }
+state() { for d in "${guarded[@]}"; do if [ -e "$d" ]; then find "$d" -printf '%p %s %T@ %m\n' 2>/dev/null || true; fi; done | sort; }
 before=$(mktemp); after=$(mktemp); log=$(mktemp)
 trap 'rm -f "$before" "$after" "$log"' EXIT
 state >"$before"
@@ -58,6 +58,7 @@ state >"$after"
 if ! cmp -s "$before" "$after"; then
   echo "test.sh: FAIL: the tests changed the machine's real gateway state (a test must use its own temp data_dir and config):" >&2
   diff "$before" "$after" | grep '^[<>]' | sed 's/^</  before:/; s/^>/  after: /' >&2
+  echo "test.sh: (path size mtime mode; if another process on this machine uses these, e.g. an installed gateway or a parallel test run of an older branch, stop it and run again)" >&2
   rc=1
 fi
 exit "$rc"
