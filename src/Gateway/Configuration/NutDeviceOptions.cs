@@ -12,6 +12,8 @@ public sealed record NutDeviceOptions : DeviceOptions
     public string? Password { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
     public required string NutName { get; init; }
+    /// <summary>Estimates <c>battery.runtime</c> when the UPS does not report it (null: no estimate).</summary>
+    public RuntimeCalibration? RuntimeCal { get; init; }
 
     internal static NutDeviceOptions Bind(ConfigSection s, string id)
     {
@@ -27,6 +29,7 @@ public sealed record NutDeviceOptions : DeviceOptions
             PollInterval = s.Duration("poll_interval", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(50)),
             Timeout = s.Duration("timeout", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60)),
             NutName = s.String("nut_name", id),
+            RuntimeCal = BindRuntimeCal(s, null),
         };
         if ((d.Username is null) != (d.Password is null))
             s.Error(d.Username is null ? "password" : "username", $"{(d.Username is null ? "username" : "password")} is missing: username and password go together, set both or neither");

@@ -14,6 +14,7 @@ public static class PowerProtectionServiceCollectionExtensions
 {
     public static IServiceCollection AddPowerProtection(this IServiceCollection services, GatewayConfig config)
     {
+        services.AddSingleton(RuntimeEstimator.FromConfig(config));
         services.AddSingleton<ICommandExecutor>(sp => new ProcessCommandExecutor(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ShutdownSequence(
             ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id),

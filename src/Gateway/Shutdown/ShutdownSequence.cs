@@ -79,11 +79,15 @@ public sealed class ShutdownSequence
             if (done.Contains(step.Name)) continue;
             if (!passed && ShutdownStepKinds.IndexOf(step.Kind) >= _pointOfNoReturn)
             {
+                if (cancel.IsCancellationRequested || request.PassPointOfNoReturn?.Invoke() == false)
+                {
+                    cancelled = true;
+                    break;
+                }
                 passed = true;
                 progress = progress with { PointOfNoReturnPassed = true };
                 await PersistAsync(request, progress).ConfigureAwait(false);
                 _log.LogWarning("{Dry}Shutdown passed its point of no return (before {Step}): power returning will no longer cancel it", dry, step.Name);
-                request.OnPointOfNoReturn?.Invoke();
             }
             if (!passed && cancel.IsCancellationRequested)
             {
