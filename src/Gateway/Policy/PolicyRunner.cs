@@ -38,6 +38,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     private Task? _sequenceTask;
     private long? _lastSaveAt;
     private bool _outageSaved;
+    private bool _savedConfirmed;
     private int _saving;
     private readonly CancellationTokenSource _stop = new();
 
@@ -262,9 +263,11 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         lock (_gate)
         {
             var inOutage = _policy.Status.OnBatterySince is not null;
-            var due = _lastSaveAt is not { } last || _time.GetElapsedTime(last) >= SaveInterval;
+            // The confirmation is written at once: after a restart it decides that the failsafe is armed.
+            var due = _lastSaveAt is not { } last || _time.GetElapsedTime(last) >= SaveInterval || _policy.OutageConfirmed != _savedConfirmed;
             if (inOutage ? (_outageSaved && !due) : !_outageSaved) return;
             _outageSaved = inOutage;
+            _savedConfirmed = _policy.OutageConfirmed;
             _lastSaveAt = _time.GetTimestamp();
             memory = _policy.Remember(o.Monotonic, o.Wall);
         }
