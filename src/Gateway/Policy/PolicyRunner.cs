@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Configuration;
+using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.NutServer;
 using Gateway.Readings;
@@ -42,9 +43,15 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     private int _saving;
     private readonly CancellationTokenSource _stop = new();
 
+    /// <summary>The name this loop beats under for the systemd watchdog.</summary>
+    public const string LoopName = "policy";
+    private readonly ILoopHeartbeat? _heartbeat;
+
     /// <param name="fsd">The NUT server's FSD latch, lifted when a shutdown is cancelled or power comes back (null without a NUT server).</param>
-    public PolicyRunner(GatewayConfig config, ReadingHub hub, EventBus events, ShutdownSequence sequence, TimeProvider time, ILogger<PolicyRunner> log, IFsdSignal? fsd = null)
+    public PolicyRunner(GatewayConfig config, ReadingHub hub, EventBus events, ShutdownSequence sequence, TimeProvider time, ILogger<PolicyRunner> log,
+        ILoopHeartbeat? heartbeat = null, IFsdSignal? fsd = null)
     {
+        _heartbeat = heartbeat;
         _fsd = fsd;
         var ups = config.ProtectedUps ?? throw new InvalidOperationException("no UPS to protect");
         _config = config;
@@ -132,6 +139,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                _heartbeat?.Beat(LoopName);
                 read ??= sub.Reader.WaitToReadAsync(stoppingToken).AsTask();
                 tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
                 var done = await Task.WhenAny(read, tick).ConfigureAwait(false);

@@ -16,7 +16,7 @@ public sealed class NotificationDispatcherTests : IDisposable
     private readonly RecordingHttpServer _server = new();
     private readonly EventBus _events = new(NullLogger<EventBus>.Instance);
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
-    private readonly CapturingLogger<NotificationDispatcher> _log = new();
+    private readonly ListLogger<NotificationDispatcher> _log = new();
 
     public void Dispose()
     {
@@ -142,15 +142,14 @@ public sealed class NotificationDispatcherTests : IDisposable
             new DiscordSender(_http, _server.Url($"/api/webhooks/1/{DiscordSecret}")),
             new NtfySender(_http, $"http://127.0.0.1:{RecordingPort()}/", "power", NtfyToken));
         _events.Publish(Trigger());
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (d.Failed < 2 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => d.Failed >= 2, "both senders to fail", TimeSpan.FromSeconds(30));
         await d.StopAsync(CancellationToken.None);
 
         Assert.Equal(2, d.Failed);
         Assert.Single(_server.Requests);
-        Assert.Contains(_log.Lines, l => l.Contains("HTTP 404"));
-        Assert.Contains(_log.Lines, l => l.Contains("ntfy: request failed"));
-        Assert.DoesNotContain(_log.Lines, l => l.Contains(DiscordSecret) || l.Contains(NtfyToken));
+        Assert.Contains(_log.Lines, l => l.Text.Contains("HTTP 404"));
+        Assert.Contains(_log.Lines, l => l.Text.Contains("ntfy: request failed"));
+        Assert.DoesNotContain(_log.Lines, l => l.Text.Contains(DiscordSecret) || l.Text.Contains(NtfyToken));
     }
 
     [Fact]

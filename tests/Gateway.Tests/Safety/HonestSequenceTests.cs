@@ -59,7 +59,7 @@ public sealed class HonestSequenceTests : IDisposable
         var fsd = new FakeFsdSignal(0, 0);
         var hub = new ReadingHub(_time, NullLogger<ReadingHub>.Instance);
         hub.Register("ups", "nut", DeviceKind.Ups);
-        var runner = new PolicyRunner(Config(false), hub, _events, Sequence(exec), _time, NullLogger<PolicyRunner>.Instance, fsd);
+        var runner = new PolicyRunner(Config(false), hub, _events, Sequence(exec), _time, NullLogger<PolicyRunner>.Instance, fsd: fsd);
         void Feed(string status)
         {
             var r = PolicyHarness.Reading(new UpsSample(status, 50, 300), _time.GetUtcNow());

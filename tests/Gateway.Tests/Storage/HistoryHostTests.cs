@@ -27,6 +27,8 @@ public sealed class HistoryHostTests : IDisposable
           data_dir: {_dir}
         web:
           enabled: false
+        nut_server:
+          enabled: false
         history:
           flush_interval: 1s
         {extra}
@@ -39,7 +41,7 @@ public sealed class HistoryHostTests : IDisposable
         await host.StartAsync();
         var store = Assert.IsType<SqliteHistoryStore>(host.Services.GetRequiredService<IHistoryStore>());
         Assert.Equal(Path.Combine(_dir, "history.db"), store.DatabasePath);
-        await WaitFor.ConditionAsync(() => store.EventsWritten >= 1, "service_started written");
+        await Wait.UntilAsync(() => store.EventsWritten >= 1, "service_started written");
         var indicators = host.Services.GetRequiredService<StatusIndicators>();
         Assert.Matches("^(off: |running)", indicators.Status);
         Assert.Contains(host.Services.GetServices<IHealthContributor>(), c => c.Name == "history" && c.Check().Healthy);

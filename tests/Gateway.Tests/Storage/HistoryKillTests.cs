@@ -9,6 +9,7 @@ namespace Gateway.Tests.Storage;
 
 /// <summary>A real process writing history is killed with SIGKILL again and again; the database must always open, pass integrity_check and keep every reported commit.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class HistoryKillTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = HistoryTestData.TempDir();
@@ -47,7 +48,7 @@ public sealed class HistoryKillTests(ITestOutputHelper output) : IDisposable
 
     private async Task<(long Reported, TimeSpan KilledAfter)> RunAndKillAsync(TimeSpan killAfterFirstCommit)
     {
-        using var child = TestAssemblyChild.Start(new Dictionary<string, string> { [HistoryKillChild.DirVariable] = _dir });
+        using var child = TestAssemblyChild.Start(nameof(HistoryKillChild), _dir);
         await child.WaitForLineAsync("committed ", TimeSpan.FromSeconds(30));
         var sw = Stopwatch.StartNew();
         await Task.Delay(killAfterFirstCommit);
