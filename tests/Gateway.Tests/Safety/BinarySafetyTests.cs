@@ -166,16 +166,22 @@ public sealed class BinarySafetyTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("on_battery", State(await PolicyAsync()));
     }
 
-    [Fact]
-    public async Task Killed_in_an_outage_and_the_link_never_returns_the_failsafe_still_fires()
+    /// <summary>SIGKILL (as a watchdog or the OOM killer would) in a confirmed outage, then a restart with or without the UPS link.</summary>
+    private async Task KilledInAnOutageAsync(bool linkComesBack)
     {
         await ConfirmedOutageAsync();
         await Task.Delay(1500);   // the outage is on disk (policy-state.json)
         _gw!.Signal(9);
         await _gw.WaitForExitAsync(TimeSpan.FromSeconds(10));
         await _gw.DisposeAsync();
-        await _ups.UnplugAsync();
+        if (!linkComesBack) await _ups.UnplugAsync();
         await StartGatewayAsync();
+    }
+
+    [Fact]
+    public async Task Killed_in_an_outage_and_the_link_never_returns_the_failsafe_still_fires()
+    {
+        await KilledInAnOutageAsync(linkComesBack: false);
         var restarted = Stopwatch.StartNew();
         var p = await PolicyAsync();
         output.WriteLine($"after the restart: {p}");
@@ -189,12 +195,7 @@ public sealed class BinarySafetyTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Killed_in_an_outage_and_back_on_battery_it_keeps_watching_without_firing()
     {
-        await ConfirmedOutageAsync();
-        await Task.Delay(1500);
-        _gw!.Signal(9);
-        await _gw.WaitForExitAsync(TimeSpan.FromSeconds(10));
-        await _gw.DisposeAsync();
-        await StartGatewayAsync();
+        await KilledInAnOutageAsync(linkComesBack: true);
         Assert.Equal("on_battery", State(await PolicyAsync()));
         await Task.Delay(TimeSpan.FromSeconds(LinkLostAfterSeconds + 3));
         Assert.Null(await FiredAsync());
