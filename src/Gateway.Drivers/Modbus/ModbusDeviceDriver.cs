@@ -18,6 +18,8 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     private readonly Func<ReconnectBackoff>? _backoff;
     private volatile ModbusRtuMaster? _master;
     private TaskCompletionSource _pollDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _polling;
+    private volatile bool _pollSinceCommand = true;
 
     protected ModbusDeviceDriver(string deviceId, DeviceKind kind, SerialSettings serial, TimeSpan interRequestDelay, TimeSpan pollInterval,
         TimeProvider time, ILogger log, SerialLink.Opener? opener, Func<ReconnectBackoff>? backoff)
@@ -49,13 +51,23 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     protected ModbusRtuMaster? Master => _master;
 
     /// <summary>
-    /// Completes when the poll under way (or the next one) has finished, or the connection ended: a command sent
-    /// then goes in the quiet gap after a poll and never pushes a poll back (polls first).
+    /// Waits until a command may use the bus without pushing a poll back (polls first): at once when no poll is
+    /// running and a poll has finished since the last command; otherwise after the next poll (or the end of the
+    /// connection). So commands sent back to back always have a poll between them, and a poll waits for at most one.
     /// </summary>
-    protected Task PollFinishedAsync(CancellationToken ct) => Volatile.Read(ref _pollDone).Task.WaitAsync(ct);
+    protected async Task WaitForCommandTurnAsync(CancellationToken ct)
+    {
+        var finished = Volatile.Read(ref _pollDone).Task;
+        if (Volatile.Read(ref _polling) == 1 || !_pollSinceCommand) await finished.WaitAsync(ct).ConfigureAwait(false);
+        _pollSinceCommand = false;
+    }
 
-    private void SignalPollFinished() =>
+    private void SignalPollFinished()
+    {
+        Volatile.Write(ref _polling, 0);
+        _pollSinceCommand = true;
         Interlocked.Exchange(ref _pollDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     /// <summary>The identity read that must succeed before the device is declared Connected.</summary>
     protected abstract Task VerifyAsync(ModbusRtuMaster master, CancellationToken ct);
@@ -104,6 +116,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         {
             try
             {
+                Volatile.Write(ref _polling, 1);
                 await PollAsync(master, sink, ct).ConfigureAwait(false);
                 link.ReportSuccess();
             }
