@@ -1,3 +1,4 @@
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Readings;
 using Microsoft.Extensions.Logging;
@@ -8,16 +9,16 @@ namespace Gateway.HomeAssistant;
 public sealed class HaCommandHandler
 {
     private readonly MqttSession _session;
-    private readonly DeviceDirectory _directory;
+    private readonly DeviceCommandGate _commands;
     private readonly IReadOnlyDictionary<string, HaDeviceEntry> _devices;
     private readonly Lock _gate;
     private readonly ILogger _log;
     private long _retainedIgnored;
 
-    public HaCommandHandler(MqttSession session, DeviceDirectory directory, IReadOnlyDictionary<string, HaDeviceEntry> devices, Lock gate, ILogger log)
+    public HaCommandHandler(MqttSession session, DeviceCommandGate commands, IReadOnlyDictionary<string, HaDeviceEntry> devices, Lock gate, ILogger log)
     {
         _session = session;
-        _directory = directory;
+        _commands = commands;
         _devices = devices;
         _gate = gate;
         _log = log;
@@ -43,7 +44,7 @@ public sealed class HaCommandHandler
                 _log.LogWarning("Ignored a command for unknown UPS '{Device}' on {Topic}", deviceId, m.Topic);
                 return;
             }
-            var commands = _directory.CommandsOf(deviceId);
+            var commands = _commands.OfferedCommands(deviceId);
             command = key switch
             {
                 UpsEntities.BeeperToggle => UpsEntities.BeeperCommand(commands, d.BeeperStatus),
@@ -56,17 +57,15 @@ public sealed class HaCommandHandler
             _log.LogWarning("Ignored button '{Key}' for {Device}: the device does not support it", key, deviceId);
             return;
         }
-        _ = RunCommandAsync(deviceId, command, ct);
+        _ = RunCommandAsync(deviceId, command, m.Topic, ct);
     }
 
-    private async Task RunCommandAsync(string deviceId, string command, CancellationToken ct)
+    private async Task RunCommandAsync(string deviceId, string command, string topic, CancellationToken ct)
     {
         try
         {
-            _log.LogInformation("Home Assistant: sending {Command} to {Device}", command, deviceId);
-            var result = await _directory.ExecuteAsync(deviceId, command, ct).ConfigureAwait(false);
-            if (result.Status == DeviceCommandStatus.Ok) _log.LogInformation("{Command} on {Device}: ok", command, deviceId);
-            else _log.LogWarning("{Command} on {Device}: {Status} {Message}", command, deviceId, result.Status, result.Message);
+            // The gate logs the outcome (refusals once per flood, with an event).
+            await _commands.RunAsync(deviceId, command, CommandSource.Mqtt(topic), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }
         catch (Exception e)

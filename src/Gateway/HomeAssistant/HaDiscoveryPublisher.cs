@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Readings;
 using Gateway.Hosting;
@@ -17,7 +18,7 @@ public sealed class HaDiscoveryPublisher
 {
     private readonly MqttSession _session;
     private readonly HaTopics _topics;
-    private readonly DeviceDirectory _directory;
+    private readonly DeviceCommandGate _commands;
     private readonly MqttOptions _options;
     private readonly IReadOnlyDictionary<string, HaDeviceEntry> _devices;
     private readonly Lock _gate;
@@ -29,13 +30,13 @@ public sealed class HaDiscoveryPublisher
     private bool _recordDirty;
     private HashSet<string>? _publishedThisRound;
 
-    public HaDiscoveryPublisher(GatewayConfig config, MqttSession session, HaTopics topics, DeviceDirectory directory,
+    public HaDiscoveryPublisher(GatewayConfig config, MqttSession session, HaTopics topics, DeviceCommandGate commands,
         IReadOnlyDictionary<string, HaDeviceEntry> devices, Lock gate, ILogger log)
     {
         _options = config.Mqtt;
         _session = session;
         _topics = topics;
-        _directory = directory;
+        _commands = commands;
         _devices = devices;
         _gate = gate;
         _log = log;
@@ -76,7 +77,7 @@ public sealed class HaDiscoveryPublisher
     /// <summary>The configs of one device, when its identity, its seen values or its commands changed (or always with <paramref name="force"/>).</summary>
     public void PublishDevice(HaDeviceEntry d, bool force)
     {
-        var commands = d.Kind == DeviceKind.Ups ? _directory.CommandsOf(d.Id) : [];
+        var commands = d.Kind == DeviceKind.Ups ? _commands.OfferedCommands(d.Id) : [];
         var signature = string.Join('|', d.Serial, d.Manufacturer, d.Model, d.Firmware, string.Join(',', d.SeenKeys), string.Join(',', commands));
         if (!force && signature == d.DiscoverySignature) return;
         d.DiscoverySignature = signature;

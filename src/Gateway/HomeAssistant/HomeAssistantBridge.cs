@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Hosting;
 using Gateway.Policy;
@@ -28,7 +29,7 @@ public sealed class HomeAssistantBridge : BackgroundService
     private readonly HaCommandHandler _commands;
     private int _republishPending;
 
-    public HomeAssistantBridge(GatewayConfig config, MqttSession session, ReadingHub hub, EventBus events, DeviceDirectory directory,
+    public HomeAssistantBridge(GatewayConfig config, MqttSession session, ReadingHub hub, EventBus events, DeviceCommandGate commands,
         IPolicyStatusSource policy, StartInfo start, TimeProvider time, ILogger<HomeAssistantBridge> log)
     {
         _session = session;
@@ -40,9 +41,10 @@ public sealed class HomeAssistantBridge : BackgroundService
         var devices = new Dictionary<string, HaDeviceEntry>(StringComparer.Ordinal);
         foreach (var d in config.Devices)
             devices[d.Id] = new HaDeviceEntry(d.Id, d.DisplayName, d.Type, d.IsUps ? DeviceKind.Ups : DeviceKind.Meter);
-        _discovery = new HaDiscoveryPublisher(config, session, _topics, directory, devices, _gate, log);
+        var directory = commands.Directory;
+        _discovery = new HaDiscoveryPublisher(config, session, _topics, commands, devices, _gate, log);
         _state = new HaStatePublisher(config.Mqtt, session, _topics, hub, directory, policy, start, time, devices, _discovery, _gate);
-        _commands = new HaCommandHandler(session, directory, devices, _gate, log);
+        _commands = new HaCommandHandler(session, commands, devices, _gate, log);
         session.Subscribe(_topics.HomeAssistantStatus);
         session.Subscribe(_topics.CommandFilter);
         session.Connected += PublishAll;

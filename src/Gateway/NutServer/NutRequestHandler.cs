@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Nut;
 using Gateway.Drivers.Readings;
@@ -22,11 +23,9 @@ public sealed class NutRequestHandler
     public const string ProtocolVersion = "1.3";
     public const string Help = "Commands: HELP VER GET LIST SET INSTCMD LOGIN LOGOUT USERNAME PASSWORD STARTTLS";
 
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
-
     private readonly NutUpsCatalog _catalog;
     private readonly ReadingHub _hub;
-    private readonly DeviceDirectory _directory;
+    private readonly DeviceCommandGate _commands;
     private readonly NutUserDirectory _users;
     private readonly NutLoginRegistry _logins;
     private readonly NutFsdLatch _fsd;
@@ -37,14 +36,14 @@ public sealed class NutRequestHandler
     private readonly LoginThrottle _throttle;
     private readonly ConcurrentDictionary<string, string> _tracking = new(StringComparer.OrdinalIgnoreCase);
 
-    public NutRequestHandler(NutUpsCatalog catalog, ReadingHub hub, DeviceDirectory directory, NutUserDirectory users,
+    public NutRequestHandler(NutUpsCatalog catalog, ReadingHub hub, DeviceCommandGate commands, NutUserDirectory users,
         NutLoginRegistry logins, NutFsdLatch fsd, NutDescriptions descriptions, TimeProvider time, TimeSpan maxAge, ILogger log,
         LoginThrottle? throttle = null)
     {
         _throttle = throttle ?? ForNut(time, log);
         _catalog = catalog;
         _hub = hub;
-        _directory = directory;
+        _commands = commands;
         _users = users;
         _logins = logins;
         _fsd = fsd;
@@ -272,7 +271,7 @@ public sealed class NutRequestHandler
                     AppendVar(reply, "VAR", name, k, k == NutNames.UpsStatus ? StatusOf(ups, r) : v);
                 break;
             case "CMD":
-                foreach (var c in _directory.CommandsOf(ups.DeviceId).Order(StringComparer.Ordinal))
+                foreach (var c in _commands.Directory.CommandsOf(ups.DeviceId).Order(StringComparer.Ordinal))
                     reply.Append("CMD ").Append(name).Append(' ').Append(c).Append('\n');
                 break;
             // RW, ENUM and RANGE: the gateway's UPS variables are read-only, so these lists are empty (not errors:
@@ -392,35 +391,23 @@ public sealed class NutRequestHandler
         var ups = _catalog.Find(a[0]);
         if (ups is null) return await Err(reply, NutErrors.UnknownUps).ConfigureAwait(false);
         if (Unavailable(ups, out _) is { } err) return await Err(reply, err).ConfigureAwait(false);
-        var command = _directory.CommandsOf(ups.DeviceId).FirstOrDefault(c => c.Equals(a[1], StringComparison.OrdinalIgnoreCase));
+        var command = _commands.Directory.CommandsOf(ups.DeviceId).FirstOrDefault(c => c.Equals(a[1], StringComparison.OrdinalIgnoreCase));
         if (command is null) return await Err(reply, NutErrors.CmdNotSupported).ConfigureAwait(false);
         if (!MayRunCommand(s, command, ups.Name)) return await Err(reply, NutErrors.AccessDenied).ConfigureAwait(false);
-        _log.LogInformation("NUT server: INSTCMD {Command} on {Ups} by user '{User}' from {Client}", command, ups.Name, s.Username, s.RemoteAddress);
-        DeviceCommandResult result;
-        using (var timeout = new CancellationTokenSource(CommandTimeout, _time))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token))
-        {
-            try { result = await _directory.ExecuteAsync(ups.DeviceId, command, linked.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { result = DeviceCommandResult.Failed("the device did not answer in time"); }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                _log.LogError(e, "NUT server: INSTCMD {Command} on {Ups} threw", command, ups.Name);
-                result = DeviceCommandResult.Failed(e.Message);
-            }
-        }
-        if (result.Status != DeviceCommandStatus.Ok)
-            _log.LogWarning("NUT server: INSTCMD {Command} on {Ups} failed: {Status} {Message}", command, ups.Name, result.Status, result.Message);
+        var outcome = await _commands.RunAsync(ups.DeviceId, command, CommandSource.Nut(s.Username, s.RemoteAddress), ct).ConfigureAwait(false);
         if (s.Tracking)
         {
             var id = Guid.NewGuid().ToString();
             if (_tracking.Count > 10_000) _tracking.Clear();
-            _tracking[id] = result.Status == DeviceCommandStatus.Ok ? "SUCCESS" : "ERR FAILED";
+            _tracking[id] = outcome.Succeeded ? "SUCCESS" : "ERR FAILED";
             return await Line(reply, "OK TRACKING " + id).ConfigureAwait(false);
         }
-        return result.Status switch
+        // upsd's words: a command the configuration forbids is ACCESS-DENIED; busy, rate-limited or failed is INSTCMD-FAILED.
+        return outcome.Verdict switch
         {
-            DeviceCommandStatus.Ok => await Line(reply, "OK").ConfigureAwait(false),
-            DeviceCommandStatus.NotSupported => await Err(reply, NutErrors.CmdNotSupported).ConfigureAwait(false),
+            CommandVerdict.Done or CommandVerdict.AlreadySet => await Line(reply, "OK").ConfigureAwait(false),
+            CommandVerdict.NotSupported => await Err(reply, NutErrors.CmdNotSupported).ConfigureAwait(false),
+            CommandVerdict.Forbidden => await Err(reply, NutErrors.AccessDenied).ConfigureAwait(false),
             _ => await Err(reply, NutErrors.InstcmdFailed).ConfigureAwait(false),
         };
     }

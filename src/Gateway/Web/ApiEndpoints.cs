@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Policy;
 using Gateway.Readings;
@@ -173,15 +174,18 @@ public static partial class ApiEndpoints
         if (!supported.Contains(command, StringComparer.Ordinal))
             return ApiResults.BadRequest($"device '{device}' does not support '{command}'",
                 supported.Count == 0 ? "this device takes no commands" : $"supported: {string.Join(", ", supported)}");
-        var result = await directory.ExecuteAsync(device, command, ctx.RequestAborted).ConfigureAwait(false);
-        Log(ctx).LogInformation("Command {Command} for {Device} from {Remote} over the API: {Status} {Message}",
-            command, device, ctx.Connection.RemoteIpAddress, result.Status, result.Message ?? "");
-        return result.Status switch
+        var outcome = await s.GetRequiredService<DeviceCommandGate>().RunAsync(device, command, CommandSource.Api(ctx.Connection.RemoteIpAddress?.ToString()), ctx.RequestAborted).ConfigureAwait(false);
+        if (outcome.RetryAfter > TimeSpan.Zero)
+            ctx.Response.Headers.RetryAfter = Math.Ceiling(outcome.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return outcome.Verdict switch
         {
-            DeviceCommandStatus.Ok => Results.Json(new CommandReply(device, command, "ok", result.Message), WebJsonContext.Api.CommandReply),
-            DeviceCommandStatus.NotSupported => ApiResults.BadRequest($"device '{device}' does not support '{command}'", result.Message),
-            DeviceCommandStatus.Unavailable => ApiResults.Error(StatusCodes.Status503ServiceUnavailable, $"device '{device}' is unavailable", result.Message),
-            _ => ApiResults.Error(StatusCodes.Status502BadGateway, $"the device did not carry out '{command}'", result.Message),
+            CommandVerdict.Done or CommandVerdict.AlreadySet => Results.Json(new CommandReply(device, command, outcome.Verdict == CommandVerdict.Done ? "ok" : "already_set", outcome.Message), WebJsonContext.Api.CommandReply),
+            CommandVerdict.NotSupported => ApiResults.BadRequest($"device '{device}' does not support '{command}'", outcome.Message),
+            CommandVerdict.Forbidden => ApiResults.Error(StatusCodes.Status403Forbidden, $"'{command}' is not allowed on device '{device}'", outcome.Message),
+            CommandVerdict.Busy => ApiResults.Error(StatusCodes.Status409Conflict, $"device '{device}' is busy with another command", outcome.Message),
+            CommandVerdict.RateLimited => ApiResults.Error(StatusCodes.Status429TooManyRequests, $"'{command}' was sent too recently", outcome.Message),
+            CommandVerdict.Unavailable => ApiResults.Error(StatusCodes.Status503ServiceUnavailable, $"device '{device}' is unavailable", outcome.Message),
+            _ => ApiResults.Error(StatusCodes.Status502BadGateway, $"the device did not carry out '{command}'", outcome.Message),
         };
     }
 

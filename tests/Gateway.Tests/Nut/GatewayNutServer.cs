@@ -1,8 +1,10 @@
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.NutServer;
 using Gateway.Readings;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -41,7 +43,11 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         Fsd = new NutFsdLatch(Logins, NullLogger<NutFsdLatch>.Instance);
         Status = new NutServerStatus();
         var catalog = new NutUpsCatalog([new NutServedUps(UpsName, DeviceId, "Rack UPS")]);
-        Handler = new NutRequestHandler(catalog, Hub, Directory, new NutUserDirectory(options.Users), Logins, Fsd,
+        Events = new EventBus(NullLogger<EventBus>.Instance);
+        // No rate limit here: these tests are about the protocol; the gate has its own tests.
+        var devices = TestConfig.Load($"devices:\n  - id: {DeviceId}\n    type: must\n    port: /dev/null\n    command_interval: 0s\n").Devices;
+        Commands = new DeviceCommandGate(devices, Directory, Hub, new CommandRefusalLog(Events, time), time, NullLogger<DeviceCommandGate>.Instance);
+        Handler = new NutRequestHandler(catalog, Hub, Commands, new NutUserDirectory(options.Users), Logins, Fsd,
             NutDescriptions.Load(), time, options.MaxAge, _loggers.CreateLogger("Gateway.NutServer"));
         Server = new NutTcpServer(options, Handler, Logins, Status, time, _loggers.CreateLogger<NutTcpServer>());
     }
@@ -52,6 +58,8 @@ internal sealed class GatewayNutServer : IAsyncDisposable
     public ReadingHub Hub { get; }
     public RecordingUpsDriver Driver { get; }
     public DeviceDirectory Directory { get; }
+    public EventBus Events { get; }
+    public DeviceCommandGate Commands { get; }
     public NutLoginRegistry Logins { get; }
     public NutFsdLatch Fsd { get; }
     public NutServerStatus Status { get; }
