@@ -81,4 +81,41 @@ public sealed class NutClientTlsTests : IDisposable
             Assert.Contains("refused STARTTLS (ERR FEATURE-NOT-CONFIGURED)", e.Message);
         }
     }
+
+    /// <summary>
+    /// Debian's upsd is built with NSS, not OpenSSL: it takes CERTPATH (an NSS database) and CERTIDENT (the
+    /// certificate's nickname and the database password), not CERTFILE. The certificate goes in with pk12util.
+    /// </summary>
+    [Fact]
+    public async Task Starttls_to_a_real_upsd_with_a_pinned_fingerprint_protects_the_login()
+    {
+        var key = _dir.File("upsd.key");
+        var cert = _dir.File("upsd.crt");
+        var p12 = _dir.File("upsd.p12");
+        var db = Directory.CreateDirectory(_dir.File("nssdb")).FullName;
+        await Run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "5", "-subj", "/CN=upsd",
+            "-addext", "subjectAltName=IP:127.0.0.1");
+        await Run("openssl", "pkcs12", "-export", "-in", cert, "-inkey", key, "-name", "upsd", "-out", p12, "-passout", "pass:p12");
+        await Run("certutil", "-N", "-d", "sql:" + db, "--empty-password");
+        await Run("pk12util", "-i", p12, "-d", "sql:" + db, "-W", "p12");
+        await using var upsd = await RealUpsd.StartAsync(upsdConf: $"CERTPATH {db}\nCERTIDENT \"upsd\" \"\"\n");
+
+        var fingerprint = Convert.ToHexString(SHA256.HashData(X509Certificate2.CreateFromPemFile(cert, key).RawData));
+        await using var c = await NutClient.ConnectAsync("127.0.0.1", upsd.Port, TimeSpan.FromSeconds(5), TimeProvider.System, default);
+        await c.StartTlsAsync("127.0.0.1", new NutTlsSettings(null, fingerprint), default);
+        Assert.True(c.IsTls);
+        await c.AuthenticateAsync("monuser", "secret", default);
+        await c.LoginAsync(RealUpsd.UpsName, default);
+        Assert.Equal("OL CHRG", await c.GetVariableAsync(RealUpsd.UpsName, "ups.status", default));
+
+        await using var wrong = await NutClient.ConnectAsync("127.0.0.1", upsd.Port, TimeSpan.FromSeconds(5), TimeProvider.System, default);
+        var e = await Assert.ThrowsAsync<NutException>(() => wrong.StartTlsAsync("127.0.0.1", new NutTlsSettings(null, new string('0', 64)), default));
+        Assert.Contains("not the pinned", e.Message);
+    }
+
+    private static async Task Run(string file, params string[] args)
+    {
+        var r = await NutProcess.RunAsync(file, args);
+        Assert.True(r.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {r.All}");
+    }
 }
