@@ -128,6 +128,7 @@ public sealed class NutDeviceDriver : IDeviceDriver
         var client = await NutClient.ConnectAsync(_settings.Host, _settings.Port, _settings.Timeout, _time, ct).ConfigureAwait(false);
         try
         {
+            if (_settings.Tls is { } tls) await client.StartTlsAsync(_settings.Host, tls, ct).ConfigureAwait(false);
             if (HasCredentials) await client.AuthenticateAsync(_settings.Username!, _settings.Password!, ct).ConfigureAwait(false);
         }
         catch

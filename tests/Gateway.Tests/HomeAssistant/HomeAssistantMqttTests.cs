@@ -283,6 +283,8 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
             first.Hub.Publish(first.MeterReading());
             await first.StartAsync();
             await Wait.UntilAsync(() => File.Exists(recordPath) && File.ReadAllText(recordPath).Contains("testgw_meter1/import_energy", StringComparison.Ordinal), "record written");
+            // The record can be written before the outbox has sent the configs; stopping then would lose them.
+            await Wait.UntilAsync(() => first.Session.Outbox.Count == 0, "the configs sent to the broker");
         }
         try
         {
