@@ -21,6 +21,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     private readonly Func<ReconnectBackoff>? _backoff;
     private readonly ModbusBuses _buses;
     private volatile IModbusClient? _client;
+    private TaskCompletionSource _pollDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _stateLock = new();
     private LinkState _state = LinkState.Connecting;
     private string? _lastAttemptError;
@@ -62,6 +63,15 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
 
     /// <summary>Where this device's requests go while it is Connected; null otherwise.</summary>
     protected IModbusClient? Client => _client;
+
+    /// <summary>
+    /// Completes when the poll under way (or the next one) has finished, or the connection ended: a command sent
+    /// then goes in the quiet gap after a poll and never pushes a poll back (polls first).
+    /// </summary>
+    protected Task PollFinishedAsync(CancellationToken ct) => Volatile.Read(ref _pollDone).Task.WaitAsync(ct);
+
+    private void SignalPollFinished() =>
+        Interlocked.Exchange(ref _pollDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>The identity read that must succeed before the device is declared Connected.</summary>
     protected abstract Task VerifyAsync(IModbusClient client, CancellationToken ct);
@@ -118,6 +128,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                     finally
                     {
                         _client = null;
+                        SignalPollFinished();
                     }
                 }
                 catch (Exception e) when (e is IOException or ModbusError or UnauthorizedAccessException && !cancellationToken.IsCancellationRequested)
@@ -186,6 +197,10 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                     return null;
                 }
                 Log.LogDebug("{Device}: request failed ({Count}/{Limit}), retrying: {Reason}", DeviceId, failures, _serial.LostAfter, e.Message);
+            }
+            finally
+            {
+                SignalPollFinished();
             }
             next += tick;
             var now = Time.GetUtcNow();

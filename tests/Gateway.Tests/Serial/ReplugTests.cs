@@ -21,11 +21,11 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
     private static readonly TimeSpan ReplugLimit = TimeSpan.FromSeconds(3);
     private readonly string _dir = Directory.CreateTempSubdirectory("replug").FullName;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Gateway.Tests.Storage.ListLogger _log = new();
+    private readonly ListLogger _log = new();
 
     public void Dispose()
     {
-        foreach (var (level, message) in _log.Lines) output.WriteLine($"{level}: {message}");
+        foreach (var line in _log.Lines) output.WriteLine(line.Text);
         _stop.Cancel();
         _stop.Dispose();
         Directory.Delete(_dir, true);
