@@ -4,7 +4,7 @@ using Gateway.Drivers.Readings;
 namespace Gateway.Drivers.Em340;
 
 /// <summary>
-/// The EM330/EM340/ET330/ET340 register map (Carlo Gavazzi communication protocol v2 rev.17; see README.md here) as data.
+/// The EM330/EM340/ET330/ET340 register map (CG protocol v2 rev.17, docs/reference/em340.md) as data.
 /// Rows of the generic Modbus core: INT32 low word first (CDAB) or INT16, with the "no value" markers;
 /// <see cref="ModbusReadPlanner"/> groups them into reads of at most <see cref="MaxRegistersPerRead"/> registers.
 /// </summary>

@@ -3,7 +3,7 @@ using Gateway.Drivers.Readings;
 namespace Gateway.Drivers.Must;
 
 /// <summary>
-/// The MUST EP20 register map (see README.md here), as data: which register becomes which NUT
+/// The MUST EP20 register map (docs/reference/must.md), as data: which register becomes which NUT
 /// variable with which scale. Status flags are derived in <see cref="MustStatusDecoder"/>.
 /// </summary>
 public static class MustRegisterMap

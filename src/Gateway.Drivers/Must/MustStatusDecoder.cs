@@ -4,7 +4,7 @@ namespace Gateway.Drivers.Must;
 
 /// <summary>
 /// Work state, load state, AVR, alarm bits, fault id and charge registers → <c>ups.status</c> flags,
-/// <c>ups.alarm</c> texts and <c>battery.charger.status</c>, as README.md here describes.
+/// <c>ups.alarm</c> texts and <c>battery.charger.status</c>, exactly as docs/reference/must.md describes.
 /// </summary>
 public static class MustStatusDecoder
 {

@@ -12,7 +12,7 @@ public sealed record MustDeviceOptions : DeviceOptions
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>How often the slow block (31000–31017: nominal values, beeper setting) is read.</summary>
     public TimeSpan SlowPollInterval { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>LB is set when the state of charge is at or below this (must.md: the NUT driver's default 15 %).</summary>
+    /// <summary>LB is set when the state of charge is at or below this (docs/reference/must.md: the NUT driver's default 15 %).</summary>
     public int LowBatteryPercent { get; init; } = 15;
     /// <summary>The name the NUT server serves this UPS under (default: the id).</summary>
     public required string NutName { get; init; }

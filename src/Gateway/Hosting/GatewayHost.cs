@@ -110,8 +110,8 @@ public static class GatewayHost
         services.AddSingleton<ReadingHub>();
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
-        services.AddSingleton(new Gateway.Drivers.Modbus.ModbusBuses(time));
         services.AddDeviceCommands(config);
+        services.AddSingleton(new Gateway.Drivers.Modbus.ModbusBuses(time));
         services.AddGatewayWeb(config);
         services.AddNutServer(config);
         services.AddPowerProtection(config);

@@ -9,7 +9,7 @@ namespace Gateway.Tests.Em340;
 
 /// <summary>
 /// The EM340 driver against a Modbus slave this project did not write: Debian's python3-pymodbus serving
-/// the EM340 register layout (values from em340.md) on a socat pty.
+/// the EM340 register layout (values from docs/reference/em340.md) on a socat pty.
 /// </summary>
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]

@@ -15,6 +15,7 @@ namespace Gateway.Tests.Reliability;
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 [Trait("Category", "Reliability")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class SerialLossTests(ITestOutputHelper output) : IDisposable
 {
     private const int Cycles = 50;
