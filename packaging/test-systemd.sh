@@ -18,22 +18,12 @@ log=$(mktemp)
 check() { local what=$1; shift; if "$@" >"$log" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/       /' "$log" | head -30; fi; }
 started=$SECONDS
 
-for p in mmdebstrap systemd-container; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap systemd-container >/dev/null; break; }
-done
-
+# shellcheck source=packaging/rootfs-cache.sh
+. packaging/rootfs-cache.sh
+ensure_tools
 cache=${TEST_ROOTFS_CACHE:-$root/out/systemd-test}
 base="$cache/base"
-mkdir -p "$cache"
-if [ ! -x "$base/usr/bin/systemctl" ]; then
-  echo "==> building the base root file system (amd64, once; cached in $base/)"
-  mmdebstrap --mode=root --variant=minbase --aptopt='Apt::Install-Recommends "false"' \
-    --include="systemd-sysv dbus polkitd libsqlite3-0 libssl3 adduser curl ca-certificates" \
-    bookworm "$base.new" /etc/apt/sources.list.d/debian.sources >"$cache/mmdebstrap.log" 2>&1 \
-    || { tail -20 "$cache/mmdebstrap.log"; exit 1; }
-  rm -rf "$base"; mv "$base.new" "$base"
-fi
+ensure_base "$cache" || exit 1
 
 deb=$(packaging/build-deb.sh amd64 "$cache" | tail -1)
 machine="gwtest$$"
