@@ -15,13 +15,15 @@ public static class ShutdownReadiness
     /// <summary>One line of the summary; <paramref name="Ok"/> false is something that would make a step fail.</summary>
     public sealed record Line(bool Ok, string Text);
 
-    public static IReadOnlyList<Line> Check(ShutdownOptions o, bool viaHelper, string? actionPath = null, string? polkitRule = null, IReadOnlyList<string>? polkitDaemons = null)
+    /// <param name="user">Who runs the steps (this process's user; tests name another).</param>
+    public static IReadOnlyList<Line> Check(ShutdownOptions o, bool viaHelper, string? actionPath = null, string? polkitRule = null,
+        IReadOnlyList<string>? polkitDaemons = null, string? user = null)
     {
         actionPath ??= PrivilegedHelper.ActionPath;
         polkitRule ??= PolkitRule;
         polkitDaemons ??= PolkitDaemons;
         var lines = new List<Line>();
-        var user = Environment.UserName;
+        user ??= Environment.UserName;
         var privileged = o.Vms.Enabled || o.Containers.Enabled || o.Unmounts.Count > 0;
         var poweroffViaSystemctl = o.Local.Enabled && CommandText.Split(o.Local.Command) is [.., var last] && last == "poweroff" && CommandText.Split(o.Local.Command)[0] == "systemctl";
 
