@@ -4,7 +4,7 @@
 # gets the amd64 gateway package and is booted with systemd-nspawn. Inside it, under the packaged, hardened units:
 #   - the UPS is the MUST simulator (`gateway simulate must`, as user gateway) on a pty; the drill "cuts the power";
 #   - a real tmpfs mounted at /mnt/drill-share, which must be gone from the mount table of the container's PID 1
-#     (seen from outside with nsenter -t <leader> -m -r findmnt) before the final step;
+#     (seen from outside with nsenter -t <leader> -m -p -r findmnt) before the final step;
 #   - libvirtd (libvirt-daemon-system) serving its test driver (vms.uri: test+unix:///default) with the running
 #     domain "test", which must end shut off;
 #   - two sshd targets: "good", whose command must have run, and "wrong-key", whose host key does not match
@@ -202,7 +202,7 @@ echo "data" >"$rootfs/mnt/drill-share/file" 2>/dev/null   # the host sees the di
 vm_state() { inside virsh -c test+unix:///default domstate test 2>/dev/null | head -1; }
 health() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$web_port/api/health")" = 200 ]; }
 wait_for "gateway.service is active and /api/health answers 200" 60 health
-wait_for "the tmpfs /mnt/drill-share is in PID 1's mount table" 5 nsenter -t "$leader" -m -r findmnt /mnt/drill-share
+wait_for "the tmpfs /mnt/drill-share is in PID 1's mount table" 5 nsenter -t "$leader" -m -p -r findmnt /mnt/drill-share
 wait_for "libvirt test domain 'test' is running (test+unix:///default)" 60 bash -c "[ \"\$(nsenter -t $leader -m -u -i -p -r -w -- virsh -c test+unix:///default domstate test 2>/dev/null | head -1)\" = running ]"
 wait_for "upsmon secondary is logged in to the gateway's NUT server" 60 bash -c "nsenter -t $leader -m -u -i -p -r -w -- upsc -c ups@127.0.0.1:$nut_port 2>/dev/null | grep -q 127.0.0.1"
 wait_for "the UPS reads on line (OL) through the simulator's pty" 30 bash -c "nsenter -t $leader -m -u -i -p -r -w -- upsc ups@127.0.0.1:$nut_port ups.status 2>/dev/null | grep -qw OL"
@@ -232,9 +232,10 @@ deadline=$((SECONDS + 180))
 while [ $SECONDS -lt $deadline ]; do
   if ! kill -0 "$nspawn" 2>/dev/null; then t_off=$(now); break; fi
   [ -z "$t_vm" ] && [ "$(vm_state)" = "shut off" ] && t_vm=$(now)
-  [ -z "$t_mount" ] && ! nsenter -t "$leader" -m -r findmnt /mnt/drill-share >/dev/null 2>&1 && kill -0 "$nspawn" 2>/dev/null && t_mount=$(now)
-  [ -z "$t_ssh" ] && [ -s "$rootfs/var/lib/drill/ssh-good-ran" ] && t_ssh=$(now)
-  [ -z "$t_upsmon" ] && [ -s "$rootfs/var/lib/drill/upsmon-shutdown" ] && t_upsmon=$(now)
+  [ -z "$t_mount" ] && ! nsenter -t "$leader" -m -p -r findmnt /mnt/drill-share >/dev/null 2>&1 && kill -0 "$nspawn" 2>/dev/null && t_mount=$(now)
+  # These two write their own time (date +%s.%N) when they run.
+  [ -z "$t_ssh" ] && [ -s "$rootfs/var/lib/drill/ssh-good-ran" ] && t_ssh=$(head -1 "$rootfs/var/lib/drill/ssh-good-ran")
+  [ -z "$t_upsmon" ] && [ -s "$rootfs/var/lib/drill/upsmon-shutdown" ] && t_upsmon=$(head -1 "$rootfs/var/lib/drill/upsmon-shutdown")
   [ -n "$t_upsmon" ] && [ -z "$t_upsmon_gone" ] && ! inside pgrep -x upsmon >/dev/null 2>&1 && kill -0 "$nspawn" 2>/dev/null && t_upsmon_gone=$(now)
   sleep 0.2
 done
@@ -250,9 +251,9 @@ rel() { [ -n "$1" ] && awk -v t="$1" -v z="$t_cut" 'BEGIN { printf "%+7.2fs", t 
 events=$(mktemp)
 echo "$t_cut power cut (the simulator reports OB)" >>"$events"
 grep -E "Shutdown started|Shutdown step [0-9]+/[0-9]+ .* starting|Shutdown step [^ ]+: (ok|failed|timeout|skipped)" <<<"$journal" \
-  | sed -E 's/^([0-9.]+) [^:]+: (.*)$/\1 gateway: \2/' | cut -c1-230 >>"$events"
+  | sed -E 's/^([0-9.]+) [^:]+: [A-Za-z.]+\[[0-9]+\] (.*)$/\1 gateway: \2/; s/Event shutdown_started: //' | cut -c1-200 >>"$events"
 [ -n "$t_vm" ] && echo "$t_vm SEEN: VM 'test' is shut off (virsh domstate)" >>"$events"
-[ -n "$t_mount" ] && echo "$t_mount SEEN: /mnt/drill-share gone from PID 1's mount table (nsenter -t $leader -m -r findmnt)" >>"$events"
+[ -n "$t_mount" ] && echo "$t_mount SEEN: /mnt/drill-share gone from PID 1's mount table (nsenter -t $leader -m -p -r findmnt)" >>"$events"
 [ -n "$t_upsmon" ] && echo "$t_upsmon SEEN: upsmon ran its SHUTDOWNCMD (FSD)" >>"$events"
 [ -n "$t_upsmon_gone" ] && echo "$t_upsmon_gone SEEN: upsmon exited (logged out)" >>"$events"
 [ -n "$t_ssh" ] && echo "$t_ssh SEEN: the command ran on ssh target 'good'" >>"$events"
@@ -286,7 +287,7 @@ if [ -n "$local_start" ] && awk -v a="$t_off" -v b="$local_start" 'BEGIN { exit 
   ok "local: the container powered off $(awk -v a="$t_off" -v b="$local_start" 'BEGIN { printf "%.1f", a - b }') s after the final step started"
 else bad "local: the container did not power off within 30 s of the final step"; fi
 # Any other step that says ok (steps added later) must be accounted for here.
-for s in $(grep -oE "Shutdown step [^ ]+: ok in" <<<"$journal" | awk '{print $3}' | tr -d ':' | sort -u); do
+for s in $(grep -oE "Shutdown step [^ ]+: ok in" <<<"$journal" | awk '{print $3}' | sed 's/:$//' | sort -u); do
   case "$s" in vms|sync|nut_fsd|ssh:good|local|unmount:/mnt/drill-share) ;; *) bad "step $s reported ok and the drill does not check its effect" ;; esac
 done
 if [ $failed -gt 0 ]; then
