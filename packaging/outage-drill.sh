@@ -38,10 +38,7 @@ deb=$(packaging/build-deb.sh amd64 "$cache" | tail -1)
 [ -f "$deb" ] || { echo "outage-drill: build-deb.sh produced no package" >&2; exit 1; }
 machine="gwdrill$$"
 rootfs="$cache/$machine"
-rm -rf "$rootfs"; mkdir -p "$rootfs"
-cp -a "$cache/drill/." "$rootfs/"
-cp "$deb" "$rootfs/tmp/gateway.deb"
-chroot "$rootfs" dpkg -i /tmp/gateway.deb >"$cache/$machine.dpkg.log" 2>&1 || { cat "$cache/$machine.dpkg.log"; exit 1; }
+fresh_root "$cache" drill "$machine" "$deb" || exit 1
 read -r nut_port web_port ssh_good ssh_bad < <(python3 -c '
 import socket
 socks = [socket.socket() for _ in range(4)]
@@ -177,7 +174,7 @@ cleanup() {
     kill -KILL "$nspawn" 2>/dev/null
   fi
   wait "$nspawn" 2>/dev/null
-  [ -n "${DRILL_KEEP:-}" ] || rm -rf "$rootfs" "$cache/$machine.dpkg.log"
+  [ -n "${DRILL_KEEP:-}" ] || rm -rf "$rootfs"
 }
 trap cleanup EXIT
 leader=""

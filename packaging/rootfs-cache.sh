@@ -5,6 +5,8 @@
 #   ensure_layer CACHE NAME PACKAGES...
 #                           CACHE/NAME: base + PACKAGES (apt-get in a chroot, no service started); rebuilt when the
 #                           package list changes
+#   fresh_root CACHE FROM MACHINE DEB
+#                           CACHE/MACHINE: a fresh copy of CACHE/FROM with the package DEB installed (dpkg -i)
 ensure_tools() {
   for p in mmdebstrap systemd-container; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
@@ -40,4 +42,14 @@ ensure_layer() {
   rm -f "$layer.new/usr/sbin/policy-rc.d"
   echo "$want" >"$layer.new/.layer-packages"
   rm -rf "$layer"; mv "$layer.new" "$layer"
+}
+
+fresh_root() {
+  local cache=$1 from=$2 machine=$3 deb=$4
+  local rootfs="$cache/$machine"
+  rm -rf "$rootfs"; mkdir -p "$rootfs"
+  cp -a "$cache/$from/." "$rootfs/"
+  cp "$deb" "$rootfs/tmp/gateway.deb"
+  chroot "$rootfs" dpkg -i /tmp/gateway.deb >"$cache/$machine.dpkg.log" 2>&1 || { cat "$cache/$machine.dpkg.log"; return 1; }
+  rm -f "$cache/$machine.dpkg.log"
 }

@@ -22,16 +22,12 @@ started=$SECONDS
 . packaging/rootfs-cache.sh
 ensure_tools
 cache=${TEST_ROOTFS_CACHE:-$root/out/systemd-test}
-base="$cache/base"
 ensure_base "$cache" || exit 1
 
 deb=$(packaging/build-deb.sh amd64 "$cache" | tail -1)
 machine="gwtest$$"
 rootfs="$cache/$machine"
-rm -rf "$rootfs"; mkdir -p "$rootfs"
-cp -a "$base/." "$rootfs/"
-cp "$deb" "$rootfs/tmp/gateway.deb"
-chroot "$rootfs" dpkg -i /tmp/gateway.deb >"$log" 2>&1 || { cat "$log"; exit 1; }
+fresh_root "$cache" base "$machine" "$deb" || exit 1
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 # No devices (the container has no serial adapters): health is 200 when the service itself is fine.
 cat >"$rootfs/etc/gateway/config.yaml" <<EOF
