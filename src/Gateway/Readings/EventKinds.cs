@@ -17,4 +17,6 @@ public static class EventKinds
     public const string ShutdownFinished = "shutdown_finished";
     public const string PowerQuality = "power_quality";
     public const string Alarm = "alarm";
+    /// <summary>The command gate refused a command (dangerous, busy or rate-limited); floods are summarised, not repeated.</summary>
+    public const string CommandRefused = "command_refused";
 }
