@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Hosting;
 
 /// <summary>
-/// Once at start: the shutdown readiness summary (the same lines <c>gateway shutdown --dry-run</c> prints: privileged
+/// Once at start of the service (under systemd): the shutdown readiness summary (the same lines <c>gateway shutdown --dry-run</c> prints: privileged
 /// path, polkit, tools, SSH key files) and the permission check of the TLS key. What would fail is a warning, also
 /// shown in /api/health, as the UPS monitor this replaces checked its tools at start.
 /// </summary>
@@ -16,7 +16,9 @@ internal sealed class ReadinessAnnouncer(GatewayConfig config, StartupWarnings w
     {
         var s = config.Shutdown;
         var anyStep = s.Vms.Enabled || s.Containers.Enabled || s.Unmounts.Count > 0 || s.RemoteHosts.Count > 0 || s.Local.Enabled;
-        if (anyStep)
+        // As a systemd service (the appliance); a gateway run by hand in a shell has the rehearsal for that.
+        var asService = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INVOCATION_ID"));
+        if (anyStep && asService)
         {
             var lines = ShutdownReadiness.Check(s, PrivilegedHelper.Use(s.Privileges));
             foreach (var line in lines)
