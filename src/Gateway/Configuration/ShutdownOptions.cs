@@ -34,7 +34,7 @@ public sealed record ShutdownOptions
             DryRun = s.Bool("dry_run", false),
             Privileges = s.Choice("privileges", "auto", "auto", "direct", "helper"),
             PointOfNoReturn = s.Choice("point_of_no_return", "nut_fsd", "vms", "containers", "sync", "unmounts", "nut_fsd", "remote_hosts", "local"),
-            Vms = new VmStepOptions(vms.Bool("enabled", false), vms.Duration("wait", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30))),
+            Vms = VmStepOptions.Bind(vms),
             Containers = new ContainerStepOptions(
                 containers.Bool("enabled", false),
                 containers.Duration("timeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30)),
@@ -51,7 +51,6 @@ public sealed record ShutdownOptions
     }
 }
 
-public sealed record VmStepOptions(bool Enabled, TimeSpan Wait);
 
 public sealed record ContainerStepOptions(bool Enabled, TimeSpan Timeout, IReadOnlyList<string> Names);
 

@@ -36,10 +36,11 @@ public sealed class ShutdownSequence
     public IReadOnlyList<IShutdownStep> Steps => _steps;
 
     /// <summary>The steps the configuration asks for, in order.</summary>
-    public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId)
+    /// <param name="viaHelper">Through the root helper unit; null = what <c>shutdown.privileges</c> says for this process.</param>
+    public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId, bool? viaHelper = null)
     {
         var steps = new List<IShutdownStep>();
-        var helper = PrivilegedHelper.Use(o.Privileges);
+        var helper = viaHelper ?? PrivilegedHelper.Use(o.Privileges);
         if (o.Vms.Enabled) steps.Add(new VmShutdownStep(o.Vms, helper));
         if (o.Containers.Enabled) steps.Add(new ContainerStopStep(o.Containers, helper));
         if (o.Sync) steps.Add(new SyncStep());

@@ -323,7 +323,7 @@ public class ConfigLoaderTests
         Assert.True(r.Ok);
         var w = Assert.Single(r.Warnings);
         Assert.Equal(3, w.Line);
-        Assert.Contains($"chmod 600 {f}", w.Message);
+        Assert.Contains($"chmod o-r {f}", w.Message);
         Assert.Contains("other users", w.Message);
         Assert.DoesNotContain("hunter2", w.ToString());
 
