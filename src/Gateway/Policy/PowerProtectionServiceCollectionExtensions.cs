@@ -3,6 +3,7 @@ using Gateway.Notifications;
 using Gateway.NutServer;
 using Gateway.Readings;
 using Gateway.Shutdown;
+using Gateway.Shutdown.PowerCycle;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,8 +16,12 @@ public static class PowerProtectionServiceCollectionExtensions
     public static IServiceCollection AddPowerProtection(this IServiceCollection services, GatewayConfig config)
     {
         services.AddSingleton<ICommandExecutor>(sp => new ProcessCommandExecutor(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new UpsPowerCycle(config.ProtectedUps?.Id, id => sp.GetRequiredService<DeviceDirectory>().Find(id),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"), sp.GetRequiredService<EventBus>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<UpsPowerCycle>());
         services.AddSingleton(sp => new ShutdownSequence(
-            ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id),
+            ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id,
+                config.Shutdown.PowerCycle.Enabled ? sp.GetRequiredService<UpsPowerCycle>() : null),
             config.Shutdown.PointOfNoReturn,
             sp.GetRequiredService<ICommandExecutor>(),
             sp.GetRequiredService<TimeProvider>(),

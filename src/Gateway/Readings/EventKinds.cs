@@ -15,6 +15,7 @@ public static class EventKinds
     public const string ShutdownCancelled = "shutdown_cancelled";
     public const string ShutdownStep = "shutdown_step";
     public const string ShutdownFinished = "shutdown_finished";
+    public const string UpsPowerCycle = "ups_power_cycle";
     public const string PowerQuality = "power_quality";
     public const string Alarm = "alarm";
 }

@@ -36,7 +36,7 @@ public sealed class ShutdownSequence
     public IReadOnlyList<IShutdownStep> Steps => _steps;
 
     /// <summary>The steps the configuration asks for, in order.</summary>
-    public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId)
+    public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId, PowerCycle.UpsPowerCycle? powerCycle = null)
     {
         var steps = new List<IShutdownStep>();
         var helper = PrivilegedHelper.Use(o.Privileges);
@@ -46,6 +46,7 @@ public sealed class ShutdownSequence
         steps.AddRange(o.Unmounts.Select(u => new UnmountStep(u, viaHelper: helper)));
         if (o.NutFsd.Enabled) steps.Add(new NutFsdStep(o.NutFsd, fsd, protectedDeviceId));
         steps.AddRange(o.RemoteHosts.Select(h => new SshHostStep(h)));
+        if (o.PowerCycle.Enabled) steps.Add(new PowerCycleStep(o.PowerCycle, o.Local, powerCycle, protectedDeviceId));
         if (o.Local.Enabled) steps.Add(new LocalPoweroffStep(o.Local));
         return steps;
     }
