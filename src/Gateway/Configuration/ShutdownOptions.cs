@@ -14,6 +14,7 @@ public sealed record ShutdownOptions
     public IReadOnlyList<RemoteHostOptions> RemoteHosts { get; init; } = [];
     public LocalStepOptions Local { get; init; } = new(true, "systemctl poweroff", TimeSpan.FromSeconds(5));
     public PowerCycleOptions PowerCycle { get; init; } = PowerCycleOptions.Default;
+    public RestoreOptions Restore { get; init; } = RestoreOptions.Default;
     /// <summary>
     /// The first step group that cannot be taken back (vms, containers, sync, unmounts, nut_fsd, remote_hosts, local):
     /// once it starts, power returning no longer cancels the shutdown.
@@ -49,6 +50,7 @@ public sealed record ShutdownOptions
                 local.String("command", "systemctl poweroff"),
                 local.Duration("final_delay", TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(10))),
             PowerCycle = PowerCycleOptions.Bind(s.Section("power_cycle")),
+            Restore = RestoreOptions.Bind(s.Section("restore")),
         };
     }
 }

@@ -4,6 +4,7 @@ using Gateway.NutServer;
 using Gateway.Readings;
 using Gateway.Shutdown;
 using Gateway.Shutdown.PowerCycle;
+using Gateway.Shutdown.Restore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,7 @@ public static class PowerProtectionServiceCollectionExtensions
             sp.GetRequiredService<EventBus>(),
             new ShutdownStateStore(config.Gateway.DataDir)));
         services.AddSingleton<IShutdownRehearsal, ShutdownRehearsal>();
+        services.AddOutageLifecycle(config);
 
         if (config.ProtectedUps is not null)
         {

@@ -156,6 +156,7 @@ public sealed class ShutdownSequence
                     ["step"] = step.Name, ["outcome"] = report.Outcome, ["detail"] = report.Detail, ["dry_run"] = Bool(context.DryRun),
                     ["index"] = (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["count"] = _steps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["seconds"] = result.Duration.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
                 });
         return result;
     }

@@ -18,6 +18,8 @@ public class ConfigExampleTests
         shutdown:
           unmounts: [ { path: /mnt/x } ]
           remote_hosts: [ { name: n, host: h, user: u, key_file: k, command: c } ]
+          restore:
+            wake: [ { name: n, mac: "00:11:22:33:44:55" } ]
         notifications:
           ntfy: { topic: t }
         """;

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Gateway.Shutdown.Restore;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(OutageRecord))]
+[JsonSerializable(typeof(List<OutageRecord>))]
+internal sealed partial class OutageJsonContext : JsonSerializerContext;
