@@ -21,8 +21,8 @@ public static class PowerProtectionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"), sp.GetRequiredService<EventBus>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<UpsPowerCycle>());
         services.AddSingleton(sp => new ShutdownSequence(
-            ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id,
-                config.Shutdown.PowerCycle.Enabled ? sp.GetRequiredService<UpsPowerCycle>() : null),
+            OutageServiceCollectionExtensions.WrapForShedding(sp, ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id,
+                config.Shutdown.PowerCycle.Enabled ? sp.GetRequiredService<UpsPowerCycle>() : null)),
             config.Shutdown.PointOfNoReturn,
             sp.GetRequiredService<ICommandExecutor>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -79,6 +79,9 @@ public sealed class OutageHarness : IDisposable
     public Task Event(string kind, params (string Key, string Value)[] data) =>
         Recorder.OnEventAsync(new GatewayEvent(Time.GetUtcNow(), kind, EventSeverity.Info, kind, null, data.ToDictionary(d => d.Key, d => d.Value)));
 
+    public Task Shed(params (string Key, string Value)[] data) =>
+        Recorder.RecordShedAsync(new GatewayEvent(Time.GetUtcNow(), EventKinds.LoadShed, EventSeverity.Warning, "shed", null, data.ToDictionary(d => d.Key, d => d.Value)));
+
     public Task StepEvent(string step, string outcome, double seconds = 1) =>
         Event(EventKinds.ShutdownStep, ("step", step), ("outcome", outcome), ("dry_run", "false"), ("seconds", seconds.ToString(CultureInfo.InvariantCulture)));
 

@@ -143,9 +143,9 @@ public sealed class PowerRestoreTests
               - { name: game, mac: "02:00:00:aa:bb:03", broadcast: 127.0.0.77, port: {{udpPort}} }
             """));
         await h.OnBattery(TimeSpan.FromMinutes(3), 100, 90);
-        await h.Event(EventKinds.LoadShed, ("name", "game"), ("kind", "host"), ("outcome", "ok"));
-        await h.Event(EventKinds.LoadShed, ("name", "plex"), ("kind", "container"), ("outcome", "ok"));
-        await h.Event(EventKinds.LoadShed, ("name", "test-vm"), ("kind", "vm"), ("outcome", "ok"));
+        await h.Shed(("name", "game"), ("kind", "host"), ("outcome", "ok"));
+        await h.Shed(("name", "plex"), ("kind", "container"), ("outcome", "ok"));
+        await h.Shed(("name", "test-vm"), ("kind", "vm"), ("outcome", "ok"));
         await h.OnLine(TimeSpan.FromSeconds(15), charge: 90);
 
         Assert.Equal(["docker start plex", "virsh start test-vm"], h.Executor.Commands);

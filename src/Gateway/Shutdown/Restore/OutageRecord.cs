@@ -21,6 +21,8 @@ public sealed record OutageRecord
     public string? PowerCycle { get; init; }
     public IReadOnlyList<OutageMachine> Machines { get; init; } = [];
     public IReadOnlyList<OutageStep> Steps { get; init; } = [];
+    /// <summary>The shedding stages that have fired in this outage (each fires once).</summary>
+    public IReadOnlyList<string> ShedStages { get; init; } = [];
     /// <summary>The restore ran to its end (every machine woken, started or given up).</summary>
     public bool RestoreDone { get; init; }
 

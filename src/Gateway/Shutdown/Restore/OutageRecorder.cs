@@ -155,12 +155,20 @@ public sealed class OutageRecorder : BackgroundService
             EventKinds.ShutdownStep when e.Data is { } d => r => AddStep(r, e.At, d),
             EventKinds.UpsPowerCycle => r => (r with { PowerCycle = e.Data?.GetValueOrDefault("status") == "ok" ? "sent" : "failed" })
                 .WithStep(new OutageStep("ups_power_cycle", e.Data?.GetValueOrDefault("status") ?? "?", e.At, 0, e.Message)),
-            EventKinds.LoadShed when e.Data is { } d => r => r.WithMachine(new OutageMachine(d["name"], d["kind"], OutageMachine.Shed, e.At))
-                .WithStep(new OutageStep("shed:" + d["name"], d.GetValueOrDefault("outcome") ?? "ok", e.At, Seconds(d), e.Message)),
             _ => null,
         };
         if (change is null) return;
         await UpdateAsync(change, startIfNone: e.At).ConfigureAwait(false);
+    }
+
+    /// <summary>A machine shed by a shedding stage (called by the shedder itself, not from the bus, so it is recorded before its next step).</summary>
+    public async Task RecordShedAsync(GatewayEvent e)
+    {
+        if (e.Kind != EventKinds.LoadShed || e.Data is not { } d || d.GetValueOrDefault("dry_run") == "true") return;
+        var step = new OutageStep("shed:" + d["name"], d.GetValueOrDefault("outcome") ?? "?", e.At, Seconds(d), e.Message);
+        await UpdateAsync(d.GetValueOrDefault("shed") == "false"
+            ? r => r.WithStep(step)
+            : r => r.WithMachine(new OutageMachine(d["name"], d["kind"], OutageMachine.Shed, e.At)).WithStep(step), startIfNone: e.At).ConfigureAwait(false);
     }
 
     private static OutageRecord AddStep(OutageRecord r, DateTimeOffset at, IReadOnlyDictionary<string, string> d)

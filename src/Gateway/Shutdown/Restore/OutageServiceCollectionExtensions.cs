@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Readings;
+using Gateway.Shutdown.Shedding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,15 @@ public static class OutageServiceCollectionExtensions
             sp.GetRequiredService<ICommandExecutor>(), sp.GetRequiredService<EventBus>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Restore")));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PowerRestorer>());
+        if (config.Shutdown.Shedding.Count == 0) return services;
+        services.AddSingleton(sp => new LoadShedder(config.Shutdown, config.Policy.OnBatteryDelay, ups, sp.GetRequiredService<ReadingHub>(),
+            sp.GetRequiredService<OutageRecorder>(), sp.GetRequiredService<ICommandExecutor>(), sp.GetRequiredService<EventBus>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shedding")));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LoadShedder>());
         return services;
     }
+
+    /// <summary>The final sequence's SSH steps skip hosts a shedding stage already shut down.</summary>
+    public static IReadOnlyList<IShutdownStep> WrapForShedding(IServiceProvider sp, IReadOnlyList<IShutdownStep> steps) =>
+        sp.GetService<LoadShedder>() is { } shedder ? shedder.Wrap(steps) : steps;
 }
