@@ -35,6 +35,7 @@ public static class GatewayHost
             var app = builder.Build();
             app.MapHealth();
             app.MapGatewayApi();
+            app.MapOutages();
             app.MapDemo();
             return app;
         }

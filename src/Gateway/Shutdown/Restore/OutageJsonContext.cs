@@ -5,4 +5,5 @@ namespace Gateway.Shutdown.Restore;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(OutageRecord))]
 [JsonSerializable(typeof(List<OutageRecord>))]
+[JsonSerializable(typeof(OutagesReport))]
 internal sealed partial class OutageJsonContext : JsonSerializerContext;
