@@ -23,6 +23,7 @@ public class ConfigExampleTests
           shedding: [ { name: s, after_on_battery: 2m, charge_below: 50, runtime_below: 10m, hosts: [n], containers: [c], vms: [v] } ]
         notifications:
           ntfy: { topic: t }
+        battery: { installed: 2024-01-01 }
         """;
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class OutageTimelineBrowserTests : IAsyncLifetime
         await store.AppendHistoryAsync(new OutageRecord
         {
             StartedAt = t0.AddDays(1), PowerBackAt = t0.AddDays(1).AddMinutes(50), EndedAt = t0.AddDays(1).AddMinutes(55),
-            LowestCharge = 31, StartCharge = 100, BatteryWattHours = 180.5, Trigger = "runtime", PowerCycle = "sent",
+            LowestCharge = 31, StartCharge = 100, BatteryWattHours = 180.5, SecondsOnBattery = 3000, StartRuntime = 4000, Trigger = "runtime", PowerCycle = "sent",
             Machines = [new("plex", OutageMachine.Container, OutageMachine.Shed, t0.AddDays(1).AddMinutes(2), OutageMachine.Started),
                         new("nas", OutageMachine.Host, OutageMachine.ShutDown, t0.AddDays(1).AddMinutes(38), OutageMachine.Woken)],
             Steps = [new("shed:plex", "ok", t0.AddDays(1).AddMinutes(2), 3), new("ssh:nas", "ok", t0.AddDays(1).AddMinutes(38), 41),
@@ -41,6 +41,7 @@ public sealed class OutageTimelineBrowserTests : IAsyncLifetime
             nut_server: {"{"} enabled: false {"}"}
             history: {"{"} enabled: false {"}"}
             gpio: {"{"} enabled: false {"}"}
+            battery: {"{"} installed: 2022-01-01, expected_life_years: 4 {"}"}
             logging: {"{"} level: warning {"}"}
             """, null, new Dictionary<string, string>(), []);
         Assert.True(result.Config is not null, string.Join("\n", result.Problems));
@@ -83,5 +84,18 @@ public sealed class OutageTimelineBrowserTests : IAsyncLifetime
         await Assertions.Expect(newest.Locator(".outage-steps li")).ToHaveCountAsync(4);
         await Assertions.Expect(articles.Nth(1).Locator("h3")).ToContainTextAsync("4m 0s");
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Api_battery_reports_age_and_health_from_the_recorded_outages()
+    {
+        using var http = new HttpClient { BaseAddress = _base };
+        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/battery"));
+        var root = doc.RootElement;
+        Assert.Equal("2022-01-01", root.GetProperty("installed").GetString());
+        Assert.True(root.GetProperty("age_warning").GetBoolean());
+        // 69 % in 50 min → 72.5 min to empty against the UPS's 66.7 min: 109 %.
+        Assert.Equal(109, root.GetProperty("health_percent").GetDouble());
+        Assert.Equal(1, root.GetProperty("estimates").GetArrayLength());
     }
 }

@@ -6,4 +6,5 @@ namespace Gateway.Shutdown.Restore;
 [JsonSerializable(typeof(OutageRecord))]
 [JsonSerializable(typeof(List<OutageRecord>))]
 [JsonSerializable(typeof(OutagesReport))]
+[JsonSerializable(typeof(Gateway.Battery.BatteryReport))]
 internal sealed partial class OutageJsonContext : JsonSerializerContext;

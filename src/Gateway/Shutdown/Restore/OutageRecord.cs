@@ -12,6 +12,8 @@ public sealed record OutageRecord
     public DateTimeOffset? EndedAt { get; init; }
     public string? Trigger { get; init; }
     public double? StartCharge { get; init; }
+    /// <summary>The UPS's own runtime estimate (s) at the start: the calibration the battery health is measured against.</summary>
+    public double? StartRuntime { get; init; }
     public double? LowestCharge { get; init; }
     /// <summary>Energy taken from the battery (Wh), integrated from the UPS output power while on battery.</summary>
     public double BatteryWattHours { get; init; }

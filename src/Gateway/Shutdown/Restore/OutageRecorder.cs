@@ -113,7 +113,7 @@ public sealed class OutageRecorder : BackgroundService
                 if (_current is null || (_current.EndedAt is null && _current.PowerBackAt is not null))
                 {
                     _current = _current is null
-                        ? new OutageRecord { StartedAt = r.Timestamp, StartCharge = charge, LowestCharge = charge }
+                        ? new OutageRecord { StartedAt = r.Timestamp, StartCharge = charge, LowestCharge = charge, StartRuntime = r.BatteryRuntimeSeconds }
                         : _current with { PowerBackAt = null };
                     _lastObAt = null;
                 }
