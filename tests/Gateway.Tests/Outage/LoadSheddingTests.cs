@@ -102,6 +102,7 @@ public sealed class LoadSheddingTests(SshServerFixture sshd) : IClassFixture<Ssh
         Assert.Contains("runtime 15m < 20m", e.Message);
         Assert.Empty(h.Recorder.Current!.Machines);
         Assert.Empty(h.Recorder.Current.ShedStages);
+        Assert.Equal(ShutdownOutcomes.DryRun, Assert.Single(h.Recorder.Current.Steps).Outcome);
     }
 
     [Fact]

@@ -148,10 +148,12 @@ public sealed class OutageRecorder : BackgroundService
     /// <summary>One gateway event (public for tests): steps, shed machines, the power-cycle.</summary>
     public async Task OnEventAsync(GatewayEvent e)
     {
-        if (e.Data?.GetValueOrDefault("dry_run") == "true") return;
+        // A rehearsal's steps go on the timeline (outcome dry_run), but it shuts nothing down and sets no trigger.
+        var dry = e.Data?.GetValueOrDefault("dry_run") == "true";
         Func<OutageRecord, OutageRecord>? change = e.Kind switch
         {
-            EventKinds.TriggerFired => r => r with { Trigger = e.Data?.GetValueOrDefault("trigger") ?? r.Trigger },
+            EventKinds.TriggerFired when !dry => r => r with { Trigger = e.Data?.GetValueOrDefault("trigger") ?? r.Trigger },
+            EventKinds.TriggerFired => r => r.WithStep(new OutageStep("trigger:" + (e.Data?.GetValueOrDefault("trigger") ?? "?"), ShutdownOutcomes.DryRun, e.At, 0, e.Message)),
             EventKinds.ShutdownStep when e.Data is { } d => r => AddStep(r, e.At, d),
             EventKinds.UpsPowerCycle => r => (r with { PowerCycle = e.Data?.GetValueOrDefault("status") == "ok" ? "sent" : "failed" })
                 .WithStep(new OutageStep("ups_power_cycle", e.Data?.GetValueOrDefault("status") ?? "?", e.At, 0, e.Message)),
@@ -164,9 +166,10 @@ public sealed class OutageRecorder : BackgroundService
     /// <summary>A machine shed by a shedding stage (called by the shedder itself, not from the bus, so it is recorded before its next step).</summary>
     public async Task RecordShedAsync(GatewayEvent e)
     {
-        if (e.Kind != EventKinds.LoadShed || e.Data is not { } d || d.GetValueOrDefault("dry_run") == "true") return;
+        if (e.Kind != EventKinds.LoadShed || e.Data is not { } d) return;
         var step = new OutageStep("shed:" + d["name"], d.GetValueOrDefault("outcome") ?? "?", e.At, Seconds(d), e.Message);
-        await UpdateAsync(d.GetValueOrDefault("shed") == "false"
+        // A rehearsed shed goes on the timeline only: nothing is down, nothing to wake.
+        await UpdateAsync(d.GetValueOrDefault("shed") == "false" || d.GetValueOrDefault("dry_run") == "true"
             ? r => r.WithStep(step)
             : r => r.WithMachine(new OutageMachine(d["name"], d["kind"], OutageMachine.Shed, e.At)).WithStep(step), startIfNone: e.At).ConfigureAwait(false);
     }

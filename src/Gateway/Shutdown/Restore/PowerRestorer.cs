@@ -67,7 +67,8 @@ public sealed class PowerRestorer : BackgroundService
     public IReadOnlyList<RestoreAction> Plan(OutageRecord r)
     {
         var plan = new List<RestoreAction>();
-        var realShutdown = r.Trigger is not null || r.Machines.Any(m => m.Action == OutageMachine.ShutDown);
+        var realShutdown = r.Trigger is not null || r.Machines.Any(m => m.Action == OutageMachine.ShutDown)
+                           || r.Steps.Any(s => s.Name is "nut_fsd" or "local" && s.Outcome is ShutdownOutcomes.Ok or ShutdownOutcomes.Timeout);
         foreach (var w in _options.Wake)
         {
             var m = r.Machines.FirstOrDefault(x => x.Kind == OutageMachine.Host && x.Name == w.Name);
