@@ -17,6 +17,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     private readonly SerialLink.Opener? _opener;
     private readonly Func<ReconnectBackoff>? _backoff;
     private volatile ModbusRtuMaster? _master;
+    private TaskCompletionSource _pollDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected ModbusDeviceDriver(string deviceId, DeviceKind kind, SerialSettings serial, TimeSpan interRequestDelay, TimeSpan pollInterval,
         TimeProvider time, ILogger log, SerialLink.Opener? opener, Func<ReconnectBackoff>? backoff)
@@ -46,6 +47,15 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
 
     /// <summary>The master of the current connection, or null while not connected.</summary>
     protected ModbusRtuMaster? Master => _master;
+
+    /// <summary>
+    /// Completes when the poll under way (or the next one) has finished, or the connection ended: a command sent
+    /// then goes in the quiet gap after a poll and never pushes a poll back (polls first).
+    /// </summary>
+    protected Task PollFinishedAsync(CancellationToken ct) => Volatile.Read(ref _pollDone).Task.WaitAsync(ct);
+
+    private void SignalPollFinished() =>
+        Interlocked.Exchange(ref _pollDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>The identity read that must succeed before the device is declared Connected.</summary>
     protected abstract Task VerifyAsync(ModbusRtuMaster master, CancellationToken ct);
@@ -78,6 +88,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                 finally
                 {
                     _master = null;
+                    SignalPollFinished();
                 }
             }
         }
@@ -99,6 +110,10 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
             catch (Exception e) when (e is ModbusError or IOException)
             {
                 if (link.ReportFailure(e)) return;
+            }
+            finally
+            {
+                SignalPollFinished();
             }
             next += PollInterval;
             var now = Time.GetUtcNow();

@@ -72,10 +72,11 @@ public sealed class MustDriver : ModbusDeviceDriver
     public override async Task<DeviceCommandResult> ExecuteAsync(string command, CancellationToken cancellationToken)
     {
         if (!MustRegisterMap.Commands.TryGetValue(command, out var write)) return DeviceCommandResult.NotSupported(command);
-        var master = Master;
-        if (master is null) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
+        if (Master is null) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
         try
         {
+            await PollFinishedAsync(cancellationToken).ConfigureAwait(false);
+            if (Master is not { } master) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
             await master.WriteMultipleRegistersAsync(_settings.Slave, write.Register, [write.Value], cancellationToken).ConfigureAwait(false);
             if (write.Register == MustRegisterMap.BeeperSetting) _slowDue = true;
             Log.LogInformation("{Device}: command {Command} sent (register {Register} = {Value})", DeviceId, command, write.Register, write.Value);

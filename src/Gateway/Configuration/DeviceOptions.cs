@@ -10,6 +10,17 @@ public abstract record DeviceOptions
     public TimeSpan PollInterval { get; init; }
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name!;
 
+    /// <summary>
+    /// Commands that cut power or load (<c>shutdown.*</c>, <c>load.*</c>) that may be sent to this device; every
+    /// other dangerous command is refused on every path (NUT, API, MQTT), whoever asks.
+    /// </summary>
+    public IReadOnlyList<string> AllowedDangerousCommands { get; init; } = [];
+
+    /// <summary>The least time between two runs of the same command (or two writes of the same setting) on this device.</summary>
+    public TimeSpan CommandInterval { get; init; } = DefaultCommandInterval;
+
+    public static readonly TimeSpan DefaultCommandInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether this device produces UPS readings (and is served by the NUT server).</summary>
     public abstract bool IsUps { get; }
 
@@ -34,7 +45,29 @@ public abstract record DeviceOptions
             "nut" => NutDeviceOptions.Bind(s, id),
             _ => null,
         };
-        if (d is null) s.SkipUnknownKeyCheck();
-        return d;
+        if (d is null)
+        {
+            s.SkipUnknownKeyCheck();
+            return null;
+        }
+        return d with
+        {
+            AllowedDangerousCommands = BindAllowedDangerousCommands(s),
+            CommandInterval = s.Duration("command_interval", DefaultCommandInterval, TimeSpan.Zero, TimeSpan.FromHours(1)),
+        };
+    }
+
+    private static IReadOnlyList<string> BindAllowedDangerousCommands(ConfigSection s)
+    {
+        const string key = "allowed_dangerous_commands";
+        var names = s.Strings(key, []);
+        foreach (var name in names)
+        {
+            if (name.Contains('*', StringComparison.Ordinal) || name.Equals("all", StringComparison.OrdinalIgnoreCase))
+                s.Error(key, $"'{name}': list each command by name (e.g. shutdown.return); wildcards and 'all' are not accepted for commands that cut power");
+            else if (!DeviceCommands.DangerousCommands.IsDangerous(name))
+                s.Warning(key, $"'{name}' is not a dangerous command (only shutdown.* and load.* need to be listed here); the entry has no effect");
+        }
+        return names;
     }
 }

@@ -31,6 +31,17 @@ public sealed class DeviceRunner : BackgroundService
     /// <summary>Pause before a crashed driver is started again.</summary>
     public static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A driver whose device is connected (or stale) must show progress (a request, a timeout, a reconnect…) at least
+    /// this often, or its loop counts as hung for the systemd watchdog. A device that is lost or connecting is
+    /// waiting in its reconnect backoff (at most 60 s between attempts) and counts as alive.
+    /// </summary>
+    public static readonly TimeSpan DriverSilenceLimit = TimeSpan.FromMinutes(2);
+
+    private readonly Dictionary<string, long> _progress = new(StringComparer.Ordinal);
+
+    internal static string LoopName(string deviceId) => "driver:" + deviceId;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var tasks = _drivers.Select(d => Supervise(d, stoppingToken)).Append(AgeReadings(stoppingToken));
@@ -66,16 +77,36 @@ public sealed class DeviceRunner : BackgroundService
     {
         const string loop = "reading-freshness";
         _loops.Register(loop, TimeSpan.FromSeconds(30));
+        foreach (var d in _drivers) _loops.Register(LoopName(d.DeviceId), DriverSilenceLimit);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
                 _hub.CheckFreshness();
+                CheckDrivers();
                 _loops.Beat(loop);
             }
         }
         catch (OperationCanceledException) { }
-        finally { _loops.Unregister(loop); }
+        finally
+        {
+            _loops.Unregister(loop);
+            foreach (var d in _drivers) _loops.Unregister(LoopName(d.DeviceId));
+        }
+    }
+
+    /// <summary>Beats for every driver loop that made progress or is waiting for its device (see <see cref="DriverSilenceLimit"/>).</summary>
+    internal void CheckDrivers()
+    {
+        foreach (var d in _drivers)
+        {
+            var c = d.Counters;
+            var progress = c.Requests + c.Timeouts + c.BadFrames + c.BadReadings + c.Reconnects + c.LinkLosses;
+            var waiting = _hub.Get(d.DeviceId)?.Link is LinkState.Lost or LinkState.Connecting or null;
+            if (_progress.TryGetValue(d.DeviceId, out var last) && last == progress && !waiting) continue;
+            _progress[d.DeviceId] = progress;
+            _loops.Beat(LoopName(d.DeviceId));
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.HomeAssistant;
 using Gateway.Drivers.Devices;
 using Gateway.Indicators;
@@ -9,6 +10,7 @@ using Gateway.Storage;
 using Gateway.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -29,22 +31,56 @@ public static class GatewayHost
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
             builder.WebHost.UseUrls(config.Web.Listen);
-            builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
+            builder.WebHost.UseKestrel(k => KestrelLimits.Apply(k, config.Web));
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
             ConfigureServices(builder, config, run, time);
+            MakeWebServerOptional(builder.Services, config.Web.Listen);
             var app = builder.Build();
             app.MapHealth();
             app.MapGatewayApi();
             app.MapOutages();
             app.MapDemo();
+            WatchEssentialLoops(app.Services);
             return app;
         }
         else
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
             ConfigureServices(builder, config, run, time);
-            return builder.Build();
+            var host = builder.Build();
+            WatchEssentialLoops(host.Services);
+            return host;
         }
+    }
+
+    /// <summary>
+    /// The loops the watchdog needs besides the drivers (DeviceRunner registers those): the policy loop beats; the
+    /// NUT accept loops wait for clients, so they count as alive while their task runs.
+    /// </summary>
+    private static void WatchEssentialLoops(IServiceProvider services)
+    {
+        var loops = services.GetRequiredService<LoopMonitor>();
+        if (services.GetService<PolicyRunner>() is not null) loops.Register(PolicyRunner.LoopName, TimeSpan.FromSeconds(30));
+        if (services.GetService<NutTcpServer>() is { } nut)
+            loops.Watch("nut-server", () => nut.Endpoints.Count == 0 || nut.ExecuteTask is not { IsCompleted: true });
+    }
+
+    /// <summary>Wraps Kestrel in <see cref="OptionalWebServer"/>: a web server that cannot listen must not stop protection.</summary>
+    private static void MakeWebServerOptional(IServiceCollection services, string listen)
+    {
+        var kestrel = services.Last(d => d.ServiceType == typeof(IServer));
+        services.Remove(kestrel);
+        Func<IServiceProvider, IServer> inner;
+        if (kestrel.ImplementationType is { } type)
+        {
+            services.Add(new ServiceDescriptor(type, type, ServiceLifetime.Singleton));
+            inner = sp => (IServer)sp.GetRequiredService(type);
+        }
+        else if (kestrel.ImplementationFactory is { } factory) inner = sp => (IServer)factory(sp);
+        else inner = _ => (IServer)kestrel.ImplementationInstance!;
+        services.AddSingleton(sp => new OptionalWebServer(inner(sp), listen, sp.GetRequiredService<StartupWarnings>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Web")));
+        services.AddSingleton<IServer>(sp => sp.GetRequiredService<OptionalWebServer>());
     }
 
     private static void ConfigureServices(IHostApplicationBuilder builder, GatewayConfig config, RunOptions run, TimeProvider time)
@@ -60,6 +96,10 @@ public static class GatewayHost
             o.ShutdownTimeout = ShutdownTimeout;
             o.ServicesStartConcurrently = true;
             o.ServicesStopConcurrently = true;
+            // A crash in an output (history, Home Assistant, notifications) must not stop the drivers, the policy and
+            // the NUT server. The loops that protection needs are watched instead: if one dies it stops beating, and
+            // the systemd watchdog (fed only while all beat) restarts the gateway.
+            o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
         });
         services.AddSingleton(config);
         services.AddSingleton(run);
@@ -71,6 +111,7 @@ public static class GatewayHost
         services.AddSingleton<ReadingHub>();
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
+        services.AddDeviceCommands(config);
         services.AddGatewayWeb(config);
         services.AddNutServer(config);
         services.AddPowerProtection(config);
@@ -86,6 +127,8 @@ public static class GatewayHost
         services.AddHostedService<PowerEventDetector>();
         services.AddHostedService<DeviceRunner>();
         services.AddHostedService<SystemdWatchdog>();
+        services.AddHostedService<ShutdownSequenceWatch>();
+        services.AddSingleton<IHealthContributor, LoopHealth>();
         services.AddHistory(config);
         services.AddStatusIndicators(config);
         services.AddHomeAssistant(config, run);

@@ -25,7 +25,8 @@ internal sealed class StartupAnnouncer(GatewayConfig config, RunOptions run, Rea
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var msg = $"data_dir {config.Gateway.DataDir} cannot be created ({e.Message}); history and state will not be kept";
+            var msg = $"gateway.data_dir {config.Gateway.DataDir} cannot be created ({e.Message}); history and state will not be kept. "
+                + "Fix: create it, writable for the gateway's user, or set gateway.data_dir to a writable directory";
             log.LogWarning("{Message}", msg);
             warnings.Add(msg);
         }

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Hosting;
 using Gateway.Hotplug;
 using Gateway.Readings;
@@ -21,7 +22,7 @@ public static class NutServerServiceCollectionExtensions
         services.AddSingleton<NutServerStatus>();
         services.AddSingleton<IHealthContributor, NutServerHealth>();
         services.AddSingleton(sp => new NutRequestHandler(
-            sp.GetRequiredService<NutUpsCatalog>(), sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<DeviceDirectory>(),
+            sp.GetRequiredService<NutUpsCatalog>(), sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<DeviceCommandGate>(),
             sp.GetRequiredService<NutUserDirectory>(), sp.GetRequiredService<NutLoginRegistry>(), sp.GetRequiredService<NutFsdLatch>(),
             NutDescriptions.Load(), sp.GetRequiredService<TimeProvider>(), options.MaxAge,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.NutServer")));

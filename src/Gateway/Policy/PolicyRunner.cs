@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Configuration;
+using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.Readings;
 using Gateway.Shutdown;
@@ -38,8 +39,14 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     private int _saving;
     private readonly CancellationTokenSource _stop = new();
 
-    public PolicyRunner(GatewayConfig config, ReadingHub hub, EventBus events, ShutdownSequence sequence, TimeProvider time, ILogger<PolicyRunner> log)
+    /// <summary>The name this loop beats under for the systemd watchdog.</summary>
+    public const string LoopName = "policy";
+    private readonly ILoopHeartbeat? _heartbeat;
+
+    public PolicyRunner(GatewayConfig config, ReadingHub hub, EventBus events, ShutdownSequence sequence, TimeProvider time, ILogger<PolicyRunner> log,
+        ILoopHeartbeat? heartbeat = null)
     {
+        _heartbeat = heartbeat;
         var ups = config.ProtectedUps ?? throw new InvalidOperationException("no UPS to protect");
         _deviceId = ups.Id;
         _dryRun = config.Shutdown.DryRun;
@@ -121,6 +128,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                _heartbeat?.Beat(LoopName);
                 read ??= sub.Reader.WaitToReadAsync(stoppingToken).AsTask();
                 tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
                 var done = await Task.WhenAny(read, tick).ConfigureAwait(false);

@@ -3,8 +3,8 @@ using Gateway.Drivers.Devices;
 namespace Gateway.Readings;
 
 /// <summary>
-/// Finds a device's driver by id so outputs (NUT INSTCMD, Home Assistant buttons, the API) can send it an
-/// explicit command through the device's own command method — the only way back into a driver.
+/// Finds a device's driver by id. Commands to a device go through <see cref="DeviceCommands.DeviceCommandGate"/>
+/// (the only way back into a driver), never straight to the driver.
 /// </summary>
 public sealed class DeviceDirectory
 {
@@ -18,12 +18,4 @@ public sealed class DeviceDirectory
     public IReadOnlyList<string> CommandsOf(string deviceId) => Find(deviceId)?.Commands ?? [];
 
     public IEnumerable<IDeviceDriver> All => _drivers.Values;
-
-    public Task<DeviceCommandResult> ExecuteAsync(string deviceId, string command, CancellationToken ct)
-    {
-        var d = Find(deviceId);
-        if (d is null) return Task.FromResult(DeviceCommandResult.Unavailable($"unknown device '{deviceId}'"));
-        if (!d.Commands.Contains(command, StringComparer.Ordinal)) return Task.FromResult(DeviceCommandResult.NotSupported(command));
-        return d.ExecuteAsync(command, ct);
-    }
 }

@@ -21,4 +21,6 @@ public static class EventKinds
     public const string OutageReport = "outage_report";
     public const string PowerQuality = "power_quality";
     public const string Alarm = "alarm";
+    /// <summary>The command gate refused a command (dangerous, busy or rate-limited); floods are summarised, not repeated.</summary>
+    public const string CommandRefused = "command_refused";
 }

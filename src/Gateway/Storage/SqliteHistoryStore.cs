@@ -130,7 +130,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             catch (SqliteException e)
             {
                 // Disk full, I/O error, locked: the transaction rolled back; the same batch is retried next time.
-                Fail($"writing history failed: {e.Message}");
+                Fail($"writing history to {DatabasePath} failed: {StorageProblem.Describe(e, DatabasePath)}");
                 return;
             }
             lock (_pendingGate)
@@ -286,7 +286,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
             CloseWriter();
-            Fail($"cannot open history database {DatabasePath}: {e.Message}");
+            Fail($"cannot open history database {DatabasePath}: {StorageProblem.Describe(e, DatabasePath)}");
             return false;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
@@ -327,7 +327,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             CloseWriter();
-            Fail($"cannot create a new history database {DatabasePath}: {e.Message}");
+            Fail($"cannot create a new history database {DatabasePath}: {StorageProblem.Describe(e, DatabasePath)}");
             return false;
         }
     }

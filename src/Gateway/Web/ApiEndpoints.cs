@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Policy;
 using Gateway.Readings;
@@ -93,9 +94,20 @@ public static partial class ApiEndpoints
         if (s.GetService<IHistoryStore>() is not { } store)
             return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "history is not available",
                 "no history store is running (history.enabled is false, or the database could not be opened: see the log)");
-        var series = await store.QueryAsync(device, metric, from, to, points, ctx.RequestAborted).ConfigureAwait(false);
+        var query = s.GetRequiredService<HistoryReader>().TryRun(ct => store.QueryAsync(device, metric, from, to, points, ct), ctx.RequestAborted);
+        if (query is null) return HistoryBusy(ctx);
+        IReadOnlyList<HistoryPoint> series;
+        try { series = await query.ConfigureAwait(false); }
+        catch (TimeoutException e) { return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "history query too long", e.Message); }
         var report = new HistoryReport(device, metric, unit, from, to, series.Select(x => new HistoryPointView(x.At, x.Value)).ToArray());
         return Results.Json(report, WebJsonContext.Api.HistoryReport);
+    }
+
+    private static IResult HistoryBusy(HttpContext ctx)
+    {
+        ctx.Response.Headers.RetryAfter = "2";
+        return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "history is busy",
+            $"{HistoryReader.MaxWaiting} history queries are already waiting; try again in a moment");
     }
 
     private static async Task<IResult> Events(HttpContext ctx)
@@ -108,7 +120,11 @@ public static partial class ApiEndpoints
         EventsReport report;
         if (s.GetService<IHistoryStore>() is { } store)
         {
-            var events = await store.EventsAsync(limit, ctx.RequestAborted).ConfigureAwait(false);
+            var query = s.GetRequiredService<HistoryReader>().TryRun(ct => store.EventsAsync(limit, ct), ctx.RequestAborted);
+            if (query is null) return HistoryBusy(ctx);
+            IReadOnlyList<GatewayEvent> events;
+            try { events = await query.ConfigureAwait(false); }
+            catch (TimeoutException e) { return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "event log query too long", e.Message); }
             report = new EventsReport("history", events.Select(EventView.From).ToArray());
         }
         else
@@ -158,15 +174,18 @@ public static partial class ApiEndpoints
         if (!supported.Contains(command, StringComparer.Ordinal))
             return ApiResults.BadRequest($"device '{device}' does not support '{command}'",
                 supported.Count == 0 ? "this device takes no commands" : $"supported: {string.Join(", ", supported)}");
-        var result = await directory.ExecuteAsync(device, command, ctx.RequestAborted).ConfigureAwait(false);
-        Log(ctx).LogInformation("Command {Command} for {Device} from {Remote} over the API: {Status} {Message}",
-            command, device, ctx.Connection.RemoteIpAddress, result.Status, result.Message ?? "");
-        return result.Status switch
+        var outcome = await s.GetRequiredService<DeviceCommandGate>().RunAsync(device, command, CommandSource.Api(ctx.Connection.RemoteIpAddress?.ToString()), ctx.RequestAborted).ConfigureAwait(false);
+        if (outcome.RetryAfter > TimeSpan.Zero)
+            ctx.Response.Headers.RetryAfter = Math.Ceiling(outcome.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return outcome.Verdict switch
         {
-            DeviceCommandStatus.Ok => Results.Json(new CommandReply(device, command, "ok", result.Message), WebJsonContext.Api.CommandReply),
-            DeviceCommandStatus.NotSupported => ApiResults.BadRequest($"device '{device}' does not support '{command}'", result.Message),
-            DeviceCommandStatus.Unavailable => ApiResults.Error(StatusCodes.Status503ServiceUnavailable, $"device '{device}' is unavailable", result.Message),
-            _ => ApiResults.Error(StatusCodes.Status502BadGateway, $"the device did not carry out '{command}'", result.Message),
+            CommandVerdict.Done or CommandVerdict.AlreadySet => Results.Json(new CommandReply(device, command, outcome.Verdict == CommandVerdict.Done ? "ok" : "already_set", outcome.Message), WebJsonContext.Api.CommandReply),
+            CommandVerdict.NotSupported => ApiResults.BadRequest($"device '{device}' does not support '{command}'", outcome.Message),
+            CommandVerdict.Forbidden => ApiResults.Error(StatusCodes.Status403Forbidden, $"'{command}' is not allowed on device '{device}'", outcome.Message),
+            CommandVerdict.Busy => ApiResults.Error(StatusCodes.Status409Conflict, $"device '{device}' is busy with another command", outcome.Message),
+            CommandVerdict.RateLimited => ApiResults.Error(StatusCodes.Status429TooManyRequests, $"'{command}' was sent too recently", outcome.Message),
+            CommandVerdict.Unavailable => ApiResults.Error(StatusCodes.Status503ServiceUnavailable, $"device '{device}' is unavailable", outcome.Message),
+            _ => ApiResults.Error(StatusCodes.Status502BadGateway, $"the device did not carry out '{command}'", outcome.Message),
         };
     }
 

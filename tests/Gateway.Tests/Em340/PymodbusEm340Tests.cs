@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Gateway.Drivers.Em340;
 using Gateway.Drivers.Readings;
 using Gateway.Drivers.Serial;
-using Gateway.Tests.Serial;
 using Gateway.Tests.Simulation;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,6 @@
 using Gateway.Tests.Support;
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.Hosting;
@@ -35,7 +36,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         foreach (var d in config.Devices) Hub.Register(d.Id, d.Type, d.IsUps ? DeviceKind.Ups : DeviceKind.Meter);
         Directory = new DeviceDirectory([Ups, Meter]);
         Session = new MqttSession(config.Mqtt, "127.0.0.1", port, new MqttOutbox(), time, _loggers.CreateLogger("Gateway.HomeAssistant.Mqtt"));
-        Bridge = new HomeAssistantBridge(config, Session, Hub, Events, Directory, new UnprotectedPolicyStatusSource(), new StartInfo(time), time,
+        Commands = new DeviceCommandGate(config.Devices, Directory, Hub, new CommandRefusalLog(Events, time), time, _loggers.CreateLogger<DeviceCommandGate>());
+        Bridge = new HomeAssistantBridge(config, Session, Hub, Events, Commands, new UnprotectedPolicyStatusSource(), new StartInfo(time), time,
             _loggers.CreateLogger<HomeAssistantBridge>());
     }
 
@@ -48,6 +50,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public FakeDeviceDriver Ups { get; }
     public FakeDeviceDriver Meter { get; }
     public DeviceDirectory Directory { get; }
+    public DeviceCommandGate Commands { get; }
     public MqttSession Session { get; }
     public HomeAssistantBridge Bridge { get; }
 

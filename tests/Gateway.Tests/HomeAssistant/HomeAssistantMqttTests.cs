@@ -39,7 +39,7 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
 
     private static Task WaitForEverythingAsync(MqttObserver obs, double seconds = 20) =>
         Wait.UntilAsync(() => Configs(obs).Count() == ExpectedConfigs && obs.Latest.ContainsKey(UpsState) && obs.Latest.ContainsKey(MeterState)
-            && obs.Latest.ContainsKey(GatewayState), $"{ExpectedConfigs} configs and all states", seconds);
+            && obs.Latest.ContainsKey(GatewayState), $"{ExpectedConfigs} configs and all states", TimeSpan.FromSeconds(seconds));
 
     [Fact]
     public async Task Every_published_config_is_valid_for_home_assistant_and_its_template_reads_the_state_document()
@@ -149,7 +149,7 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
                     && current.Latest.TryGetValue(UpsState, out var u) && JsonDocument.Parse(u.Payload).RootElement.GetProperty("battery_charge").GetDouble() == charge
                     && current.Latest.TryGetValue(MeterState, out var m) && JsonDocument.Parse(m.Payload).RootElement.GetProperty("import_energy").GetDouble() == 2000 + cycle
                     && current.Latest.TryGetValue(GatewayUnderTest.Base + "/status", out var s) && s.Payload == "online",
-                    "configs and current states after restart", seconds: 10);
+                    "configs and current states after restart", TimeSpan.FromSeconds(10));
                 watch.Stop();
                 if (watch.Elapsed > worst) worst = watch.Elapsed;
             }
@@ -207,7 +207,7 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
 
         var sent = DateTime.UtcNow;
         await obs.PublishAsync("homeassistant/status", "online", retain: false);
-        await Wait.UntilAsync(() => obs.All.Count(s => s.Topic == config) > before && obs.All.Count(s => s.Topic == UpsState) > statesBefore, "republished config and state", 15);
+        await Wait.UntilAsync(() => obs.All.Count(s => s.Topic == config) > before && obs.All.Count(s => s.Topic == UpsState) > statesBefore, "republished config and state", TimeSpan.FromSeconds(15));
         var configAt = obs.All.Last(s => s.Topic == config).At;
         Assert.True(configAt - sent >= TimeSpan.FromSeconds(0.9), $"republished after {(configAt - sent).TotalSeconds:0.00}s");
         Assert.True(configAt - sent <= TimeSpan.FromSeconds(7), $"republished after {(configAt - sent).TotalSeconds:0.00}s");

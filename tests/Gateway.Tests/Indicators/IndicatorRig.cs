@@ -38,7 +38,7 @@ internal sealed class IndicatorRig : IAsyncDisposable
     public RecordingGpioDriver Driver { get; }
     public ReadingHub Hub { get; }
     public SettablePolicy Policy { get; } = new();
-    public ListLoggerOf<StatusIndicators> Log { get; } = new();
+    public ListLogger<StatusIndicators> Log { get; } = new();
     public StatusIndicators Indicators { get; }
 
     public Task StartAsync() => Indicators.StartAsync(default);

@@ -16,7 +16,7 @@ public sealed class NotificationDispatcherTests : IDisposable
     private readonly RecordingHttpServer _server = new();
     private readonly EventBus _events = new(NullLogger<EventBus>.Instance);
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
-    private readonly CapturingLogger<NotificationDispatcher> _log = new();
+    private readonly ListLogger<NotificationDispatcher> _log = new();
 
     public void Dispose()
     {
@@ -148,9 +148,9 @@ public sealed class NotificationDispatcherTests : IDisposable
 
         Assert.Equal(2, d.Failed);
         Assert.Single(_server.Requests);
-        Assert.Contains(_log.Lines, l => l.Contains("HTTP 404"));
-        Assert.Contains(_log.Lines, l => l.Contains("ntfy: request failed"));
-        Assert.DoesNotContain(_log.Lines, l => l.Contains(DiscordSecret) || l.Contains(NtfyToken));
+        Assert.Contains(_log.Lines, l => l.Text.Contains("HTTP 404"));
+        Assert.Contains(_log.Lines, l => l.Text.Contains("ntfy: request failed"));
+        Assert.DoesNotContain(_log.Lines, l => l.Text.Contains(DiscordSecret) || l.Text.Contains(NtfyToken));
     }
 
     [Fact]

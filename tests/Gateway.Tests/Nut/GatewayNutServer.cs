@@ -1,8 +1,11 @@
 using Gateway.Configuration;
+using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.NutServer;
 using Gateway.Readings;
+using Gateway.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Nut;
@@ -28,8 +31,9 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         ["device.type"] = "ups",
     };
 
-    private GatewayNutServer(TimeProvider time, NutServerOptions options)
+    private GatewayNutServer(TimeProvider time, NutServerOptions options, ILoggerProvider? logs)
     {
+        _loggers = LoggerFactory.Create(b => { if (logs is not null) b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs); });
         Time = time;
         Hub = new ReadingHub(time, NullLogger<ReadingHub>.Instance);
         Hub.Register(DeviceId, "must", DeviceKind.Ups);
@@ -39,15 +43,23 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         Fsd = new NutFsdLatch(Logins, NullLogger<NutFsdLatch>.Instance);
         Status = new NutServerStatus();
         var catalog = new NutUpsCatalog([new NutServedUps(UpsName, DeviceId, "Rack UPS")]);
-        Handler = new NutRequestHandler(catalog, Hub, Directory, new NutUserDirectory(options.Users), Logins, Fsd,
-            NutDescriptions.Load(), time, options.MaxAge, NullLogger.Instance);
-        Server = new NutTcpServer(options, Handler, Logins, Status, time, NullLogger<NutTcpServer>.Instance);
+        Events = new EventBus(NullLogger<EventBus>.Instance);
+        // No rate limit here: these tests are about the protocol; the gate has its own tests.
+        var devices = TestConfig.Load($"devices:\n  - id: {DeviceId}\n    type: must\n    port: /dev/null\n    command_interval: 0s\n").Devices;
+        Commands = new DeviceCommandGate(devices, Directory, Hub, new CommandRefusalLog(Events, time), time, NullLogger<DeviceCommandGate>.Instance);
+        Handler = new NutRequestHandler(catalog, Hub, Commands, new NutUserDirectory(options.Users), Logins, Fsd,
+            NutDescriptions.Load(), time, options.MaxAge, _loggers.CreateLogger("Gateway.NutServer"));
+        Server = new NutTcpServer(options, Handler, Logins, Status, time, _loggers.CreateLogger<NutTcpServer>());
     }
+
+    private readonly ILoggerFactory _loggers;
 
     public TimeProvider Time { get; }
     public ReadingHub Hub { get; }
     public RecordingUpsDriver Driver { get; }
     public DeviceDirectory Directory { get; }
+    public EventBus Events { get; }
+    public DeviceCommandGate Commands { get; }
     public NutLoginRegistry Logins { get; }
     public NutFsdLatch Fsd { get; }
     public NutServerStatus Status { get; }
@@ -68,9 +80,10 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         ],
     };
 
-    public static async Task<GatewayNutServer> StartAsync(TimeProvider? time = null, NutServerOptions? options = null, bool publish = true)
+    public static async Task<GatewayNutServer> StartAsync(TimeProvider? time = null, NutServerOptions? options = null, bool publish = true,
+        ILoggerProvider? logs = null)
     {
-        var s = new GatewayNutServer(time ?? TimeProvider.System, options ?? DefaultOptions);
+        var s = new GatewayNutServer(time ?? TimeProvider.System, options ?? DefaultOptions, logs);
         if (publish) s.Publish("OL CHRG");
         await s.Server.StartAsync(default);
         return s;
@@ -87,5 +100,6 @@ internal sealed class GatewayNutServer : IAsyncDisposable
     {
         await Server.StopAsync(default);
         Server.Dispose();
+        _loggers.Dispose();
     }
 }

@@ -40,30 +40,30 @@ public sealed class NutClientAgainstUpsdTests
         using var cts = new CancellationTokenSource();
         var run = driver.RunAsync(sink, cts.Token);
 
-        await NutProcess.WaitUntilAsync(() => sink.Latest is not null, "a first reading");
-        var first = sink.Latest!;
+        await NutProcess.WaitUntilAsync(() => sink.Latest<UpsReading>() is not null, "a first reading");
+        var first = sink.Latest<UpsReading>()!;
         Assert.Equal("nas-ups", first.DeviceId);
         Assert.True(first.Status.OnLine);
         Assert.Equal(100, first.BatteryCharge);
         Assert.Equal(230.5, first.InputVoltage);
 
         await upsd.SetAsync("ups.status", "OB DISCHRG LB");
-        await NutProcess.WaitUntilAsync(() => sink.Latest!.Status.OnBattery && sink.Latest.Status.LowBattery, "OB LB from upsrw");
-        Assert.Equal("OB LB DISCHRG", sink.Latest!.Variables["ups.status"]);
+        await NutProcess.WaitUntilAsync(() => sink.Latest<UpsReading>()!.Status.OnBattery && sink.Latest<UpsReading>()!.Status.LowBattery, "OB LB from upsrw");
+        Assert.Equal("OB LB DISCHRG", sink.Latest<UpsReading>()!.Variables["ups.status"]);
 
         await upsd.StopDriverAsync();
-        await NutProcess.WaitUntilAsync(() => sink.LastState == LinkState.Stale, "Stale after the NUT driver stopped");
-        Assert.Contains(sink.States, s => s.State == LinkState.Stale && s.Reason!.Contains("driver is not connected", StringComparison.Ordinal));
+        await NutProcess.WaitUntilAsync(() => sink.Current == LinkState.Stale, "Stale after the NUT driver stopped");
+        Assert.Contains(sink.Reports, s => s.State == LinkState.Stale && s.Reason!.Contains("driver is not connected", StringComparison.Ordinal));
         Assert.False(run.IsCompleted);
 
         await upsd.RestartDriverAsync();
-        await NutProcess.WaitUntilAsync(() => sink.LastState == LinkState.Connected, "Connected after the NUT driver came back");
+        await NutProcess.WaitUntilAsync(() => sink.Current == LinkState.Connected, "Connected after the NUT driver came back");
 
         await upsd.StopServerAsync();
-        await NutProcess.WaitUntilAsync(() => sink.LastState == LinkState.Lost, "Lost while upsd is down");
-        var readings = sink.Readings;
+        await NutProcess.WaitUntilAsync(() => sink.Current == LinkState.Lost, "Lost while upsd is down");
+        var readings = sink.Readings.Count;
         await upsd.StartServerAsync();
-        await NutProcess.WaitUntilAsync(() => sink.LastState == LinkState.Connected && sink.Readings > readings, "recovery after upsd restart", TimeSpan.FromSeconds(30));
+        await NutProcess.WaitUntilAsync(() => sink.Current == LinkState.Connected && sink.Readings.Count > readings, "recovery after upsd restart", TimeSpan.FromSeconds(30));
         Assert.True(driver.Counters.Reconnects >= 1);
         Assert.True(driver.Counters.LinkLosses >= 1);
 
@@ -78,8 +78,8 @@ public sealed class NutClientAgainstUpsdTests
         var driver = Driver(upsd, ups: "nosuch");
         var sink = new RecordingSink();
         var wait = await driver.PollOnceAsync(sink, default);
-        Assert.Equal(LinkState.Lost, sink.LastState);
-        Assert.Contains("no UPS named 'nosuch'", sink.States.Last().Reason);
+        Assert.Equal(LinkState.Lost, sink.Current);
+        Assert.Contains("no UPS named 'nosuch'", sink.Reports.Last().Reason);
         Assert.Equal(NutReconnectBackoff.Max, wait);
     }
 
@@ -112,8 +112,8 @@ public sealed class NutClientAgainstUpsdTests
         var sink = new RecordingSink();
         var w1 = await driver.PollOnceAsync(sink, default);
         var w2 = await driver.PollOnceAsync(sink, default);
-        Assert.Equal(LinkState.Lost, sink.LastState);
-        Assert.Contains("connection refused", sink.States.Last().Reason);
+        Assert.Equal(LinkState.Lost, sink.Current);
+        Assert.Contains("connection refused", sink.Reports.Last().Reason);
         Assert.True(w2 > w1);
     }
 }

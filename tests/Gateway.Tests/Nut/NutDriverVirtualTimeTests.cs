@@ -19,18 +19,18 @@ public sealed class NutDriverVirtualTimeTests
         using var cts = new CancellationTokenSource();
         var run = driver.RunAsync(sink, cts.Token);
 
-        await NutProcess.WaitUntilAsync(() => sink.States.Count == 1, "the first (refused) attempt");
-        Assert.Equal(LinkState.Lost, sink.LastState);
+        await NutProcess.WaitUntilAsync(() => sink.Reports.Count == 1, "the first (refused) attempt");
+        Assert.Equal(LinkState.Lost, sink.Current);
         time.Advance(TimeSpan.FromMilliseconds(900));
         await Task.Delay(200);
-        Assert.Single(sink.States);
+        Assert.Single(sink.Reports);
         time.Advance(TimeSpan.FromMilliseconds(100));
-        await NutProcess.WaitUntilAsync(() => sink.States.Count == 2, "the second attempt after 1 s");
+        await NutProcess.WaitUntilAsync(() => sink.Reports.Count == 2, "the second attempt after 1 s");
         time.Advance(TimeSpan.FromSeconds(1.9));
         await Task.Delay(200);
-        Assert.Equal(2, sink.States.Count);
+        Assert.Equal(2, sink.Reports.Count);
         time.Advance(TimeSpan.FromMilliseconds(100));
-        await NutProcess.WaitUntilAsync(() => sink.States.Count == 3, "the third attempt after 2 s more");
+        await NutProcess.WaitUntilAsync(() => sink.Reports.Count == 3, "the third attempt after 2 s more");
 
         cts.Cancel();
         await run.WaitAsync(TimeSpan.FromSeconds(5));

@@ -41,39 +41,21 @@ internal static class NutProcess
         return new Result(p.ExitCode, await stdout, await stderr);
     }
 
-    public static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
+    /// <summary>The name the NUT tests use for <see cref="Support.FreePort.Next"/>.</summary>
+    public static int FreePort() => Support.FreePort.Next();
 
-    /// <summary>Polls a condition until it holds or the deadline passes.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        Exception? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (Exception e) { last = e; }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"timed out waiting for {what}" + (last is null ? "" : $" (last error: {last.Message})"));
-    }
+    /// <summary>The name the NUT tests use for <see cref="Wait.UntilAsync(Func{Task{bool}}, string, TimeSpan?)"/>.</summary>
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) => Wait.UntilAsync(condition, what, timeout);
 
-    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), what, timeout);
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => Wait.UntilAsync(condition, what, timeout);
 
-    /// <summary>Sends raw lines to a NUT server and reads until <paramref name="expectedLines"/> lines came back.</summary>
-    public static async Task<List<string>> ConverseAsync(int port, string request, int expectedLines, TimeSpan? timeout = null)
+    /// <summary>
+    /// Sends raw lines to a NUT server and reads until <paramref name="expectedLines"/> lines came back (fewer when the
+    /// server closes); <paramref name="from"/> picks the client's loopback address (127.0.0.2, …).
+    /// </summary>
+    public static async Task<List<string>> ConverseAsync(int port, string request, int expectedLines, TimeSpan? timeout = null, IPAddress? from = null)
     {
-        using var tcp = new TcpClient();
+        using var tcp = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
         await tcp.ConnectAsync(IPAddress.Loopback, port);
         var s = tcp.GetStream();
         await s.WriteAsync(Encoding.Latin1.GetBytes(request));

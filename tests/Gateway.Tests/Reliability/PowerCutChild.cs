@@ -19,7 +19,6 @@ namespace Gateway.Tests.Reliability;
 /// </summary>
 internal static class PowerCutChild
 {
-    public const string DirVariable = "GATEWAY_TEST_POWER_CUT_DIR";
     public const int BatchSize = 40;
     public const int PolicySamples = 120;
     public const int ShutdownSteps = 6;
@@ -34,12 +33,12 @@ internal static class PowerCutChild
         var h = HistoryKillChild.StoredRows(history.DatabasePath);
         var p = ReadPolicy(policyStore) ?? 0;
         var s = ReadShutdown(shutdownStore) ?? 0;
-        Print($"recovered {h} {p} {s}");
+        TestAssemblyChild.Print($"recovered {h} {p} {s}");
 
         var target = p < h || s < h ? h : h + BatchSize;
         while (true)
         {
-            Print($"writing {target}");
+            TestAssemblyChild.Print($"writing {target}");
             if (h < target)
             {
                 var batch = new HistorySample[target - h];
@@ -56,7 +55,7 @@ internal static class PowerCutChild
             }
             policyStore.SaveAsync(Policy(target), CancellationToken.None).GetAwaiter().GetResult();
             shutdownStore.SaveAsync(Shutdown(target), CancellationToken.None).GetAwaiter().GetResult();
-            Print($"committed {target}");
+            TestAssemblyChild.Print($"committed {target}");
             target += BatchSize;
         }
     }
@@ -99,12 +98,6 @@ internal static class PowerCutChild
     }
 
     private static string Reason(long seq) => $"batch {seq}";
-
-    private static void Print(string line)
-    {
-        Console.Out.WriteLine(line);
-        Console.Out.Flush();
-    }
 
     private static void Fail(int code, string message)
     {

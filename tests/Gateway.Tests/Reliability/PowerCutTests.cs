@@ -37,7 +37,6 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
         var dbPath = Path.Combine(_dir.Path, SqliteHistoryStore.FileName);
         var policyStore = new PolicyMemoryStore(_dir.Path);
         var shutdownStore = new ShutdownStateStore(_dir.Path);
-        var env = new Dictionary<string, string> { [PowerCutChild.DirVariable] = _dir.Path };
         long h = 0, p = 0, s = 0, lastReported = 0;
         int roundsWithCommit = 0, killedInsideABatch = 0, killedBetweenFiles = 0;
         var startups = new List<double>();
@@ -47,7 +46,7 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
         {
             var delay = random.Next(5, 51);
             var started = Stopwatch.StartNew();
-            using var child = TestAssemblyChild.Start(env);
+            using var child = TestAssemblyChild.Start(nameof(PowerCutChild), _dir.Path);
             // "It starts and reads both without error": the child loads all three through the product code.
             var recovered = await child.WaitForLineAsync("recovered ", TimeSpan.FromSeconds(60));
             Assert.Equal($"{h} {p} {s}", recovered);
@@ -84,7 +83,7 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
         var leftovers = Directory.GetFiles(_dir.Path, ".*.tmp").Length;
         // One more start: its first completed batch removes the temp files the killed writers left behind; the
         // kill right after it can leave at most the one in flight per state file.
-        using (var last = TestAssemblyChild.Start(env))
+        using (var last = TestAssemblyChild.Start(nameof(PowerCutChild), _dir.Path))
         {
             await last.WaitForLineAsync("committed ", TimeSpan.FromSeconds(60));
             await last.KillAsync();

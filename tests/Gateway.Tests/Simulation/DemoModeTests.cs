@@ -89,16 +89,16 @@ public sealed class DemoModeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(elapsed < TimeSpan.FromSeconds(3), $"took {elapsed}");
 
         var hub = _host.Services.GetRequiredService<ReadingHub>();
-        await Serial.RecordingSink.WaitUntil(() => hub.Get(DemoMode.UpsId)?.Latest is UpsReading { Status.OnLine: true }, TimeSpan.FromSeconds(20), "an OL reading");
+        await RecordingSink.WaitUntil(() => hub.Get(DemoMode.UpsId)?.Latest is UpsReading { Status.OnLine: true }, TimeSpan.FromSeconds(20), "an OL reading");
         using (var cut = await _http.PostAsync("/api/demo/power-cut", null))
         {
             Assert.Equal(HttpStatusCode.OK, cut.StatusCode);
             Assert.False(JsonDocument.Parse(await cut.Content.ReadAsStringAsync()).RootElement.GetProperty("mains_present").GetBoolean());
         }
-        await Serial.RecordingSink.WaitUntil(() => hub.Get(DemoMode.UpsId)?.Latest is UpsReading { Status.OnBattery: true }, TimeSpan.FromSeconds(20), "OB after the power cut");
+        await RecordingSink.WaitUntil(() => hub.Get(DemoMode.UpsId)?.Latest is UpsReading { Status.OnBattery: true }, TimeSpan.FromSeconds(20), "OB after the power cut");
         using (var restore = await _http.PostAsync("/api/demo/power-restore", null)) Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
-        await Serial.RecordingSink.WaitUntil(() => hub.Get(DemoMode.UpsId)?.Latest is UpsReading { Status.OnLine: true }, TimeSpan.FromSeconds(20), "OL after the restore");
-        await Serial.RecordingSink.WaitUntil(() => hub.Get(DemoMode.MeterId)?.Link == LinkState.Connected, TimeSpan.FromSeconds(20), "meter back after the restore");
+        await RecordingSink.WaitUntil(() => hub.Get(DemoMode.UpsId)?.Latest is UpsReading { Status.OnLine: true }, TimeSpan.FromSeconds(20), "OL after the restore");
+        await RecordingSink.WaitUntil(() => hub.Get(DemoMode.MeterId)?.Link == LinkState.Connected, TimeSpan.FromSeconds(20), "meter back after the restore");
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using Gateway.Drivers.Must;
 using Gateway.Drivers.Readings;
 using Gateway.Drivers.Serial;
 using Gateway.Drivers.Simulation;
-using Gateway.Tests.Serial;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Simulation;

@@ -39,7 +39,7 @@ public sealed class HistoryHostTests : IDisposable
         await host.StartAsync();
         var store = Assert.IsType<SqliteHistoryStore>(host.Services.GetRequiredService<IHistoryStore>());
         Assert.Equal(Path.Combine(_dir, "history.db"), store.DatabasePath);
-        await WaitFor.ConditionAsync(() => store.EventsWritten >= 1, "service_started written");
+        await Wait.UntilAsync(() => store.EventsWritten >= 1, "service_started written");
         var indicators = host.Services.GetRequiredService<StatusIndicators>();
         Assert.Matches("^(off: |running)", indicators.Status);
         Assert.Contains(host.Services.GetServices<IHealthContributor>(), c => c.Name == "history" && c.Check().Healthy);

@@ -13,7 +13,6 @@ namespace Gateway.Tests.Storage;
 /// </summary>
 internal static class HistoryKillChild
 {
-    public const string DirVariable = "GATEWAY_TEST_HISTORY_KILL_DIR";
     public const int BatchSize = 250;
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -36,8 +35,7 @@ internal static class HistoryKillChild
             store.Flush();
             if (store.PendingCount != 0) Environment.Exit(4);
             next += BatchSize;
-            Console.Out.WriteLine($"committed {next}");
-            Console.Out.Flush();
+            TestAssemblyChild.Print($"committed {next}");
         }
     }
 

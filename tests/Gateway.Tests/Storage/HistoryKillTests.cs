@@ -47,7 +47,7 @@ public sealed class HistoryKillTests(ITestOutputHelper output) : IDisposable
 
     private async Task<(long Reported, TimeSpan KilledAfter)> RunAndKillAsync(TimeSpan killAfterFirstCommit)
     {
-        using var child = TestAssemblyChild.Start(new Dictionary<string, string> { [HistoryKillChild.DirVariable] = _dir });
+        using var child = TestAssemblyChild.Start(nameof(HistoryKillChild), _dir);
         await child.WaitForLineAsync("committed ", TimeSpan.FromSeconds(30));
         var sw = Stopwatch.StartNew();
         await Task.Delay(killAfterFirstCommit);

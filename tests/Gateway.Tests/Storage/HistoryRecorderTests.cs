@@ -32,17 +32,17 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         using var store = new SqliteHistoryStore(_dir, TimeSpan.FromDays(30), _time, NullLogger.Instance);
         using var recorder = new HistoryRecorder(store, hub, bus, Options(), _time, NullLogger<HistoryRecorder>.Instance);
         await recorder.StartAsync(default);
-        await WaitFor.ConditionAsync(() => store.IsOpen, "database open");
+        await Wait.UntilAsync(() => store.IsOpen, "database open");
 
         for (var s = 0; s < 60; s++)
         {
             hub.Publish(HistoryTestData.Ups(_time.GetUtcNow(), charge: 100 - s));
             hub.Publish(HistoryTestData.Meter(_time.GetUtcNow()));
             if (s == 15) bus.Publish(new GatewayEvent(_time.GetUtcNow(), EventKinds.PowerLost, EventSeverity.Warning, "Power lost", "ups"));
-            await WaitFor.ConditionAsync(() => recorder.ReadingsSeen == 2 * (s + 1) && recorder.EventsSeen == (s >= 15 ? 1 : 0), $"reading {s} taken");
+            await Wait.UntilAsync(() => recorder.ReadingsSeen == 2 * (s + 1) && recorder.EventsSeen == (s >= 15 ? 1 : 0), $"reading {s} taken");
             _time.Advance(TimeSpan.FromSeconds(1));
         }
-        await WaitFor.ConditionAsync(() => store.Transactions == 6 && store.PendingCount == 0, "six flushes");
+        await Wait.UntilAsync(() => store.Transactions == 6 && store.PendingCount == 0, "six flushes");
 
         output.WriteLine($"1 s polling, 2 devices, 60 s: {recorder.ReadingsSeen} readings in -> {store.SamplesWritten} rows, {store.EventsWritten} events, {store.Transactions} write transactions");
         Assert.Equal(12, store.SamplesWritten);
@@ -54,7 +54,7 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
 
         // A reading in a new interval, then stop: the open interval is written in a last transaction.
         hub.Publish(HistoryTestData.Ups(_time.GetUtcNow(), charge: 1));
-        await WaitFor.ConditionAsync(() => recorder.ReadingsSeen == 121, "last reading taken");
+        await Wait.UntilAsync(() => recorder.ReadingsSeen == 121, "last reading taken");
         await recorder.StopAsync(default);
         Assert.Equal(6, store.Transactions);
         await recorder.StoppedAsync(default);   // the host calls this once every service has stopped
@@ -71,16 +71,16 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         using var store = new SqliteHistoryStore(_dir, TimeSpan.FromDays(30), _time, NullLogger.Instance);
         using var recorder = new HistoryRecorder(store, hub, bus, Options(), _time, NullLogger<HistoryRecorder>.Instance);
         await recorder.StartAsync(default);
-        await WaitFor.ConditionAsync(() => store.IsOpen, "database open");
+        await Wait.UntilAsync(() => store.IsOpen, "database open");
         var before = store.Transactions;
 
         bus.Publish(new GatewayEvent(_time.GetUtcNow(), EventKinds.PowerLost, EventSeverity.Warning, "Power lost", "ups"));
-        await WaitFor.ConditionAsync(() => recorder.EventsSeen == 1, "warning taken");
+        await Wait.UntilAsync(() => recorder.EventsSeen == 1, "warning taken");
         Assert.Equal(before, store.Transactions);
         Assert.Equal(1, store.PendingCount);
 
         bus.Publish(new GatewayEvent(_time.GetUtcNow(), EventKinds.ShutdownStarted, EventSeverity.Critical, "Shutdown started"));
-        await WaitFor.ConditionAsync(() => store.EventsWritten == 2, "critical event written without time passing");
+        await Wait.UntilAsync(() => store.EventsWritten == 2, "critical event written without time passing");
         Assert.Equal(before + 1, store.Transactions);
         Assert.Equal([EventKinds.ShutdownStarted, EventKinds.PowerLost], (await store.EventsAsync(10, default)).Select(e => e.Kind));
         await recorder.StopAsync(default);

@@ -4,8 +4,9 @@ namespace Gateway.Tests.Support;
 
 /// <summary>
 /// Runs this test assembly as a child process (<c>dotnet exec Gateway.Tests.dll</c> with DOTNET_STARTUP_HOOKS
-/// pointing at it, see Storage/StartupHook.cs), so a test can SIGKILL real writer code at a random moment.
-/// Collects the child's stdout lines; <see cref="KillAsync"/> returns only after every line it printed was read.
+/// pointing at it, see Support/StartupHook.cs), so a test can SIGKILL real writer code at a random moment.
+/// The child program prints progress lines with <see cref="Print"/>; the parent collects them, and
+/// <see cref="KillAsync"/> returns only after every line the child printed was read.
 /// </summary>
 public sealed class TestAssemblyChild : IDisposable
 {
@@ -25,7 +26,23 @@ public sealed class TestAssemblyChild : IDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    public static TestAssemblyChild Start(IReadOnlyDictionary<string, string> environment)
+    /// <summary>Which program <c>StartupHook</c> runs in the child (the name of its class).</summary>
+    public const string ProgramVariable = "GATEWAY_TEST_CHILD_PROGRAM";
+    /// <summary>The directory the child program works in.</summary>
+    public const string DirVariable = "GATEWAY_TEST_CHILD_DIR";
+
+    /// <summary>Starts <paramref name="program"/> (a class name StartupHook knows) working in <paramref name="dir"/>.</summary>
+    public static TestAssemblyChild Start(string program, string dir) =>
+        Start(new Dictionary<string, string> { [ProgramVariable] = program, [DirVariable] = dir });
+
+    /// <summary>For the child program: one progress line, flushed at once so a SIGKILL cannot hold it back.</summary>
+    public static void Print(string line)
+    {
+        Console.Out.WriteLine(line);
+        Console.Out.Flush();
+    }
+
+    private static TestAssemblyChild Start(IReadOnlyDictionary<string, string> environment)
     {
         var testAssembly = typeof(TestAssemblyChild).Assembly.Location;
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")

@@ -1,3 +1,4 @@
+using Gateway.DeviceCommands;
 using Gateway.Tests.Support;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -63,6 +64,7 @@ public sealed class ApiTestHost : IAsyncDisposable
         s.AddSingleton<ReadingHub>();
         s.AddSingleton<EventBus>();
         s.AddSingleton<DeviceDirectory>();
+        s.AddDeviceCommands(config);
         s.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
         foreach (var d in drivers ?? []) s.AddSingleton(d);
         s.AddGatewayWeb(config);

@@ -1,0 +1,144 @@
+using System.Text;
+using Gateway.Configuration;
+using Gateway.Drivers.Devices;
+using Gateway.Drivers.Readings;
+using Gateway.Hosting;
+using Gateway.Policy;
+using Gateway.Readings;
+
+namespace Gateway.HomeAssistant;
+
+/// <summary>
+/// Home Assistant state: the retained state and availability documents of every device and of the gateway, and
+/// the event stream. A reading also refreshes what <see cref="HaDiscoveryPublisher"/> announces about its device.
+/// Every method except <see cref="Tick"/> expects the caller to hold the bridge's lock.
+/// </summary>
+public sealed class HaStatePublisher
+{
+    private readonly MqttSession _session;
+    private readonly HaTopics _topics;
+    private readonly ReadingHub _hub;
+    private readonly DeviceDirectory _directory;
+    private readonly IPolicyStatusSource _policy;
+    private readonly StartInfo _start;
+    private readonly TimeProvider _time;
+    private readonly MqttOptions _options;
+    private readonly IReadOnlyDictionary<string, HaDeviceEntry> _devices;
+    private readonly HaDiscoveryPublisher _discovery;
+    private readonly Lock _gate;
+    private byte[]? _lastGatewaySignature;
+    private long _lastGatewayAt;
+
+    public HaStatePublisher(MqttOptions options, MqttSession session, HaTopics topics, ReadingHub hub, DeviceDirectory directory,
+        IPolicyStatusSource policy, StartInfo start, TimeProvider time, IReadOnlyDictionary<string, HaDeviceEntry> devices,
+        HaDiscoveryPublisher discovery, Lock gate)
+    {
+        _options = options;
+        _session = session;
+        _topics = topics;
+        _hub = hub;
+        _directory = directory;
+        _policy = policy;
+        _start = start;
+        _time = time;
+        _devices = devices;
+        _discovery = discovery;
+        _gate = gate;
+    }
+
+    /// <summary>Availability and the last state of every device, and the gateway document (on connect and on HA birth).</summary>
+    public void PublishAll()
+    {
+        foreach (var d in _devices.Values)
+        {
+            EnqueueAvailability(d.Id);
+            if (d.LastState is { } doc) EnqueueState(d, doc);
+        }
+        PublishGatewayState(force: true);
+    }
+
+    /// <summary>Gateway document on change; every device document again once state_interval has passed.</summary>
+    public void Tick()
+    {
+        lock (_gate)
+        {
+            PublishGatewayState(force: false);
+            var now = _time.GetTimestamp();
+            foreach (var d in _devices.Values)
+            {
+                if (d.LastState is { } doc && _time.GetElapsedTime(d.LastStateAt, now) >= _options.StateInterval)
+                    EnqueueState(d, doc);
+            }
+        }
+    }
+
+    public void OnEvent(GatewayEvent e) =>
+        _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.Events, HaEventDocument.Write(e), Retain: false));
+
+    public void OnReading(Reading r)
+    {
+        if (!_devices.TryGetValue(r.DeviceId, out var d)) return;
+        byte[] doc;
+        switch (r)
+        {
+            case UpsReading ups:
+                foreach (var (e, variable, _) in UpsEntities.Values)
+                    if (ups.Get(variable) is not null) d.SeenKeys.Add(e.Key);
+                d.Serial = ups.Serial;
+                d.Manufacturer = ups.Get(NutNames.DeviceMfr) ?? ups.Get(NutNames.UpsMfr);
+                d.Model = ups.Get(NutNames.DeviceModel) ?? ups.Get(NutNames.UpsModel);
+                d.Firmware = ups.Get(NutNames.UpsFirmware);
+                d.BeeperStatus = ups.Get(NutNames.UpsBeeperStatus);
+                doc = HaStateDocument.ForUps(ups);
+                break;
+            case MeterReading meter:
+                foreach (var m in meter.Metrics)
+                    if (MeterEntities.ByMetric.TryGetValue(m.Key, out var e)) d.SeenKeys.Add(e.Key);
+                if (meter.PhaseSequence is not null) d.SeenKeys.Add(MeterEntities.PhaseSequence);
+                d.Serial = meter.Serial;
+                d.Model = meter.Model;
+                d.Firmware = meter.Firmware;
+                doc = HaStateDocument.ForMeter(meter);
+                break;
+            default:
+                return;
+        }
+        if (_options.Discovery) _discovery.PublishDevice(d, force: false);
+        if (d.LastState is null || !d.LastState.AsSpan().SequenceEqual(doc)) EnqueueState(d, doc);
+    }
+
+    public void OnLink(string deviceId, LinkState state)
+    {
+        if (!_devices.ContainsKey(deviceId)) return;
+        EnqueueAvailability(deviceId);
+        PublishGatewayState(force: false);
+    }
+
+    private void EnqueueState(HaDeviceEntry d, byte[] doc)
+    {
+        d.LastState = doc;
+        d.LastStateAt = _time.GetTimestamp();
+        _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(d.Id), doc, Retain: true));
+    }
+
+    private void EnqueueAvailability(string deviceId)
+    {
+        var online = _hub.Get(deviceId)?.Link == LinkState.Connected;
+        _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.Availability(deviceId),
+            Encoding.UTF8.GetBytes(online ? MqttSession.Online : MqttSession.Offline), Retain: true));
+    }
+
+    private void PublishGatewayState(bool force)
+    {
+        var policy = _policy.Current;
+        var now = _time.GetUtcNow();
+        var links = _devices.Values.Select(d => (d.Id, _hub.Get(d.Id)?.Link == LinkState.Connected, _directory.Find(d.Id)?.Counters.Reconnects ?? 0)).ToArray();
+        var signature = HaStateDocument.ForGateway(policy, now, TimeSpan.Zero, links, includeUptime: false);
+        var due = _lastGatewaySignature is null || _time.GetElapsedTime(_lastGatewayAt) >= _options.StateInterval;
+        if (!force && !due && signature.AsSpan().SequenceEqual(_lastGatewaySignature)) return;
+        _lastGatewaySignature = signature;
+        _lastGatewayAt = _time.GetTimestamp();
+        var doc = HaStateDocument.ForGateway(policy, now, _start.Uptime, links);
+        _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(null), doc, Retain: true));
+    }
+}

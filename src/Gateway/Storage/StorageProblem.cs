@@ -1,0 +1,23 @@
+using Microsoft.Data.Sqlite;
+
+namespace Gateway.Storage;
+
+/// <summary>Turns a storage failure into what a person can do about it (the SQLite or OS text alone rarely says).</summary>
+public static class StorageProblem
+{
+    /// <summary>"what happened; fix: …" for a failure on <paramref name="path"/>.</summary>
+    public static string Describe(Exception e, string path)
+    {
+        var dir = Path.GetDirectoryName(path) ?? path;
+        return e switch
+        {
+            SqliteException { SqliteErrorCode: 13 } => $"the disk holding {dir} is full; fix: free space there, shorten history.retention, or move gateway.data_dir",
+            SqliteException { SqliteErrorCode: 8 } => $"{path} is read-only; fix: make {dir} writable for the gateway's user (or move gateway.data_dir)",
+            SqliteException { SqliteErrorCode: 14 } or UnauthorizedAccessException =>
+                $"{path} cannot be opened or created; fix: check that {dir} exists, is not read-only and is writable for the gateway's user (gateway.data_dir)",
+            SqliteException { SqliteErrorCode: 10 } => $"the disk holding {dir} reported an I/O error; fix: check the SD card or disk (dmesg) and free space",
+            IOException io when io.HResult == 28 => $"the disk holding {dir} is full; fix: free space there or move gateway.data_dir",
+            _ => $"{e.Message}; fix: check {dir} (free space, permissions) or set history.enabled: false",
+        };
+    }
+}

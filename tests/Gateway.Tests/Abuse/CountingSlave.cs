@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using Gateway.Drivers.Modbus;
+using Gateway.Drivers.Simulation;
+
+namespace Gateway.Tests.Abuse;
+
+/// <summary>Wraps a simulated device and counts the writes it receives, per register.</summary>
+public sealed class CountingSlave(IModbusSlaveDevice inner) : IModbusSlaveDevice
+{
+    private long _reads;
+
+    public ConcurrentDictionary<ushort, int> Writes { get; } = new();
+    public long Reads => Interlocked.Read(ref _reads);
+    public int WritesTo(ushort register) => Writes.GetValueOrDefault(register);
+
+    public byte Address => inner.Address;
+    public bool Answers() => inner.Answers();
+
+    public ModbusExceptionCode? Read(ModbusFunction function, ushort address, ushort count, Span<ushort> into)
+    {
+        Interlocked.Increment(ref _reads);
+        return inner.Read(function, address, count, into);
+    }
+
+    public ModbusExceptionCode? Write(ModbusFunction function, ushort address, ReadOnlySpan<ushort> values)
+    {
+        Writes.AddOrUpdate(address, 1, (_, n) => n + 1);
+        return inner.Write(function, address, values);
+    }
+}
