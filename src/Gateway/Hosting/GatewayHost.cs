@@ -38,7 +38,6 @@ public static class GatewayHost
             var app = builder.Build();
             app.MapHealth();
             app.MapGatewayApi();
-            app.MapOutages();
             app.MapDemo();
             WatchEssentialLoops(app.Services);
             return app;

@@ -20,7 +20,7 @@ namespace Gateway.Tests.Outage;
 [Trait("Category", "Integration")]
 public sealed class DemoOutageScenarioTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempDir _dir = new("gw-demo-outage");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private IHost? _host;
@@ -49,12 +49,12 @@ public sealed class DemoOutageScenarioTests(ITestOutputHelper output) : IAsyncLi
 
     private async Task<List<JsonElement>> WaitForEvent(string kind)
     {
-        var deadline = DateTime.UtcNow + Wait;
+        var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
             var events = await Events();
             if (events.Any(e => e.GetProperty("kind").GetString() == kind)) return events;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {kind} event within {Wait}: {string.Join(" | ", events.Select(e => e.GetProperty("message").GetString()))}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {kind} event within {Patience}: {string.Join(" | ", events.Select(e => e.GetProperty("message").GetString()))}");
             await Task.Delay(200);
         }
     }
@@ -80,7 +80,7 @@ public sealed class DemoOutageScenarioTests(ITestOutputHelper output) : IAsyncLi
             """), new RunOptions(Simulate: true));
         await _host.StartAsync();
         var hub = _host.Services.GetRequiredService<ReadingHub>();
-        await Serial.RecordingSink.WaitUntil(() => hub.Get(DemoMode.UpsId)?.Latest is UpsReading { Status.OnLine: true }, Wait, "an OL reading");
+        await Wait.UntilAsync(() => hub.Get(DemoMode.UpsId)?.Latest is UpsReading { Status.OnLine: true }, "an OL reading", Patience);
 
         using (var cut = await _http.PostAsync("/api/demo/power-cut", null)) Assert.Equal(HttpStatusCode.OK, cut.StatusCode);
         await WaitForEvent(EventKinds.ShutdownFinished);

@@ -5,7 +5,7 @@ using Gateway.Drivers.Readings;
 using Gateway.Drivers.Serial;
 using Gateway.Drivers.Simulation;
 using Gateway.Shutdown.PowerCycle;
-using Gateway.Tests.Serial;
+using Gateway.Tests.Support;
 using Gateway.Tests.Simulation;
 using Microsoft.Extensions.Logging.Abstractions;
 
