@@ -1,24 +1,64 @@
 #!/usr/bin/env bash
-# The test command: installs the Debian packages the tests need (only when missing), builds, runs every test.
-# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter Category!=Reliability]
+# The test command: installs the Debian packages the tests need (only when missing), checks that every tool they
+# use is there (scripts/preflight.sh), builds, runs the tests, and fails when the run touched the machine's real
+# gateway state (/var/lib/gateway, ~/.local/state/gateway, /etc/gateway, ~/.config/gateway).
+# Usage: ./test.sh [--fast] [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Nut]
+#   (default)  the full suite, as CI runs it: fuzz tests with 1,000,000 inputs per parser, every long loop.
+#   --fast     unit tests and the light integration tests: no tests marked Lane=full-only (the power-cut,
+#              serial-loss and SIGKILL loops, the connection flood) and GATEWAY_FUZZ_ITERATIONS=2000
+#              unless it is set already. A couple of minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+fast=0; filter=""; args=()
+while (($#)); do
+  case "$1" in
+    --fast) fast=1 ;;
+    --filter) filter=$2; shift ;;
+    --filter=*) filter=${1#--filter=} ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+if ((fast)); then
+  export GATEWAY_FUZZ_ITERATIONS=${GATEWAY_FUZZ_ITERATIONS:-2000}
+  filter=${filter:+($filter)&}"Lane!=full-only"
+fi
+[ -z "$filter" ] || args+=(--filter "$filter")
+
+command -v dotnet >/dev/null || { echo "test.sh: 'dotnet' is not on PATH: install the .NET 10 SDK (see README, 'Try it')" >&2; exit 2; }
 mapfile -t pkgs < <(grep -v '^\s*#' tests/packages.txt | awk 'NF { print $1 }')
 scripts/ensure-packages.sh "${pkgs[@]}"
+scripts/preflight.sh
 
 echo "==> building"
 dotnet build gateway.sln -c Release -nologo -clp:ErrorsOnly -warnaserror
 
-echo "==> testing"
-log=$(mktemp)
+# The real gateway state this run must not touch: a listing with sizes and times, before and after.
+guarded=(/var/lib/gateway /etc/gateway "${HOME:-/root}/.config/gateway" "${HOME:-/root}/.local/state/gateway")
+state() { for d in "${guarded[@]}"; do if [ -e "$d" ]; then find "$d" -printf '%p %s %T@ %m\n' 2>/dev/null || true; fi; done | sort; }
+before=$(mktemp); after=$(mktemp); log=$(mktemp)
+trap 'rm -f "$before" "$after" "$log"' EXIT
+state >"$before"
+
+lane="the full suite"
+((fast)) && lane="the fast lane (Lane!=full-only, GATEWAY_FUZZ_ITERATIONS=$GATEWAY_FUZZ_ITERATIONS)"
+echo "==> testing: $lane"
+started=$SECONDS
 set +e
-dotnet test gateway.sln -c Release --no-build -nologo --blame-hang-timeout 6m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | grep -Ev '^\s*(Passed|Skipped) ' 
+dotnet test gateway.sln -c Release --no-build -nologo --blame-hang-timeout 6m --logger "console;verbosity=normal" "${args[@]}" 2>&1 | tee "$log" | grep -Ev '^\s*(Passed|Skipped) '
 rc=${PIPESTATUS[0]}
 set -e
 count() { grep -E "^\s+$1: [0-9]+$" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
 passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
-rm -f "$log"
-echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped in $((SECONDS - started)) s"
 [ "$rc" -ne 0 ] || [ "$passed" -gt 0 ] || { echo "no test ran"; rc=1; }
+
+state >"$after"
+if ! cmp -s "$before" "$after"; then
+  echo "test.sh: FAIL: the tests changed the machine's real gateway state (a test must use its own temp data_dir and config):" >&2
+  diff "$before" "$after" | grep '^[<>]' | sed 's/^</  before:/; s/^>/  after: /' >&2
+  echo "test.sh: (path size mtime mode; if another process on this machine uses these, e.g. an installed gateway or a parallel test run of an older branch, stop it and run again)" >&2
+  rc=1
+fi
 exit "$rc"

@@ -4,7 +4,7 @@ using VT = Gateway.Drivers.Em340.Em340ValueType;
 namespace Gateway.Drivers.Em340;
 
 /// <summary>
-/// The EM330/EM340/ET330/ET340 register map (CG protocol v2 rev.17, shared/reference/em340.md) as data.
+/// The EM330/EM340/ET330/ET340 register map (CG protocol v2 rev.17, docs/reference/em340.md) as data.
 /// Reads are grouped into blocks of at most <see cref="MaxRegistersPerRead"/> registers.
 /// </summary>
 public static class Em340RegisterMap

@@ -3,7 +3,7 @@ using Gateway.Drivers.Readings;
 namespace Gateway.Drivers.Must;
 
 /// <summary>
-/// The MUST EP20 register map (shared/reference/must.md), as data: which register becomes which NUT
+/// The MUST EP20 register map (docs/reference/must.md), as data: which register becomes which NUT
 /// variable with which scale. Status flags are derived in <see cref="MustStatusDecoder"/>.
 /// </summary>
 public static class MustRegisterMap
@@ -21,6 +21,7 @@ public static class MustRegisterMap
     public const ushort MachineType = 30000;
     public const ushort SoftwareVersion = 30001;
     public const ushort WorkState = 30002;
+    public const ushort InputVoltage = 30005;
     public const ushort LoadState = 30013;
     public const ushort BatterySoc = 30017;
     public const ushort AvrState = 30019;

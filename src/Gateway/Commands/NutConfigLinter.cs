@@ -5,7 +5,7 @@ using Gateway.Drivers.Nut;
 namespace Gateway.Commands;
 
 /// <summary>
-/// The lint list of nut.md §3 over a NUT config folder (ups.conf, upsd.conf, upsd.users, upsmon.conf, nut.conf),
+/// The lint list of docs/reference/nut.md §3 over a NUT config folder (ups.conf, upsd.conf, upsd.users, upsmon.conf, nut.conf),
 /// plus a comparison of the gateway's <c>type: nut</c> devices with what those files say.
 /// </summary>
 public static class NutConfigLinter

@@ -111,6 +111,7 @@ public static class GatewayHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
         services.AddDeviceCommands(config);
+        services.AddSingleton(new Gateway.Drivers.Modbus.ModbusBuses(time));
         services.AddGatewayWeb(config);
         services.AddNutServer(config);
         services.AddPowerProtection(config);

@@ -8,7 +8,7 @@ public class Em340DecoderTests
     [Fact]
     public void Int32_is_low_word_first_and_signed()
     {
-        // em340.md: 01 03 04 C5 68 FF FF → raw 0xFFFFC568 = -15000 → -1500.0 W
+        // docs/reference/em340.md: 01 03 04 C5 68 FF FF → raw 0xFFFFC568 = -15000 → -1500.0 W
         Assert.Equal(-15000, Em340Decoder.Int32(0xC568, 0xFFFF));
         Assert.Equal(2300, Em340Decoder.Int32(0x08FC, 0x0000));
         Assert.Equal(70000, Em340Decoder.Int32(0x1170, 0x0001));

@@ -9,13 +9,14 @@ namespace Gateway.Tests.Em340;
 
 /// <summary>
 /// The EM340 driver against a Modbus slave this project did not write: Debian's python3-pymodbus serving
-/// the EM340 register layout (values from em340.md) on a socat pty.
+/// the EM340 register layout (values from docs/reference/em340.md) on a socat pty.
 /// </summary>
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class PymodbusEm340Tests : IAsyncLifetime
 {
-    private const string Script = """
+    /// <summary>The slave script; its last lines serve slave 1 (tests that need more slaves replace them).</summary>
+    internal const string Script = """
         import logging, sys
         from pymodbus.server import StartSerialServer
         from pymodbus.datastore import ModbusSlaveContext, ModbusServerContext, ModbusSparseDataBlock

@@ -5,7 +5,7 @@ namespace Gateway.Tests.HomeAssistant;
 
 /// <summary>
 /// Checks a discovery config the way Home Assistant would (ha-sensor-units.json, copied from the shared reference)
-/// plus the gateway checklist of ha-discovery.md §6.
+/// plus the gateway checklist of docs/reference/ha-discovery.md §6.
 /// </summary>
 public sealed partial class HaConfigValidator
 {

@@ -38,7 +38,7 @@ public class DeviceRunnerTests
         using var runner = new DeviceRunner([driver], hub, new LoopMonitor(time), time, NullLogger<DeviceRunner>.Instance);
         await runner.StartAsync(CancellationToken.None);
 
-        await WaitFor(() => hub.Get("ups")?.Link == LinkState.Lost);
+        await Wait.UntilAsync(() => hub.Get("ups")?.Link == LinkState.Lost, "the device Lost after the driver threw");
         Assert.Equal(1, driver.Runs);
         Assert.Contains("internal error", hub.Get("ups")!.LinkReason);
 
@@ -62,15 +62,5 @@ public class DeviceRunnerTests
             await Task.Delay(10);
         }
         Assert.True(condition(), "condition not met within 40 s of virtual time");
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 20 s");
-            await Task.Delay(5);
-        }
     }
 }

@@ -27,7 +27,7 @@ public class SystemdWatchdogTests
         var notifier = new RecordingNotifier();
         using var dog = new SystemdWatchdog(notifier, loops, time, NullLogger<SystemdWatchdog>.Instance, TimeSpan.FromSeconds(20));
         await dog.StartAsync(CancellationToken.None);
-        await WaitFor(() => dog.Checks == 1);
+        await Wait.UntilAsync(() => dog.Checks == 1, "the first watchdog check");
         Assert.Equal(1, notifier.Fed); // at once on start
 
         // The loop beats every 10 s; the watchdog is fed every 10 s (half of WatchdogSec=20s).
@@ -84,16 +84,6 @@ public class SystemdWatchdogTests
     {
         var before = dog.Checks;
         time.Advance(TimeSpan.FromSeconds(10));
-        await WaitFor(() => dog.Checks == before + 1);
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 20 s");
-            await Task.Delay(5);
-        }
+        await Wait.UntilAsync(() => dog.Checks == before + 1, $"watchdog check {before + 1}");
     }
 }

@@ -6,7 +6,7 @@ public class ModbusCrcTests
 {
     public static TheoryData<string> KnownFrames => new()
     {
-        "01 03 00 0B 00 01 F5 C8",          // EM340 identity request (em340.md)
+        "01 03 00 0B 00 01 F5 C8",          // EM340 identity request (docs/reference/em340.md)
         "01 03 02 01 55 79 EB",             // its reply: 341
         "01 04 00 00 00 02 71 CB",          // V L1-N with FC04
         "01 04 04 08 FC 00 00 39 D4",       // 230.0 V
@@ -14,7 +14,7 @@ public class ModbusCrcTests
         "01 03 00 00 00 12 C5 C7",
         "01 03 01 12 00 08 E5 F5",
         "01 83 02 C0 F1",                   // exception 02
-        "0A 03 75 30 00 1B 1E B9",          // MUST main poll (must.md)
+        "0A 03 75 30 00 1B 1E B9",          // MUST main poll (docs/reference/must.md)
         "0A 03 79 18 00 0A 5D ED",
         "0A 10 7D 00 00 01 02 00 01 B9 A7", // factory reset
         "0A 10 7D 01 00 01 02 00 01 B8 76", // remote reset

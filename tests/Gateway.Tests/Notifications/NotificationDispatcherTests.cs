@@ -142,8 +142,7 @@ public sealed class NotificationDispatcherTests : IDisposable
             new DiscordSender(_http, _server.Url($"/api/webhooks/1/{DiscordSecret}")),
             new NtfySender(_http, $"http://127.0.0.1:{RecordingPort()}/", "power", NtfyToken));
         _events.Publish(Trigger());
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (d.Failed < 2 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => d.Failed >= 2, "both senders to fail", TimeSpan.FromSeconds(30));
         await d.StopAsync(CancellationToken.None);
 
         Assert.Equal(2, d.Failed);

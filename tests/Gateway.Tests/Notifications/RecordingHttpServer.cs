@@ -40,12 +40,7 @@ public sealed class RecordingHttpServer : IDisposable
 
     public async Task<RecordedRequest> WaitForAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (Requests.Count < count)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Requests.Count} of {count} requests arrived");
-            await Task.Delay(10);
-        }
+        await Wait.UntilAsync(() => Requests.Count >= count, $"{count} requests (so far {Requests.Count})", timeout);
         return Requests.ElementAt(count - 1);
     }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Gateway.Tests.Nut;
 
 /// <summary>
-/// A real Debian upsd + dummy-ups driver in temp dirs on a free loopback port (nut.md §5). UPS "dummy";
+/// A real Debian upsd + dummy-ups driver in temp dirs on a free loopback port (docs/reference/nut.md §5). UPS "dummy";
 /// users admin/adminpw (SET, FSD, all instcmds) and monuser/secret (upsmon secondary).
 /// </summary>
 internal sealed class RealUpsd : IAsyncDisposable

@@ -152,9 +152,7 @@ public sealed class PolicyRunnerTests : IDisposable
         var first = Runner();
         Publish(first, "OB DISCHRG", 95, 3000);
         var path = Path.Combine(_dir, PolicyMemoryStore.FileName);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!File.Exists(path) && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.True(File.Exists(path));
+        await Wait.UntilAsync(() => File.Exists(path), $"{path} written");
         var since = first.Current.OnBatterySince;
         Assert.NotNull(since);
 

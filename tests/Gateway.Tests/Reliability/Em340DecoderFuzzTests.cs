@@ -41,7 +41,7 @@ public class Em340DecoderFuzzTests(ITestOutputHelper output)
         sim.LoseMains();
         seeds.Add(Encode(sim.Image()));
         seeds.Add(Encode(new Em340Simulator(time, seed: 2, decimalEnergies: false, serial: "X").Image()));
-        // Every value "no value" (EEE on the display), and the V L1 example of em340.md (0x08FC, 0 = 230.0 V).
+        // Every value "no value" (EEE on the display), and the V L1 example of docs/reference/em340.md (0x08FC, 0 = 230.0 V).
         seeds.Add(Encode(Addresses.ToDictionary(a => a, a => (ushort)(a % 2 == 0 ? 0xFFFF : 0x7FFF))));
         seeds.Add(Encode(new Dictionary<ushort, ushort> { [0] = 0x08FC, [1] = 0, [0x12] = 0xC568, [0x13] = 0xFFFF }));
         return seeds.ToArray();

@@ -22,7 +22,7 @@ public class ModbusFuzzTests(ITestOutputHelper output)
         ModbusRequest.WriteMultiple(10, 32002, [1]),
     ];
 
-    /// <summary>Frames from shared/reference (must.md, em340.md) and from the encoders.</summary>
+    /// <summary>Frames from docs/reference (must.md, em340.md) and from the encoders.</summary>
     private static byte[][] Seeds()
     {
         var seeds = new List<byte[]>

@@ -22,7 +22,7 @@ public class MustDecoderFuzzTests(ITestOutputHelper output)
             $"main {FuzzLoop.Hex(ToBytes(Main))}, slow {FuzzLoop.Hex(ToBytes(Slow))}, low battery {LowBattery}";
     }
 
-    /// <summary>Blocks a real EP20 sends (from the simulator, in each state must.md describes).</summary>
+    /// <summary>Blocks a real EP20 sends (from the simulator, in each state docs/reference/must.md describes).</summary>
     private static (ushort[] Main, ushort[] Slow)[] Seeds()
     {
         var seeds = new List<(ushort[], ushort[])>();

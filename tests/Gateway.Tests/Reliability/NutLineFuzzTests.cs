@@ -22,7 +22,7 @@ public class NutLineFuzzTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Requests from shared/reference/nut.md and what upsmon, upsc and Home Assistant send.</summary>
+    /// <summary>Requests from docs/reference/nut.md and what upsmon, upsc and Home Assistant send.</summary>
     private static readonly string[] RequestSeeds =
     [
         "VER", "NETVER", "PROTVER", "HELP", "STARTTLS", "LIST UPS", "LIST VAR ups", "LIST RW ups", "LIST CMD ups",
@@ -36,7 +36,7 @@ public class NutLineFuzzTests(ITestOutputHelper output)
         "GET VAR ups \"a \\\"quoted\\\" \\# name\"", "LIST VAR ups # comment", "GET\tVAR  ups\tups.load\r",
     ];
 
-    /// <summary>upsd replies from shared/reference/nut.md, keyed by the request they answer.</summary>
+    /// <summary>upsd replies from docs/reference/nut.md, keyed by the request they answer.</summary>
     private static readonly (string Request, string Reply)[] ReplySeeds =
     [
         ("VER", "Network UPS Tools upsd 2.8.0 - http://www.networkupstools.org/\n"),

@@ -18,6 +18,7 @@ namespace Gateway.Tests.Reliability;
 /// </summary>
 [Trait("Category", "Reliability")]
 [Collection(ReliabilityProcessCollection.Name)]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
 {
     private const int Kills = 200;

@@ -16,6 +16,7 @@ namespace Gateway.Tests.Reliability;
 /// </summary>
 [Trait("Category", "Reliability")]
 [Collection(ReliabilityProcessCollection.Name)]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class ResourceLimitsTests(ITestOutputHelper output)
 {
     private const int Connections = 1000;

@@ -27,6 +27,8 @@ public sealed class HistoryHostTests : IDisposable
           data_dir: {_dir}
         web:
           enabled: false
+        nut_server:
+          enabled: false
         history:
           flush_interval: 1s
         {extra}

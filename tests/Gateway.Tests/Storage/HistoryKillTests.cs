@@ -9,6 +9,7 @@ namespace Gateway.Tests.Storage;
 
 /// <summary>A real process writing history is killed with SIGKILL again and again; the database must always open, pass integrity_check and keep every reported commit.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class HistoryKillTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = HistoryTestData.TempDir();

@@ -30,28 +30,39 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts `gateway ARGS` in <paramref name="workDir"/> (a fresh temp dir by default, also used as HOME);
-    /// <paramref name="executable"/> runs a published (e.g. native AOT) gateway instead of gateway.dll.
+    /// Starts `gateway ARGS` in <paramref name="workDir"/> (a fresh temp dir by default, also used as HOME and for
+    /// the default data_dir, so a test that names no data_dir never touches /var/lib/gateway);
+    /// <paramref name="executable"/> runs a published (e.g. native AOT) gateway instead of gateway.dll;
+    /// <paramref name="runAs"/> runs it as that user (through setpriv; the test must run as root), in a work
+    /// directory that user can write.
     /// </summary>
-    public static GatewayProcess Start(IEnumerable<string> args, string? workDir = null, IDictionary<string, string>? env = null, string? executable = null)
+    public static GatewayProcess Start(IEnumerable<string> args, string? workDir = null, IDictionary<string, string>? env = null, string? executable = null,
+        UnprivilegedUser? runAs = null)
     {
         TempDir? owned = null;
         if (workDir is null)
         {
             owned = new TempDir("gw-proc");
             workDir = owned.Path;
+            if (runAs is not null) File.SetUnixFileMode(workDir, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
         }
-        var psi = new ProcessStartInfo(executable ?? "dotnet")
+        var psi = new ProcessStartInfo(runAs is null ? executable ?? "dotnet" : "setpriv")
         {
             WorkingDirectory = workDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (runAs is not null)
+        {
+            foreach (var a in runAs.SetprivArguments) psi.ArgumentList.Add(a);
+            psi.ArgumentList.Add(executable ?? "dotnet");
+        }
         if (executable is null) psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = workDir;
         psi.Environment["XDG_STATE_HOME"] = Path.Combine(workDir, "state");
+        psi.Environment["STATE_DIRECTORY"] = Path.Combine(workDir, "state", "gateway");   // the default data_dir, also as root
         psi.Environment.Remove("GATEWAY_CONFIG");
         psi.Environment.Remove("NOTIFY_SOCKET");
         psi.Environment.Remove("JOURNAL_STREAM");

@@ -91,15 +91,8 @@ public sealed class ApiTestHost : IAsyncDisposable
     }
 
     /// <summary>Polls until the condition holds (the alarm monitor works on its own subscription).</summary>
-    public static async Task Eventually(Func<bool> condition, string what, double seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    public static Task Eventually(Func<bool> condition, string what, double seconds = 20) =>
+        Wait.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));
 
     public async ValueTask DisposeAsync()
     {
