@@ -48,19 +48,7 @@ public sealed class PowerRestorer : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TickInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try { await TickAsync(stoppingToken).ConfigureAwait(false); }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _log.LogError(e, "The power restore failed unexpectedly; it is tried again");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        await TickLoop.RunAsync(TickInterval, _time, TickAsync, _log, "The power restore", stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>What is still to be brought back, in order: hosts by Wake-on-LAN, then shed containers and VMs.</summary>

@@ -57,19 +57,7 @@ public sealed class LoadShedder : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_options.Shedding.Count == 0) return;
-        using var timer = new PeriodicTimer(TickInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try { await TickAsync(stoppingToken).ConfigureAwait(false); }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _log.LogError(e, "Load shedding failed unexpectedly; it is tried again");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        await TickLoop.RunAsync(TickInterval, _time, TickAsync, _log, "Load shedding", stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>One evaluation (public for tests): fires every stage whose condition is met now.</summary>
