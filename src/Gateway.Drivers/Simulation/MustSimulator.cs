@@ -39,11 +39,15 @@ public sealed class MustSimulator : IModbusSlaveDevice
         Address = address;
         BatteryWattHours = batteryWattHours;
         _last = time.GetTimestamp();
+        RemoteShutdown = new MustRemoteShutdown(time);
         ushort[] defaults = [0, 230, 105, 144, 138, 10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1];
         defaults.CopyTo(_settings, 0);
     }
 
     public byte Address { get; }
+    /// <summary>The <c>shutdown.return</c> register's effect (output off, back when mains returns).</summary>
+    public MustRemoteShutdown RemoteShutdown { get; }
+    public bool OutputOn { get { lock (_lock) { Advance(); return !_outputOff; } } }
     public double BatteryWattHours { get; }
     public long Requests => Interlocked.Read(ref _requests);
     private long _requests;
@@ -54,7 +58,7 @@ public sealed class MustSimulator : IModbusSlaveDevice
     public double TrueRuntimeSeconds { get { lock (_lock) { Advance(); _battery.StateOfCharge = _soc; return _battery.RuntimeSeconds(LoadWatts / RatedWatts); } } }
 
     public void LoseMains() { lock (_lock) { Advance(); _mains = false; } }
-    public void RestoreMains() { lock (_lock) { Advance(); _mains = true; _outputOff = false; } }
+    public void RestoreMains() { lock (_lock) { Advance(); _mains = true; _outputOff = false; RemoteShutdown.Released(); } }
     public void RaiseFault(ushort faultId) { lock (_lock) _fault = faultId; }
     public void ClearFault() { lock (_lock) _fault = 0; }
     public void SetOverload(bool overload) { lock (_lock) _overload = overload; }
@@ -67,6 +71,7 @@ public sealed class MustSimulator : IModbusSlaveDevice
 
     private void Advance()
     {
+        if (_outputOff && RemoteShutdown.ReturnsNow(_mains)) _outputOff = false;
         var now = _time.GetTimestamp();
         var dt = _time.GetElapsedTime(_last, now).TotalSeconds;
         _last = now;
@@ -159,7 +164,11 @@ public sealed class MustSimulator : IModbusSlaveDevice
             if (address is >= 32000 and <= 32002 && values.Length == 1)
             {
                 if (values[0] != 1) return null;
-                if (address == MustRegisterMap.RemoteShutdown && !_mains) _outputOff = true;
+                if (address == MustRegisterMap.RemoteShutdown)
+                {
+                    RemoteShutdown.Commanded(_mains);
+                    _outputOff = true;
+                }
                 return null;
             }
             return ModbusExceptionCode.IllegalDataAddress;

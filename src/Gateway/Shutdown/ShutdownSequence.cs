@@ -37,7 +37,8 @@ public sealed class ShutdownSequence
 
     /// <summary>The steps the configuration asks for, in order.</summary>
     /// <param name="viaHelper">Through the root helper unit; null = what <c>shutdown.privileges</c> says for this process.</param>
-    public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId, bool? viaHelper = null)
+    public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId, bool? viaHelper = null,
+        PowerCycle.UpsPowerCycle? powerCycle = null)
     {
         var steps = new List<IShutdownStep>();
         var helper = viaHelper ?? PrivilegedHelper.Use(o.Privileges);
@@ -47,6 +48,7 @@ public sealed class ShutdownSequence
         steps.AddRange(o.Unmounts.Select(u => new UnmountStep(u, viaHelper: helper)));
         if (o.NutFsd.Enabled) steps.Add(new NutFsdStep(o.NutFsd, fsd, protectedDeviceId));
         steps.AddRange(o.RemoteHosts.Select(h => new SshHostStep(h)));
+        if (o.PowerCycle.Enabled) steps.Add(new PowerCycleStep(o.PowerCycle, o.Local, powerCycle, protectedDeviceId));
         if (o.Local.Enabled) steps.Add(new LocalPoweroffStep(o.Local));
         return steps;
     }
@@ -160,6 +162,7 @@ public sealed class ShutdownSequence
                     ["step"] = step.Name, ["outcome"] = report.Outcome, ["detail"] = report.Detail, ["dry_run"] = Bool(context.DryRun),
                     ["index"] = (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["count"] = _steps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["seconds"] = result.Duration.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
                 });
         return result;
     }

@@ -261,7 +261,7 @@ public sealed class ShutdownSequenceTests : IDisposable
               local: { enabled: false }
             """);
         var steps = ShutdownSequence.BuildSteps(o, null, "ups");
-        Assert.Equal(["ssh:nas"], steps.Select(s => s.Name));
+        Assert.Equal(["ssh:nas", "power_cycle"], steps.Select(s => s.Name));
         Assert.Equal("nut_fsd", o.PointOfNoReturn);
         await Task.CompletedTask;
     }
