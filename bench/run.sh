@@ -85,6 +85,10 @@ fi
 kill -TERM $gpid; wait $gpid || true
 kill $mpid 2>/dev/null || true
 
+# 3b. footprint at the defaults with external simulators: RSS breakdown and growth, CPU, disk bytes per day,
+#     MQTT messages per hour, history size per year (bench/footprint/)
+while IFS='|' read -r m g c n; do row "$m" "$g" "$c" "$n"; done < <(bench/footprint/rows.sh "$GW")
+
 # 4. event latency: simulated UPS to battery -> MQTT state, NUT GET VAR, policy state; and the same through real NUT
 SWITCHES=${LATENCY_SWITCHES:-100}
 mport=$(free_port); nport=$(free_port); wport=$(free_port)

@@ -16,6 +16,7 @@ public sealed record MqttOptions
     public string DiscoveryPrefix { get; init; } = "homeassistant";
     public bool Discovery { get; init; } = true;
     public TimeSpan StateInterval { get; init; } = TimeSpan.FromSeconds(60);
+    public PublishPolicyOptions Publish { get; init; } = new();
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Host an MQTT broker inside the gateway (null = default: on in --simulate when no host is set).</summary>
     public bool? EmbeddedBroker { get; init; }
@@ -41,6 +42,7 @@ public sealed record MqttOptions
             DiscoveryPrefix = s.String("discovery_prefix", "homeassistant").TrimEnd('/'),
             Discovery = s.Bool("discovery", true),
             StateInterval = s.Duration("state_interval", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            Publish = PublishPolicyOptions.Bind(s.Section("publish")),
             KeepAlive = s.Duration("keepalive", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10)),
             EmbeddedBroker = embedded,
             EmbeddedPort = s.Int("embedded_port", 1883, 1, 65535),
