@@ -100,6 +100,7 @@ public sealed class HaStatePublisher
                     if (MeterEntities.ByMetric.TryGetValue(m.Key, out var e)) d.SeenKeys.Add(e.Key);
                 if (meter.PhaseSequence is not null) d.SeenKeys.Add(MeterEntities.PhaseSequence);
                 d.Serial = meter.Serial;
+                d.Manufacturer = meter.Manufacturer;
                 d.Model = meter.Model;
                 d.Firmware = meter.Firmware;
                 doc = HaStateDocument.ForMeter(meter);

@@ -127,5 +127,11 @@ public sealed class PrometheusExporter(ReadingHub hub, DeviceDirectory directory
         if (s.NextTriggerEta is { } eta)
             p.Gauge("gateway_policy_next_trigger_eta_seconds", "", Math.Round(eta.TotalSeconds, 1), ("trigger", s.NextTrigger ?? ""));
         p.Gauge("gateway_policy_dry_run", "1 when the shutdown policy only rehearses (dry run)", s.DryRun ? 1 : 0);
+        p.Declare("gateway_policy_failsafe_seconds", "gauge", "While the link to the UPS is lost in an outage: seconds until the link_lost failsafe fires (absent otherwise)");
+        if (s.FailsafeAt is { } failsafe)
+            p.Gauge("gateway_policy_failsafe_seconds", "", Math.Round(Math.Max(0, (failsafe - now).TotalSeconds), 1));
+        p.Declare("gateway_policy_runtime_seconds", "gauge", "Battery runtime left of the protected UPS as the policy sees it; estimated=\"true\" when the gateway estimated it (absent when unknown)");
+        if (s.RuntimeSeconds is { } runtime)
+            p.Gauge("gateway_policy_runtime_seconds", "", runtime, ("estimated", s.RuntimeEstimated ? "true" : "false"));
     }
 }
