@@ -16,7 +16,7 @@
 # readiness summary in the service's journal. After the cut it prints a timeline (power cut -> each step and each
 # observed effect -> container off) and fails on any step that reports ok without its effect.
 # Usage: packaging/outage-drill.sh      (root; reuses out/linux-x64 and the root file system cache)
-# Environment: TEST_ROOTFS_CACHE=DIR (default out/systemd-test), DRILL_KEEP=1 keeps the root file system.
+# Environment: TEST_ROOTFS_CACHE=DIR (default /var/cache/power-gateway-ci/systemd-test: outside the clone, so CI runs from fresh clones share it), DRILL_KEEP=1 keeps the root file system.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -29,7 +29,7 @@ bad() { failed=$((failed + 1)); echo "FAIL - $*"; }
 # shellcheck source=packaging/rootfs-cache.sh
 . packaging/rootfs-cache.sh
 ensure_tools
-cache=${TEST_ROOTFS_CACHE:-$root/out/systemd-test}
+cache=${TEST_ROOTFS_CACHE:-/var/cache/power-gateway-ci/systemd-test}
 ensure_base "$cache" || exit 1
 ensure_layer "$cache" drill libvirt-daemon-system libvirt-clients openssh-server openssh-client nut-client procps || exit 1
 echo "==> root file systems ready after $((SECONDS - started)) s"

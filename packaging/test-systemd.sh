@@ -6,7 +6,7 @@
 #   (a short WatchdogSec drop-in, no restart over several periods), a SIGKILL leads to a restart, the gateway user
 #   may start gateway-shutdown@*.service through polkit but not another unit, and `systemctl stop` is clean.
 # Usage: packaging/test-systemd.sh      (root; ~3-6 min, mostly mmdebstrap; reuses out/linux-x64 and the cache)
-# Environment: TEST_ROOTFS_CACHE=DIR keeps the base root file system between runs (default out/systemd-test).
+# Environment: TEST_ROOTFS_CACHE=DIR keeps the base root file system between runs (default /var/cache/power-gateway-ci/systemd-test: outside the clone, so CI runs from fresh clones share it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,7 +21,7 @@ started=$SECONDS
 # shellcheck source=packaging/rootfs-cache.sh
 . packaging/rootfs-cache.sh
 ensure_tools
-cache=${TEST_ROOTFS_CACHE:-$root/out/systemd-test}
+cache=${TEST_ROOTFS_CACHE:-/var/cache/power-gateway-ci/systemd-test}
 ensure_base "$cache" || exit 1
 
 deb=$(packaging/build-deb.sh amd64 "$cache" | tail -1)
