@@ -152,10 +152,14 @@ shutdown:
   nut_fsd: { enabled: true, hostsync: 30s }
   remote_hosts:
     - { name: good, host: 127.0.0.1, port: $ssh_good, user: root, key_file: /etc/gateway/drill_key,
-        known_hosts: /etc/gateway/known_hosts, command: "date +%s.%N > /var/lib/drill/ssh-good-ran", timeout: 10s }
+        known_hosts: /etc/gateway/known_hosts, command: "date +%s.%N > /var/lib/drill/ssh-good-ran", timeout: 10s, verify_down: 0s }
     - { name: wrong-key, host: 127.0.0.1, port: $ssh_bad, user: root, key_file: /etc/gateway/drill_key,
-        known_hosts: /etc/gateway/known_hosts, command: "date +%s.%N > /var/lib/drill/ssh-wrong-key-ran", timeout: 10s }
+        known_hosts: /etc/gateway/known_hosts, command: "date +%s.%N > /var/lib/drill/ssh-wrong-key-ran", timeout: 10s, verify_down: 0s }
   local: { enabled: true, command: "systemctl poweroff", final_delay: 2s }
+  # The drill's sshd targets only record that their command ran (they are not machines that go down), and the
+  # container has no UPS output to cut: host-down verification and the UPS power-cycle are proven against a real
+  # sshd that goes away (VerifiedShutdownTests) and the MUST simulator over a pty (PowerCycleOverPtyTests).
+  power_cycle: { enabled: false }
 EOF
 in_root chown root:gateway /etc/gateway/config.yaml; chmod 0640 "$rootfs/etc/gateway/config.yaml"
 # The only test-specific change to the packaged unit: the simulator's pty is not a USB serial adapter.
