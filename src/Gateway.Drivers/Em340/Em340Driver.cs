@@ -16,8 +16,9 @@ public sealed class Em340Driver : ModbusDeviceDriver
     private readonly Em340Settings _settings;
     private Em340Identity? _identity;
 
-    public Em340Driver(Em340Settings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null)
-        : base(settings.DeviceId, DeviceKind.Meter, settings.Serial, settings.Gap, settings.Poll, time, log, opener, backoff)
+    public Em340Driver(Em340Settings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null,
+        ModbusBuses? buses = null)
+        : base(settings.DeviceId, DeviceKind.Meter, settings.Serial, settings.Gap, settings.Poll, time, log, opener, backoff, buses)
     {
         _settings = settings;
     }
@@ -29,7 +30,7 @@ public sealed class Em340Driver : ModbusDeviceDriver
     /// <summary>How long the last full refresh (all blocks) took, for diagnostics and the bench.</summary>
     public TimeSpan LastRefreshDuration { get; private set; }
 
-    protected override async Task VerifyAsync(ModbusRtuMaster master, CancellationToken ct)
+    protected override async Task VerifyAsync(IModbusClient master, CancellationToken ct)
     {
         var a = _settings.Address;
         var code = (await master.ReadHoldingRegistersAsync(a, Em340RegisterMap.ModelCode, 1, ct).ConfigureAwait(false))[0];
@@ -54,7 +55,7 @@ public sealed class Em340Driver : ModbusDeviceDriver
     }
 
     /// <summary>An optional register: an exception reply means "not on this meter".</summary>
-    private async Task<ushort[]?> TryReadAsync(ModbusRtuMaster master, ushort address, ushort count, CancellationToken ct)
+    private async Task<ushort[]?> TryReadAsync(IModbusClient master, ushort address, ushort count, CancellationToken ct)
     {
         try
         {
@@ -66,7 +67,7 @@ public sealed class Em340Driver : ModbusDeviceDriver
         }
     }
 
-    protected override async Task PollAsync(ModbusRtuMaster master, IReadingSink sink, CancellationToken ct)
+    protected override async Task PollAsync(IModbusClient master, IReadingSink sink, CancellationToken ct)
     {
         var started = Time.GetTimestamp();
         var image = new Dictionary<ushort, ushort>(128);
@@ -78,7 +79,7 @@ public sealed class Em340Driver : ModbusDeviceDriver
         sink.Publish(Em340Decoder.ToReading(DeviceId, Time.GetUtcNow(), MaxAge, image, _identity));
     }
 
-    private async Task ReadIntoAsync(ModbusRtuMaster master, Dictionary<ushort, ushort> image, ushort start, ushort count, CancellationToken ct)
+    private async Task ReadIntoAsync(IModbusClient master, Dictionary<ushort, ushort> image, ushort start, ushort count, CancellationToken ct)
     {
         var regs = await master.ReadHoldingRegistersAsync(_settings.Address, start, count, ct).ConfigureAwait(false);
         for (var i = 0; i < regs.Length; i++) image[(ushort)(start + i)] = regs[i];

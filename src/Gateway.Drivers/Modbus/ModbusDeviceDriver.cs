@@ -6,9 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Drivers.Modbus;
 
 /// <summary>
-/// The loop shared by Modbus RTU device drivers: connect through a <see cref="SerialLink"/> (verified by
-/// the device's identity read), poll at a fixed rate, hand failures to the link to judge, reconnect after
-/// a loss. Never throws for device trouble.
+/// The loop shared by Modbus RTU device drivers. The device takes its place on the <see cref="ModbusBus"/> of
+/// its port (shared with every other device on that path), is verified by its identity read before it is
+/// Connected, then polled at a fixed rate, with an optional fast status read in between. Link state is per
+/// device: a port failure makes it Lost until the port is back (opened as soon as its device file appears);
+/// a slave that stops answering is Lost after <see cref="SerialSettings.LostAfter"/> failures in a row and is
+/// retried on its own backoff, so it costs only its own timeouts. Never throws for device trouble.
 /// </summary>
 public abstract class ModbusDeviceDriver : IDeviceDriver
 {
@@ -16,11 +19,16 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     private readonly ModbusTiming _timing;
     private readonly SerialLink.Opener? _opener;
     private readonly Func<ReconnectBackoff>? _backoff;
-    private volatile ModbusRtuMaster? _master;
     private TaskCompletionSource _pollDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ModbusBuses _buses;
+    private volatile IModbusClient? _client;
+    private readonly Lock _stateLock = new();
+    private LinkState _state = LinkState.Connecting;
+    private string? _lastAttemptError;
+    private bool _everConnected;
 
     protected ModbusDeviceDriver(string deviceId, DeviceKind kind, SerialSettings serial, TimeSpan interRequestDelay, TimeSpan pollInterval,
-        TimeProvider time, ILogger log, SerialLink.Opener? opener, Func<ReconnectBackoff>? backoff)
+        TimeProvider time, ILogger log, SerialLink.Opener? opener, Func<ReconnectBackoff>? backoff, ModbusBuses? buses)
     {
         DeviceId = deviceId;
         Kind = kind;
@@ -31,7 +39,12 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         Log = log;
         _opener = opener;
         _backoff = backoff;
+        _buses = buses ?? new ModbusBuses(time);
     }
+
+    /// <summary>Retries after a failed identity read on a freshly opened port, before the backoff takes over.</summary>
+    public static readonly TimeSpan QuickRetry = TimeSpan.FromMilliseconds(250);
+    public const int QuickRetries = 4;
 
     public string DeviceId { get; }
     public DeviceKind Kind { get; }
@@ -42,11 +55,14 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     protected ILogger Log { get; }
     public SerialSettings Serial => _serial;
 
+    /// <summary>When set, <see cref="PollStatusAsync"/> runs at this rate between full polls.</summary>
+    protected virtual TimeSpan? StatusInterval => null;
+
     /// <summary>Readings stay fresh for three poll intervals.</summary>
     protected TimeSpan MaxAge => PollInterval * 3;
 
-    /// <summary>The master of the current connection, or null while not connected.</summary>
-    protected ModbusRtuMaster? Master => _master;
+    /// <summary>Where this device's requests go while it is Connected; null otherwise.</summary>
+    protected IModbusClient? Client => _client;
 
     /// <summary>
     /// Completes when the poll under way (or the next one) has finished, or the connection ended: a command sent
@@ -58,67 +74,173 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         Interlocked.Exchange(ref _pollDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>The identity read that must succeed before the device is declared Connected.</summary>
-    protected abstract Task VerifyAsync(ModbusRtuMaster master, CancellationToken ct);
+    protected abstract Task VerifyAsync(IModbusClient client, CancellationToken ct);
 
-    /// <summary>One poll: read, decode, publish. Throws <see cref="ModbusError"/> or <see cref="IOException"/> on link trouble.</summary>
-    protected abstract Task PollAsync(ModbusRtuMaster master, IReadingSink sink, CancellationToken ct);
+    /// <summary>One full poll: read, decode, publish. Throws <see cref="ModbusError"/> or <see cref="IOException"/> on link trouble.</summary>
+    protected abstract Task PollAsync(IModbusClient client, IReadingSink sink, CancellationToken ct);
+
+    /// <summary>The fast read between full polls (only with <see cref="StatusInterval"/>).</summary>
+    protected virtual Task PollStatusAsync(IModbusClient client, IReadingSink sink, CancellationToken ct) => Task.CompletedTask;
 
     public abstract Task<DeviceCommandResult> ExecuteAsync(string command, CancellationToken cancellationToken);
 
     public async Task RunAsync(IReadingSink sink, CancellationToken cancellationToken)
     {
-        using var link = new SerialLink(_serial, DeviceId, Counters, Time, Log, _opener, _backoff?.Invoke());
-        link.StateChanged += (state, reason) => sink.ReportLinkState(DeviceId, state, reason);
+        using var lease = _buses.Attach(DeviceId, _serial, Log, _opener, _backoff?.Invoke());
+        var bus = lease.Bus;
+        var backoff = _backoff?.Invoke() ?? new ReconnectBackoff();
+        _state = LinkState.Connecting;
         sink.ReportLinkState(DeviceId, LinkState.Connecting, $"opening {_serial}");
+        // A port that cannot be opened or fails makes every device on it Lost, with the port's reason.
+        void OnPort(LinkState state, string? reason)
+        {
+            if (state == LinkState.Lost) SetState(sink, LinkState.Lost, reason);
+        }
+        bus.PortStateChanged += OnPort;
+        var openedGeneration = 0;
+        var quickRetriesLeft = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                ModbusRtuMaster? master = null;
-                await link.ConnectAsync(async (transport, ct) =>
+                var generation = await bus.OpenAsync(cancellationToken).ConfigureAwait(false);
+                if (generation != openedGeneration)
                 {
-                    master = new ModbusRtuMaster(transport, _timing, Time, Counters);
-                    await VerifyAsync(master, ct).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
-                _master = master;
+                    openedGeneration = generation;
+                    quickRetriesLeft = QuickRetries;
+                }
+                var client = new ModbusBusClient(bus, generation, _timing, Counters);
+                string? portProblem;
                 try
                 {
-                    await PollWhileConnectedAsync(link, master!, sink, cancellationToken).ConfigureAwait(false);
+                    await VerifyAsync(client, cancellationToken).ConfigureAwait(false);
+                    backoff.Reset();
+                    quickRetriesLeft = 0;
+                    _lastAttemptError = null;
+                    if (_everConnected) Counters.CountReconnect();
+                    _everConnected = true;
+                    SetState(sink, LinkState.Connected, $"connected on {bus.Master?.Transport.ToString() ?? _serial.Port}");
+                    _client = client;
+                    try
+                    {
+                        portProblem = await PollWhileConnectedAsync(client, sink, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _client = null;
+                        SignalPollFinished();
+                    }
                 }
-                finally
+                catch (Exception e) when (e is IOException or ModbusError or UnauthorizedAccessException && !cancellationToken.IsCancellationRequested)
                 {
-                    _master = null;
-                    SignalPollFinished();
+                    portProblem = bus.JudgePortFailure(generation, e);
+                    var reason = portProblem ?? e.Message;
+                    if (!IsLost) SetState(sink, LinkState.Lost, reason);
+                    else if (reason != _lastAttemptError) Log.LogInformation("{Device}: reconnect attempt failed: {Reason}", DeviceId, reason);
+                    _lastAttemptError = reason;
                 }
+                // A failed port is reopened by the bus as soon as it is back; a silent slave waits its own backoff,
+                // except right after the port (re)opened, when an adapter or a slave may need a moment.
+                if (portProblem is not null) continue;
+                if (quickRetriesLeft-- > 0) await Task.Delay(QuickRetry, Time, cancellationToken).ConfigureAwait(false);
+                else await WaitBackoffAsync(bus, generation, backoff, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            bus.PortStateChanged -= OnPort;
+        }
     }
 
-    private async Task PollWhileConnectedAsync(SerialLink link, ModbusRtuMaster master, IReadingSink sink, CancellationToken ct)
+    /// <summary>Polls until the device is Lost; returns the port problem when it was the port's fault, else null.</summary>
+    private async Task<string?> PollWhileConnectedAsync(ModbusBusClient client, IReadingSink sink, CancellationToken ct)
     {
+        var failures = 0;
+        var tick = StatusInterval is { } s && s < PollInterval ? s : PollInterval;
         var next = Time.GetUtcNow();
-        while (link.State == LinkState.Connected)
+        var nextFull = next;
+        while (true)
         {
             try
             {
-                await PollAsync(master, sink, ct).ConfigureAwait(false);
-                link.ReportSuccess();
+                if (Time.GetUtcNow() >= nextFull)
+                {
+                    nextFull += PollInterval;
+                    await PollAsync(client, sink, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await PollStatusAsync(client, sink, ct).ConfigureAwait(false);
+                }
+                failures = 0;
             }
-            catch (Exception e) when (e is ModbusError or IOException)
+            catch (ModbusSlaveException)
             {
-                if (link.ReportFailure(e)) return;
+                // The slave answered (with a refusal): the link is alive.
+                failures = 0;
+            }
+            catch (Exception e) when (e is ModbusError or IOException && !ct.IsCancellationRequested)
+            {
+                if (client.Bus.JudgePortFailure(client.Generation, e) is { } portProblem)
+                {
+                    Counters.CountLinkLoss();
+                    SetState(sink, LinkState.Lost, portProblem);
+                    return portProblem;
+                }
+                if (++failures >= _serial.LostAfter)
+                {
+                    Counters.CountLinkLoss();
+                    SetState(sink, LinkState.Lost, $"{failures} failed requests in a row, last: {e.Message}");
+                    return null;
+                }
+                Log.LogDebug("{Device}: request failed ({Count}/{Limit}), retrying: {Reason}", DeviceId, failures, _serial.LostAfter, e.Message);
             }
             finally
             {
                 SignalPollFinished();
             }
-            next += PollInterval;
+            next += tick;
             var now = Time.GetUtcNow();
-            if (next < now) next = now;
+            if (next < now)
+            {
+                next = now;
+                if (nextFull < now - PollInterval) nextFull = now;
+            }
             else await Task.Delay(next - now, Time, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>One backoff delay, cut short when the port's device file vanishes or changes (a replug).</summary>
+    private async Task WaitBackoffAsync(ModbusBus bus, int generation, ReconnectBackoff backoff, CancellationToken ct)
+    {
+        // The file may have changed before the watch below starts: then the port is not this device any more.
+        if (bus.JudgePortFailure(generation, null) is not null) return;
+        var delay = backoff.Next();
+        Log.LogDebug("{Device}: next attempt in {Delay:0.0} s", DeviceId, delay.TotalSeconds);
+        if (await DeviceFileWatch.WaitForChangeAsync(_serial.Port, delay, Time, ct).ConfigureAwait(false))
+        {
+            bus.JudgePortFailure(generation, null);
+            backoff.Reset();
+        }
+    }
+
+    private bool IsLost
+    {
+        get { lock (_stateLock) return _state == LinkState.Lost; }
+    }
+
+    private void SetState(IReadingSink sink, LinkState state, string? reason)
+    {
+        lock (_stateLock)
+        {
+            if (_state == state) return;
+            _state = state;
+        }
+        if (state == LinkState.Lost) Log.LogWarning("{Device}: link lost: {Reason}", DeviceId, reason);
+        else Log.LogInformation("{Device}: {State}: {Reason}", DeviceId, state, reason);
+        sink.ReportLinkState(DeviceId, state, reason);
     }
 }

@@ -4,19 +4,20 @@ using Gateway.Drivers.Serial;
 namespace Gateway.Drivers.Modbus;
 
 /// <summary>
-/// A Modbus RTU master on one open port. One request at a time (several slave ids may share the port);
-/// before each request it keeps the line quiet for <see cref="ModbusTiming.Gap"/> and drops stale bytes;
+/// A Modbus RTU master on one open port. One request at a time (several slave ids may share the port;
+/// urgent requests go first, see <see cref="PriorityGate"/>); before each request it keeps the line quiet for
+/// the request's <see cref="ModbusTiming.Gap"/> and drops stale bytes;
 /// it then waits up to the reply timeout, skipping noise before the reply. Timeouts, corrupt and
 /// mismatched replies become typed <see cref="ModbusError"/>s and are counted; I/O errors (device gone)
 /// surface as <see cref="IOException"/>.
 /// </summary>
-public sealed class ModbusRtuMaster
+public sealed class ModbusRtuMaster : IModbusClient
 {
     private readonly ISerialTransport _transport;
     private readonly ModbusTiming _timing;
     private readonly TimeProvider _time;
     private readonly DriverCounters? _counters;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly PriorityGate _gate = new();
     private long _lastActivity;
     private bool _hasActivity;
 
@@ -48,21 +49,26 @@ public sealed class ModbusRtuMaster
     public Task WriteMultipleRegistersAsync(byte slave, ushort address, ushort[] values, CancellationToken ct) =>
         ExecuteAsync(ModbusRequest.WriteMultiple(slave, address, values), ct);
 
-    public async Task<ModbusResponse> ExecuteAsync(ModbusRequest request, CancellationToken ct)
+    public Task<ModbusResponse> ExecuteAsync(ModbusRequest request, CancellationToken ct) => ExecuteAsync(request, _timing, _counters, false, ct);
+
+    Task<ModbusResponse> IModbusClient.ExecuteAsync(ModbusRequest request, bool urgent, CancellationToken ct) => ExecuteAsync(request, _timing, _counters, urgent, ct);
+
+    /// <summary>One exchange with the timing and counters of the device that asks (devices on one bus differ in both).</summary>
+    public async Task<ModbusResponse> ExecuteAsync(ModbusRequest request, ModbusTiming timing, DriverCounters? counters, bool urgent, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        await _gate.EnterAsync(urgent, ct).ConfigureAwait(false);
         try
         {
-            await KeepQuietAsync(ct).ConfigureAwait(false);
+            await KeepQuietAsync(timing, ct).ConfigureAwait(false);
             var stale = _transport.DiscardInput();
-            if (stale > 0) _counters?.CountBadFrame();
+            if (stale > 0) counters?.CountBadFrame();
             var frame = ModbusFrames.EncodeRequest(request);
-            _counters?.CountRequest();
+            counters?.CountRequest();
             await _transport.WriteAsync(frame, ct).ConfigureAwait(false);
             Interlocked.Add(ref _bytesSent, frame.Length);
             try
             {
-                return await ReceiveAsync(request, ct).ConfigureAwait(false);
+                return await ReceiveAsync(request, timing, counters, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -72,22 +78,22 @@ public sealed class ModbusRtuMaster
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
-    private async Task KeepQuietAsync(CancellationToken ct)
+    private async Task KeepQuietAsync(ModbusTiming timing, CancellationToken ct)
     {
         if (!_hasActivity) return;
-        var wait = _timing.Gap - _time.GetElapsedTime(_lastActivity);
+        var wait = timing.Gap - _time.GetElapsedTime(_lastActivity);
         if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct).ConfigureAwait(false);
     }
 
-    private async Task<ModbusResponse> ReceiveAsync(ModbusRequest request, CancellationToken ct)
+    private async Task<ModbusResponse> ReceiveAsync(ModbusRequest request, ModbusTiming timing, DriverCounters? counters, CancellationToken ct)
     {
         var buffer = new byte[Math.Max(256, request.ReplyLength * 2)];
         var received = 0;
-        using var timeout = new CancellationTokenSource(_timing.ReplyTimeout, _time);
+        using var timeout = new CancellationTokenSource(timing.ReplyTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         while (true)
         {
@@ -98,8 +104,8 @@ public sealed class ModbusRtuMaster
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                var error = ModbusFrames.DiagnoseIncomplete(buffer.AsSpan(0, received), request, _timing.ReplyTimeout);
-                Count(error);
+                var error = ModbusFrames.DiagnoseIncomplete(buffer.AsSpan(0, received), request, timing.ReplyTimeout);
+                Count(error, counters);
                 throw error;
             }
             received += n;
@@ -108,27 +114,27 @@ public sealed class ModbusRtuMaster
             {
                 if (ModbusFrames.TryDecodeResponse(buffer.AsSpan(0, received), request, out var response))
                 {
-                    if (response.Start > 0) _counters?.CountBadFrame();
+                    if (response.Start > 0) counters?.CountBadFrame();
                     return response;
                 }
             }
             catch (ModbusFrameException e)
             {
-                Count(e);
+                Count(e, counters);
                 throw;
             }
             if (received == buffer.Length)
             {
                 var error = new ModbusFrameException(ModbusFrameError.Garbage, $"{received} bytes without a valid reply from slave {request.Slave}");
-                Count(error);
+                Count(error, counters);
                 throw error;
             }
         }
     }
 
-    private void Count(ModbusError error)
+    private static void Count(ModbusError error, DriverCounters? counters)
     {
-        if (error is ModbusTimeoutException) _counters?.CountTimeout();
-        else _counters?.CountBadFrame();
+        if (error is ModbusTimeoutException) counters?.CountTimeout();
+        else counters?.CountBadFrame();
     }
 }

@@ -8,7 +8,9 @@ namespace Gateway.Drivers.Must;
 
 /// <summary>
 /// MUST EP20 UPS over its USB-serial adapter. Reads 30000–30026 every poll and 31000–31017 at the slow
-/// rate (and right after a beeper command); an invalid work state is counted as a bad reading and not
+/// rate (and right after a beeper command); between full polls it reads the work state alone (one
+/// register, an urgent read on the bus) every status interval and publishes at once when it changed, so a
+/// power cut is seen within a status interval. An invalid work state is counted as a bad reading and not
 /// published. Commands are written with function 16 and a count of 1, as the vendor software does.
 /// </summary>
 public sealed class MustDriver : ModbusDeviceDriver
@@ -18,23 +20,40 @@ public sealed class MustDriver : ModbusDeviceDriver
     private long _slowReadAt;
     private volatile bool _slowDue = true;
     private string? _lastProblem;
+    private ushort[]? _main;
 
-    public MustDriver(MustSettings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null)
-        : base(settings.DeviceId, DeviceKind.Ups, settings.Serial, TimeSpan.Zero, settings.Poll, time, log, opener, backoff)
+    public MustDriver(MustSettings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null,
+        ModbusBuses? buses = null)
+        : base(settings.DeviceId, DeviceKind.Ups, settings.Serial, TimeSpan.Zero, settings.Poll, time, log, opener, backoff, buses)
     {
         _settings = settings;
     }
 
+    protected override TimeSpan? StatusInterval => _settings.Status;
+
     public override IReadOnlyList<string> Commands { get; } = [.. MustRegisterMap.Commands.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>No identity register exists; machine type, firmware and work state are a real read of the main block.</summary>
-    protected override async Task VerifyAsync(ModbusRtuMaster master, CancellationToken ct)
+    protected override async Task VerifyAsync(IModbusClient master, CancellationToken ct)
     {
         await master.ReadHoldingRegistersAsync(_settings.Slave, MustRegisterMap.MainStart, 3, ct).ConfigureAwait(false);
         _slowDue = true;
+        _main = null;
     }
 
-    protected override async Task PollAsync(ModbusRtuMaster master, IReadingSink sink, CancellationToken ct)
+    protected override async Task PollStatusAsync(IModbusClient client, IReadingSink sink, CancellationToken ct)
+    {
+        if (_main is not { } main) return;
+        var request = ModbusRequest.Read(_settings.Slave, ModbusFunction.ReadHoldingRegisters, MustRegisterMap.WorkState, 1);
+        var workState = (await client.ExecuteAsync(request, urgent: true, ct).ConfigureAwait(false)).Registers[0];
+        const int index = MustRegisterMap.WorkState - MustRegisterMap.MainStart;
+        if (workState == main[index]) return;
+        var patched = (ushort[])main.Clone();
+        patched[index] = workState;
+        Publish(patched, sink);
+    }
+
+    protected override async Task PollAsync(IModbusClient master, IReadingSink sink, CancellationToken ct)
     {
         var main = await master.ReadHoldingRegistersAsync(_settings.Slave, MustRegisterMap.MainStart, MustRegisterMap.MainCount, ct).ConfigureAwait(false);
         if (_slowDue || Time.GetElapsedTime(_slowReadAt) >= _settings.SlowPoll)
@@ -43,6 +62,12 @@ public sealed class MustDriver : ModbusDeviceDriver
             _slowReadAt = Time.GetTimestamp();
             _slowDue = false;
         }
+        Publish(main, sink);
+    }
+
+    private void Publish(ushort[] main, IReadingSink sink)
+    {
+        _main = main;
         var reading = MustReadingDecoder.Decode(DeviceId, Time.GetUtcNow(), MaxAge, main, _slow, _settings.LowBatteryPercent, out var problem);
         if (reading is null)
         {
@@ -55,7 +80,7 @@ public sealed class MustDriver : ModbusDeviceDriver
         sink.Publish(reading);
     }
 
-    private async Task<ushort[]> ReadSlowBlockAsync(ModbusRtuMaster master, CancellationToken ct)
+    private async Task<ushort[]> ReadSlowBlockAsync(IModbusClient master, CancellationToken ct)
     {
         try
         {
@@ -72,11 +97,11 @@ public sealed class MustDriver : ModbusDeviceDriver
     public override async Task<DeviceCommandResult> ExecuteAsync(string command, CancellationToken cancellationToken)
     {
         if (!MustRegisterMap.Commands.TryGetValue(command, out var write)) return DeviceCommandResult.NotSupported(command);
-        if (Master is null) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
+        if (Client is null) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
         try
         {
             await PollFinishedAsync(cancellationToken).ConfigureAwait(false);
-            if (Master is not { } master) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
+            if (Client is not { } master) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
             await master.WriteMultipleRegistersAsync(_settings.Slave, write.Register, [write.Value], cancellationToken).ConfigureAwait(false);
             if (write.Register == MustRegisterMap.BeeperSetting) _slowDue = true;
             Log.LogInformation("{Device}: command {Command} sent (register {Register} = {Value})", DeviceId, command, write.Register, write.Value);

@@ -9,8 +9,13 @@ public sealed record MustSettings(
     byte Slave = MustRegisterMap.DefaultSlave,
     TimeSpan? PollInterval = null,
     TimeSpan? SlowPollInterval = null,
-    int LowBatteryPercent = 15)
+    int LowBatteryPercent = 15,
+    TimeSpan? StatusInterval = null)
 {
+    public static readonly TimeSpan DefaultStatusInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often the work state is read alone between full polls; none when not shorter than the poll interval.</summary>
+    public TimeSpan? Status => (StatusInterval ?? DefaultStatusInterval) is var s && s > TimeSpan.Zero && s < Poll ? s : null;
     public TimeSpan Poll => PollInterval ?? TimeSpan.FromSeconds(1);
     public TimeSpan SlowPoll => SlowPollInterval ?? TimeSpan.FromSeconds(30);
 }

@@ -8,6 +8,9 @@ namespace Gateway.Drivers.Must;
 /// </summary>
 public static class MustStatusDecoder
 {
+    /// <summary>A grid voltage at or above this means the mains is present (well below any input range a 230 V or 120 V UPS accepts).</summary>
+    public const double MainsPresentVolts = 100;
+
     /// <summary>Null when the work state is not 1–8 (not a valid reading).</summary>
     public static MustStatus? Decode(ReadOnlySpan<ushort> main, int lowBatteryPercent)
     {
@@ -19,12 +22,17 @@ public static class MustStatusDecoder
         if (workState is < (ushort)MustWorkState.Init or > (ushort)MustWorkState.SoftStart) return null;
         var state = (MustWorkState)workState;
 
+        // States that do not say where the load's power comes from (init, self-check, soft start) take it
+        // from the grid voltage, so "mains present" stays true while the mains is there.
+        var mains = At(MustRegisterMap.InputVoltage) * 0.1 >= MainsPresentVolts ? UpsStatusFlags.OL : UpsStatusFlags.None;
         var flags = state switch
         {
             MustWorkState.Backup => UpsStatusFlags.OB | UpsStatusFlags.DISCHRG,
             MustWorkState.Line => UpsStatusFlags.OL,
+            MustWorkState.GridCharge => UpsStatusFlags.OL | UpsStatusFlags.CHRG,
             MustWorkState.Stop or MustWorkState.PowerOff => UpsStatusFlags.OFF,
-            _ => UpsStatusFlags.None,
+            MustWorkState.SelfCheck => UpsStatusFlags.CAL | mains,
+            _ => mains,
         };
         var alarms = new List<string>();
 
@@ -47,7 +55,8 @@ public static class MustStatusDecoder
         var fault = At(MustRegisterMap.FaultId);
         if (fault != 0) alarms.Add(MustRegisterMap.FaultText(fault));
 
-        var charging = At(MustRegisterMap.ChargeFlag) == 1;
+        // On battery nothing charges, whatever a charge flag read a moment earlier says.
+        var charging = state != MustWorkState.Backup && (At(MustRegisterMap.ChargeFlag) == 1 || state == MustWorkState.GridCharge);
         if (charging) flags |= UpsStatusFlags.CHRG;
         if (alarms.Count > 0) flags |= UpsStatusFlags.ALARM;
 

@@ -9,7 +9,8 @@ namespace Gateway.Drivers.Serial;
 /// The life of one serial connection: open (by-id symlinks resolved anew each time, file checked first),
 /// verify the device with a real read before declaring it Connected, judge failures (an I/O error or a
 /// vanished device file is a loss at once; timeouts only after <see cref="SerialSettings.LostAfter"/> in a
-/// row), close the port on loss and reopen with <see cref="ReconnectBackoff"/>. Each transition is logged
+/// row), close the port on loss and reopen it as soon as its device file appears (or, for a device that is
+/// there but fails, with <see cref="ReconnectBackoff"/>). Each transition is logged
 /// once and counted; the old port is always disposed before a new one is opened.
 /// </summary>
 public sealed class SerialLink : IDisposable
@@ -31,6 +32,8 @@ public sealed class SerialLink : IDisposable
     private int _consecutiveFailures;
     private bool _everConnected;
     private string? _lastAttemptError;
+    /// <summary>The device node that last failed (lost, or could not be opened); a different one is tried at once.</summary>
+    private string? _failedDevice;
 
     public SerialLink(SerialSettings settings, string deviceId, DriverCounters counters, TimeProvider time, ILogger log,
         Opener? open = null, ReconnectBackoff? backoff = null)
@@ -54,12 +57,12 @@ public sealed class SerialLink : IDisposable
 
     /// <summary>
     /// Opens and verifies the port, retrying with backoff until it works or <paramref name="ct"/> is cancelled.
-    /// The first attempt after start is immediate; after a loss the first retry waits one backoff delay.
+    /// The first attempt after start is immediate; after a loss the next one waits as <see cref="WaitBeforeRetryAsync"/> says.
     /// </summary>
     public async Task<ISerialTransport> ConnectAsync(Verifier verify, CancellationToken ct)
     {
         if (State == LinkState.Connected && _transport is not null) return _transport;
-        if (State == LinkState.Lost) await WaitBackoffAsync(ct).ConfigureAwait(false);
+        if (State == LinkState.Lost) await WaitBeforeRetryAsync(ct).ConfigureAwait(false);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -85,6 +88,7 @@ public sealed class SerialLink : IDisposable
             catch (Exception e) when (e is IOException or ModbusError or UnauthorizedAccessException)
             {
                 transport?.Dispose();
+                _failedDevice = transport?.DevicePath ?? DevicePath.Resolve(_settings.Port);
                 var reason = Describe(e);
                 if (State != LinkState.Lost)
                 {
@@ -96,7 +100,7 @@ public sealed class SerialLink : IDisposable
                     _log.LogInformation("{Device}: reconnect attempt failed: {Reason}", _deviceId, reason);
                 }
                 _lastAttemptError = reason;
-                await WaitBackoffAsync(ct).ConfigureAwait(false);
+                await WaitBeforeRetryAsync(ct).ConfigureAwait(false);
             }
             catch
             {
@@ -107,11 +111,40 @@ public sealed class SerialLink : IDisposable
         }
     }
 
-    private async Task WaitBackoffAsync(CancellationToken ct)
+    /// <summary>
+    /// Before the next attempt: a device file that does not exist is waited for (watched, no polling
+    /// schedule), and tried at once when it appears, however long it was gone; a device that exists but
+    /// failed waits one backoff delay, cut short when its file vanishes, comes back or points elsewhere.
+    /// </summary>
+    private async Task WaitBeforeRetryAsync(CancellationToken ct)
     {
-        var delay = _backoff.Next();
-        _log.LogDebug("{Device}: next attempt to open {Port} in {Delay:0.0} s", _deviceId, _settings.Port, delay.TotalSeconds);
-        await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+        while (true)
+        {
+            var current = DevicePath.Resolve(_settings.Port);
+            if (current is not null && _failedDevice is not null && current != _failedDevice)
+            {
+                // Another device node behind the path (a replug onto a new ttyN): no reason to wait.
+                _backoff.Reset();
+                return;
+            }
+            if (current is null)
+            {
+                _log.LogDebug("{Device}: waiting for {Port} to appear", _deviceId, _settings.Port);
+                await DeviceFileWatch.WaitForAsync(_settings.Port, _time, ct).ConfigureAwait(false);
+                _backoff.Reset();
+                _log.LogInformation("{Device}: {Port} appeared, opening it", _deviceId, _settings.Port);
+                return;
+            }
+            var delay = _backoff.Next();
+            _log.LogDebug("{Device}: next attempt to open {Port} in {Delay:0.0} s", _deviceId, _settings.Port, delay.TotalSeconds);
+            if (!await DeviceFileWatch.WaitForChangeAsync(_settings.Port, delay, _time, ct).ConfigureAwait(false)) return;
+            if (DevicePath.Resolve(_settings.Port) is not null)
+            {
+                _backoff.Reset();
+                return;
+            }
+            _failedDevice = null;
+        }
     }
 
     /// <summary>A request succeeded (or the device answered with an exception reply): the link is alive.</summary>
@@ -135,15 +168,9 @@ public sealed class SerialLink : IDisposable
             return true;
         }
         _consecutiveFailures++;
-        var current = DevicePath.Resolve(_settings.Port);
-        if (current is null)
+        if (PathProblem() is { } problem)
         {
-            MarkLost($"device file {_settings.Port} vanished");
-            return true;
-        }
-        if (_transport is not null && current != _transport.DevicePath)
-        {
-            MarkLost($"{_settings.Port} now points to {current} (was {_transport.DevicePath})");
+            MarkLost(problem);
             return true;
         }
         if (_consecutiveFailures >= _settings.LostAfter)
@@ -153,6 +180,15 @@ public sealed class SerialLink : IDisposable
         }
         _log.LogDebug("{Device}: request failed ({Count}/{Limit}), retrying: {Reason}", _deviceId, _consecutiveFailures, _settings.LostAfter, error.Message);
         return false;
+    }
+
+    /// <summary>Why the open port is no longer the configured device (its file vanished or now points elsewhere), or null.</summary>
+    public string? PathProblem()
+    {
+        var current = DevicePath.Resolve(_settings.Port);
+        if (current is null) return $"device file {_settings.Port} vanished";
+        if (_transport is not null && current != _transport.DevicePath) return $"{_settings.Port} now points to {current} (was {_transport.DevicePath})";
+        return null;
     }
 
     /// <summary>Declares the link lost: counts it, closes the port, reports the transition.</summary>
@@ -185,6 +221,7 @@ public sealed class SerialLink : IDisposable
     {
         var t = _transport;
         _transport = null;
+        if (t is not null) _failedDevice = t.DevicePath;
         t?.Dispose();
     }
 

@@ -15,7 +15,7 @@ public sealed record Em340DeviceOptions : DeviceOptions
         Id = id,
         Name = s.OptionalString("name"),
         Serial = SerialPortOptions.Bind(s, 9600, TimeSpan.FromMilliseconds(500)),
-        Address = s.Int("address", 1, 1, 247),
+        Address = SerialPortOptions.BindAddress(s, 1),
         PollInterval = s.Duration("poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(10)),
         InterRequestDelay = s.Duration("inter_request_delay", TimeSpan.FromMilliseconds(40), TimeSpan.Zero, TimeSpan.FromSeconds(2)),
     };

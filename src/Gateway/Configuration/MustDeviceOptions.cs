@@ -6,7 +6,10 @@ public sealed record MustDeviceOptions : DeviceOptions
     public override string Type => "must";
     public override bool IsUps => true;
     public required SerialPortOptions Serial { get; init; }
+    /// <summary>The Modbus address (<c>address</c>; the older key <c>slave</c> is still read).</summary>
     public int Slave { get; init; } = 10;
+    /// <summary>How often the work state is read alone between full polls (0 = only full polls).</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>How often the slow block (31000–31017: nominal values, beeper setting) is read.</summary>
     public TimeSpan SlowPollInterval { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>LB is set when the state of charge is at or below this (docs/reference/must.md: the NUT driver's default 15 %).</summary>
@@ -19,7 +22,8 @@ public sealed record MustDeviceOptions : DeviceOptions
         Id = id,
         Name = s.OptionalString("name"),
         Serial = SerialPortOptions.Bind(s, 9600, TimeSpan.FromMilliseconds(500)),
-        Slave = s.Int("slave", 10, 1, 247),
+        Slave = SerialPortOptions.BindAddress(s, 10),
+        StatusInterval = s.Duration("status_interval", TimeSpan.FromMilliseconds(250), TimeSpan.Zero, TimeSpan.FromMinutes(10)),
         PollInterval = s.Duration("poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(10)),
         SlowPollInterval = s.Duration("slow_poll_interval", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
         LowBatteryPercent = s.Int("low_battery_percent", 15, 0, 100),

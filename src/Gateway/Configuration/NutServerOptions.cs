@@ -11,6 +11,8 @@ public sealed record NutServerOptions
     public string? CertFile { get; init; }
     public string? KeyFile { get; init; }
     public int MaxConnections { get; init; } = 256;
+    /// <summary>Connections one client address may hold; the last eighth of max_connections is kept for addresses holding none.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 16;
     /// <summary>A client that sends no complete line for this long is dropped (upsd: 60 s; HA polls every 60 s, so allow more).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
     /// <summary>A reading older than this is served as ERR DATA-STALE (upsd's MAXAGE).</summary>
@@ -36,6 +38,7 @@ public sealed record NutServerOptions
             CertFile = s.OptionalString("cert_file"),
             KeyFile = s.OptionalString("key_file"),
             MaxConnections = s.Int("max_connections", 256, 1, 10000),
+            MaxConnectionsPerAddress = s.Int("max_connections_per_address", 16, 1, 10000),
             IdleTimeout = s.Duration("idle_timeout", TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)),
             MaxAge = s.Duration("max_age", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
             UsbHotplug = UsbHotplugOptions.Bind(s.Section("usb_hotplug")),

@@ -11,6 +11,14 @@ public sealed record SerialPortOptions(
 {
     public static readonly int[] Bauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
+    /// <summary>The Modbus address of a device: <c>address</c>, or the older <c>slave</c> (not both).</summary>
+    internal static int BindAddress(ConfigSection s, int defaultAddress)
+    {
+        if (s.Has("address") && s.Has("slave"))
+            s.Error("slave", "address and slave are the same setting (the Modbus address); keep address and remove slave");
+        return s.Has("slave") && !s.Has("address") ? s.Int("slave", defaultAddress, 1, 247) : s.Int("address", defaultAddress, 1, 247);
+    }
+
     internal static SerialPortOptions Bind(ConfigSection s, int defaultBaud, TimeSpan defaultTimeout)
     {
         var port = s.RequiredString("port");

@@ -10,6 +10,10 @@ public sealed record WebOptions
     /// <summary>Require the token for reads too.</summary>
     public bool AuthReads { get; init; }
     public AlarmThresholds Alarms { get; init; } = new();
+    /// <summary>HTTP connections at once (Kestrel); more are closed at once.</summary>
+    public int MaxConnections { get; init; } = 200;
+    /// <summary>Open dashboard live streams (/api/stream) at once; more get 503.</summary>
+    public int MaxStreams { get; init; } = 32;
 
     internal static WebOptions Bind(ConfigSection s)
     {
@@ -29,6 +33,8 @@ public sealed record WebOptions
             ApiToken = token,
             AuthReads = authReads,
             Alarms = AlarmThresholds.Bind(s.Section("alarms")),
+            MaxConnections = s.Int("max_connections", 200, 8, 100_000),
+            MaxStreams = s.Int("max_streams", 32, 1, 10_000),
         };
     }
 }

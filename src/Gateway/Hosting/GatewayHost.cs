@@ -31,7 +31,7 @@ public static class GatewayHost
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
             builder.WebHost.UseUrls(config.Web.Listen);
-            builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
+            builder.WebHost.UseKestrel(k => KestrelLimits.Apply(k, config.Web));
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
             ConfigureServices(builder, config, run, time);
             MakeWebServerOptional(builder.Services, config.Web.Listen);
@@ -111,6 +111,7 @@ public static class GatewayHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
         services.AddDeviceCommands(config);
+        services.AddSingleton(new Gateway.Drivers.Modbus.ModbusBuses(time));
         services.AddGatewayWeb(config);
         services.AddNutServer(config);
         services.AddPowerProtection(config);

@@ -12,7 +12,7 @@ public static class SerialDeviceSettings
         new(o.Port, o.Baud, SerialSettings.ParseParity(o.Parity), o.StopBits, o.Timeout, o.LostAfter);
 
     public static MustSettings ForMust(MustDeviceOptions o) =>
-        new(o.Id, From(o.Serial), (byte)o.Slave, o.PollInterval, o.SlowPollInterval, o.LowBatteryPercent);
+        new(o.Id, From(o.Serial), (byte)o.Slave, o.PollInterval, o.SlowPollInterval, o.LowBatteryPercent, o.StatusInterval);
 
     public static Em340Settings ForEm340(Em340DeviceOptions o) =>
         new(o.Id, From(o.Serial), (byte)o.Address, o.PollInterval, o.InterRequestDelay);

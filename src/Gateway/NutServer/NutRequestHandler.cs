@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Gateway.Configuration;
 using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Nut;
@@ -31,11 +32,14 @@ public sealed class NutRequestHandler
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxAge;
     private readonly ILogger _log;
+    private readonly NutLoginThrottle _throttle;
     private readonly ConcurrentDictionary<string, string> _tracking = new(StringComparer.OrdinalIgnoreCase);
 
     public NutRequestHandler(NutUpsCatalog catalog, ReadingHub hub, DeviceCommandGate commands, NutUserDirectory users,
-        NutLoginRegistry logins, NutFsdLatch fsd, NutDescriptions descriptions, TimeProvider time, TimeSpan maxAge, ILogger log)
+        NutLoginRegistry logins, NutFsdLatch fsd, NutDescriptions descriptions, TimeProvider time, TimeSpan maxAge, ILogger log,
+        NutLoginThrottle? throttle = null)
     {
+        _throttle = throttle ?? new NutLoginThrottle(time, log);
         _catalog = catalog;
         _hub = hub;
         _commands = commands;
@@ -47,6 +51,8 @@ public sealed class NutRequestHandler
         _maxAge = maxAge;
         _log = log;
     }
+
+    public NutLoginThrottle Throttle => _throttle;
 
     /// <summary>Whether STARTTLS can be offered (a certificate is loaded).</summary>
     public bool TlsAvailable { get; set; }
@@ -293,11 +299,8 @@ public sealed class NutRequestHandler
         if (s.LoginUps is not null) return Err(reply, NutErrors.AlreadyLoggedIn);
         var ups = _catalog.Find(a[0]);
         if (ups is null) return Err(reply, NutErrors.UnknownUps);
-        if (!_users.MayDo(s.Username, s.Password, NutAction.Login))
-        {
-            _log.LogInformation("NUT server: LOGIN to {Ups} denied for user '{User}' from {Client}", ups.Name, s.Username, s.RemoteAddress);
-            return Err(reply, NutErrors.AccessDenied);
-        }
+        // A wrong password is counted by the throttle, which logs the offender once; not one line per guess.
+        if (Authenticate(s) is null) return Err(reply, NutErrors.AccessDenied);
         s.LoginUps = ups;
         _logins.Add(s);
         _log.LogInformation("NUT server: user '{User}' from {Client} logged in to {Ups}", s.Username, s.RemoteAddress, ups.Name);
@@ -308,7 +311,7 @@ public sealed class NutRequestHandler
     {
         if (a.Count != 1) return Err(reply, NutErrors.InvalidArgument);
         if (_catalog.Find(a[0]) is null) return Err(reply, NutErrors.UnknownUps);
-        if (!_users.MayDo(s.Username, s.Password, NutAction.Primary)) return Err(reply, NutErrors.AccessDenied);
+        if (!MayDo(s, NutAction.Primary, verb, a[0])) return Err(reply, NutErrors.AccessDenied);
         return Line(reply, verb == "MASTER" ? "OK MASTER-GRANTED" : "OK PRIMARY-GRANTED");
     }
 
@@ -317,9 +320,43 @@ public sealed class NutRequestHandler
         if (a.Count != 1) return Err(reply, NutErrors.InvalidArgument);
         var ups = _catalog.Find(a[0]);
         if (ups is null) return Err(reply, NutErrors.UnknownUps);
-        if (!_users.MayDo(s.Username, s.Password, NutAction.Fsd)) return Err(reply, NutErrors.AccessDenied);
+        if (!MayDo(s, NutAction.Fsd, "FSD", ups.Name)) return Err(reply, NutErrors.AccessDenied);
         _fsd.SetFsd(ups.DeviceId, $"FSD from user '{s.Username}' at {s.RemoteAddress}");
         return Line(reply, "OK FSD-SET");
+    }
+
+    /// <summary>The user behind the session's USERNAME and PASSWORD; null when wrong or while the address is locked out.</summary>
+    private NutUserOptions? Authenticate(NutSession s) => Authenticate(s, out _);
+
+    private NutUserOptions? Authenticate(NutSession s, out bool lockedOut)
+    {
+        lockedOut = _throttle.IsLockedOut(s.RemoteAddress);
+        if (lockedOut) return null;
+        var user = _users.Authenticate(s.Username, s.Password);
+        if (user is null) _throttle.Failed(s.RemoteAddress, s.Username);
+        else _throttle.Succeeded(s.RemoteAddress);
+        return user;
+    }
+
+    /// <summary>PRIMARY, FSD and SET: allowed, or refused with one log line naming the user and address (except during a lockout, logged once by the throttle).</summary>
+    private bool MayDo(NutSession s, NutAction action, string verb, string target)
+    {
+        var user = Authenticate(s, out var lockedOut);
+        if (user is not null && NutUserDirectory.Allows(user, action)) return true;
+        if (!lockedOut)
+            _log.LogWarning("NUT server: refused {Verb} {Target} for user '{User}' from {Client}: {Reason}", verb, target, s.Username, s.RemoteAddress,
+                user is null ? "wrong user name or password" : $"role '{user.Role}' may not (nut_server.users)");
+        return false;
+    }
+
+    private bool MayRunCommand(NutSession s, string command, string ups)
+    {
+        var user = Authenticate(s, out var lockedOut);
+        if (user is not null && NutUserDirectory.AllowsCommand(user, command)) return true;
+        if (!lockedOut)
+            _log.LogWarning("NUT server: refused INSTCMD {Ups} {Command} for user '{User}' from {Client}: {Reason}", ups, command, s.Username, s.RemoteAddress,
+                user is null ? "wrong user name or password" : "the command is not in the user's instcmds (nut_server.users)");
+        return false;
     }
 
     // ---- SET and INSTCMD ---------------------------------------------------------------------------------
@@ -337,7 +374,7 @@ public sealed class NutRequestHandler
         var ups = _catalog.Find(a[1]);
         if (ups is null) return Err(reply, NutErrors.UnknownUps);
         if (Unavailable(ups, out var r) is { } err) return Err(reply, err);
-        if (!_users.MayDo(s.Username, s.Password, NutAction.Set)) return Err(reply, NutErrors.AccessDenied);
+        if (!MayDo(s, NutAction.Set, "SET", $"{ups.Name} {a[2]}")) return Err(reply, NutErrors.AccessDenied);
         if (ValueOf(ups, r!, a[2]) is null) return Err(reply, NutErrors.VarNotSupported);
         // Every variable the gateway serves is a measurement or identity: none is writable.
         return Err(reply, NutErrors.ReadOnly);
@@ -351,11 +388,7 @@ public sealed class NutRequestHandler
         if (Unavailable(ups, out _) is { } err) return await Err(reply, err).ConfigureAwait(false);
         var command = _commands.Directory.CommandsOf(ups.DeviceId).FirstOrDefault(c => c.Equals(a[1], StringComparison.OrdinalIgnoreCase));
         if (command is null) return await Err(reply, NutErrors.CmdNotSupported).ConfigureAwait(false);
-        if (!_users.MayRunCommand(s.Username, s.Password, command))
-        {
-            _log.LogInformation("NUT server: INSTCMD {Command} on {Ups} denied for user '{User}' from {Client}", command, ups.Name, s.Username, s.RemoteAddress);
-            return await Err(reply, NutErrors.AccessDenied).ConfigureAwait(false);
-        }
+        if (!MayRunCommand(s, command, ups.Name)) return await Err(reply, NutErrors.AccessDenied).ConfigureAwait(false);
         var outcome = await _commands.RunAsync(ups.DeviceId, command, CommandSource.Nut(s.Username, s.RemoteAddress), ct).ConfigureAwait(false);
         if (s.Tracking)
         {

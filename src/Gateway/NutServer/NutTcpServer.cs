@@ -14,8 +14,8 @@ namespace Gateway.NutServer;
 /// The listening side of the NUT server: accepts connections on every <c>listen</c> endpoint, reads request
 /// lines, hands them to <see cref="NutRequestHandler"/> and writes the replies (batched when a client pipelines).
 /// Each connection runs on its own task, so a slow or hostile client only slows itself; overlong lines,
-/// garbage and parse errors get an <c>ERR</c>, silent clients are dropped after <c>idle_timeout</c>, and
-/// connections beyond <c>max_connections</c> are closed at once.
+/// garbage and parse errors get an <c>ERR</c>, clients that send no request (empty lines do not count) are dropped
+/// after <c>idle_timeout</c>, and connections beyond what <see cref="NutConnectionLimiter"/> allows are closed at once.
 /// </summary>
 public sealed class NutTcpServer : BackgroundService
 {
@@ -29,6 +29,7 @@ public sealed class NutTcpServer : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<NutTcpServer> _log;
     private readonly List<TcpListener> _listeners = [];
+    private readonly NutConnectionLimiter _limiter;
     private X509Certificate2? _certificate;
 
     public NutTcpServer(NutServerOptions options, NutRequestHandler handler, NutLoginRegistry logins, NutServerStatus status, TimeProvider time, ILogger<NutTcpServer> log)
@@ -39,6 +40,7 @@ public sealed class NutTcpServer : BackgroundService
         _status = status;
         _time = time;
         _log = log;
+        _limiter = new NutConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress, log);
     }
 
     /// <summary>The endpoints actually bound (port 0 in the config becomes the real port).</summary>
@@ -115,21 +117,34 @@ public sealed class NutTcpServer : BackgroundService
                 catch (OperationCanceledException) { return; }
                 continue;
             }
-            if (_status.Clients >= _options.MaxConnections)
+            var address = AddressOf(socket);
+            if (!_limiter.TryAcquire(address))
             {
                 _status.CountRefused();
                 socket.Dispose();
                 continue;
             }
             _status.Connected();
-            _ = Task.Run(() => ServeAsync(socket, ct), CancellationToken.None);
+            _ = Task.Run(() => ServeAsync(socket, address, ct), CancellationToken.None);
         }
     }
 
-    private async Task ServeAsync(Socket socket, CancellationToken ct)
+    private static string AddressOf(Socket socket)
     {
-        var remote = (socket.RemoteEndPoint as IPEndPoint)?.Address;
-        var session = new NutSession(remote is null ? "unknown" : (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString());
+        try
+        {
+            var remote = (socket.RemoteEndPoint as IPEndPoint)?.Address;
+            return remote is null ? "unknown" : (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return "unknown";
+        }
+    }
+
+    private async Task ServeAsync(Socket socket, string address, CancellationToken ct)
+    {
+        var session = new NutSession(address);
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         using var idle = new CancellationTokenSource(_options.IdleTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, idle.Token);
@@ -145,14 +160,17 @@ public sealed class NutTcpServer : BackgroundService
             {
                 var r = await reader.ReadLineAsync(token).ConfigureAwait(false);
                 if (r.Status == NutLineStatus.End) break;
-                idle.CancelAfter(_options.IdleTimeout);
                 var action = NutReplyAction.Continue;
                 if (r.Status == NutLineStatus.TooLong)
                     reply.Append("ERR ").Append(NutErrors.InvalidArgument).Append('\n');
                 else if (!NutLineCodec.TryTokenize(r.Line, words, out _))
                     reply.Append("ERR ").Append(NutErrors.InvalidArgument).Append('\n');
-                else
+                else if (words.Count > 0)
+                {
+                    // Only a request keeps the connection: empty lines, garbage and overlong lines do not reset the idle timer.
+                    idle.CancelAfter(_options.IdleTimeout);
                     action = await _handler.HandleAsync(session, words, reply, token).ConfigureAwait(false);
+                }
 
                 if (action == NutReplyAction.Continue && reader.HasBufferedLine && reply.Length < 16384) continue;
                 outBuf = await FlushAsync(stream, reply, outBuf, token).ConfigureAwait(false);
@@ -188,6 +206,7 @@ public sealed class NutTcpServer : BackgroundService
                 _log.LogInformation("NUT server: {Client} (user '{User}') logged out of {Ups}", session.RemoteAddress, session.Username, session.LoginUps.Name);
             }
             await stream.DisposeAsync().ConfigureAwait(false);
+            _limiter.Release(address);
             _status.Disconnected();
         }
     }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Gateway.Configuration;
 
 namespace Gateway.NutServer;
@@ -5,34 +7,47 @@ namespace Gateway.NutServer;
 /// <summary>
 /// <c>nut_server.users</c>, checked like upsd.users: <c>secondary</c> may LOGIN; <c>primary</c> also PRIMARY and
 /// FSD; <c>admin</c> also SET. Instant commands need the command (or <c>all</c>) in the user's <c>instcmds</c>.
-/// A wrong password or unknown user is simply "not allowed" (upsd answers ACCESS-DENIED).
+/// A wrong password or unknown user is simply "not allowed" (upsd answers ACCESS-DENIED). Passwords are compared
+/// in constant time, and an unknown user costs the same comparison, so timing tells a client nothing.
 /// </summary>
 public sealed class NutUserDirectory
 {
-    private readonly Dictionary<string, NutUserOptions> _users;
+    private static readonly byte[] UnknownUserDigest = SHA256.HashData("\0no such user\0"u8);
+
+    private readonly Dictionary<string, (NutUserOptions User, byte[] Digest)> _users;
 
     public NutUserDirectory(IEnumerable<NutUserOptions> users) =>
-        _users = users.GroupBy(u => u.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        _users = users.GroupBy(u => u.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (g.First(), Digest(g.First().Password)), StringComparer.Ordinal);
 
-    public bool MayDo(string? username, string? password, NutAction action)
+    /// <summary>The user whose name and password match, else null.</summary>
+    public NutUserOptions? Authenticate(string? username, string? password)
     {
-        var user = Authenticate(username, password);
-        if (user is null) return false;
-        return action switch
-        {
-            NutAction.Login => true,
-            NutAction.Primary or NutAction.Fsd => user.Role is "primary" or "admin",
-            NutAction.Set => user.Role == "admin",
-            _ => false,
-        };
+        if (username is null || password is null) return null;
+        var known = _users.TryGetValue(username, out var entry);
+        // Hashing first makes both sides the same length, so FixedTimeEquals does not leak the password's length.
+        var match = CryptographicOperations.FixedTimeEquals(Digest(password), known ? entry.Digest : UnknownUserDigest);
+        return known && match ? entry.User : null;
     }
 
-    public bool MayRunCommand(string? username, string? password, string command)
+    /// <summary>Whether an authenticated user's role allows the action.</summary>
+    public static bool Allows(NutUserOptions user, NutAction action) => action switch
     {
-        var user = Authenticate(username, password);
-        return user is not null && user.Instcmds.Any(c => c.Equals("all", StringComparison.OrdinalIgnoreCase) || c.Equals(command, StringComparison.OrdinalIgnoreCase));
-    }
+        NutAction.Login => true,
+        NutAction.Primary or NutAction.Fsd => user.Role is "primary" or "admin",
+        NutAction.Set => user.Role == "admin",
+        _ => false,
+    };
 
-    private NutUserOptions? Authenticate(string? username, string? password) =>
-        username is not null && password is not null && _users.TryGetValue(username, out var u) && string.Equals(u.Password, password, StringComparison.Ordinal) ? u : null;
+    /// <summary>Whether an authenticated user's <c>instcmds</c> list the command (or <c>all</c>).</summary>
+    public static bool AllowsCommand(NutUserOptions user, string command) =>
+        user.Instcmds.Any(c => c.Equals("all", StringComparison.OrdinalIgnoreCase) || c.Equals(command, StringComparison.OrdinalIgnoreCase));
+
+    public bool MayDo(string? username, string? password, NutAction action) =>
+        Authenticate(username, password) is { } user && Allows(user, action);
+
+    public bool MayRunCommand(string? username, string? password, string command) =>
+        Authenticate(username, password) is { } user && AllowsCommand(user, command);
+
+    private static byte[] Digest(string password) => SHA256.HashData(Encoding.UTF8.GetBytes(password));
 }

@@ -94,9 +94,20 @@ public static partial class ApiEndpoints
         if (s.GetService<IHistoryStore>() is not { } store)
             return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "history is not available",
                 "no history store is running (history.enabled is false, or the database could not be opened: see the log)");
-        var series = await store.QueryAsync(device, metric, from, to, points, ctx.RequestAborted).ConfigureAwait(false);
+        var query = s.GetRequiredService<HistoryReader>().TryRun(ct => store.QueryAsync(device, metric, from, to, points, ct), ctx.RequestAborted);
+        if (query is null) return HistoryBusy(ctx);
+        IReadOnlyList<HistoryPoint> series;
+        try { series = await query.ConfigureAwait(false); }
+        catch (TimeoutException e) { return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "history query too long", e.Message); }
         var report = new HistoryReport(device, metric, unit, from, to, series.Select(x => new HistoryPointView(x.At, x.Value)).ToArray());
         return Results.Json(report, WebJsonContext.Api.HistoryReport);
+    }
+
+    private static IResult HistoryBusy(HttpContext ctx)
+    {
+        ctx.Response.Headers.RetryAfter = "2";
+        return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "history is busy",
+            $"{HistoryReader.MaxWaiting} history queries are already waiting; try again in a moment");
     }
 
     private static async Task<IResult> Events(HttpContext ctx)
@@ -109,7 +120,11 @@ public static partial class ApiEndpoints
         EventsReport report;
         if (s.GetService<IHistoryStore>() is { } store)
         {
-            var events = await store.EventsAsync(limit, ctx.RequestAborted).ConfigureAwait(false);
+            var query = s.GetRequiredService<HistoryReader>().TryRun(ct => store.EventsAsync(limit, ct), ctx.RequestAborted);
+            if (query is null) return HistoryBusy(ctx);
+            IReadOnlyList<GatewayEvent> events;
+            try { events = await query.ConfigureAwait(false); }
+            catch (TimeoutException e) { return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "event log query too long", e.Message); }
             report = new EventsReport("history", events.Select(EventView.From).ToArray());
         }
         else

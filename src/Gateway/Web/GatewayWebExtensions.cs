@@ -23,6 +23,9 @@ public static class GatewayWebExtensions
         services.TryAddSingleton<RehearsalLock>();
         services.TryAddSingleton<PrometheusExporter>();
         services.TryAddSingleton<DashboardAssets>();
+        services.TryAddSingleton<HistoryReader>();
+        services.TryAddSingleton<LiveStreamBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveStreamBroadcaster>());
         return services;
     }
 

@@ -15,7 +15,8 @@ namespace Gateway.Tests.Em340;
 [Trait("Category", "Integration")]
 public sealed class PymodbusEm340Tests : IAsyncLifetime
 {
-    private const string Script = """
+    /// <summary>The slave script; its last lines serve slave 1 (tests that need more slaves replace them).</summary>
+    internal const string Script = """
         import logging, sys
         from pymodbus.server import StartSerialServer
         from pymodbus.datastore import ModbusSlaveContext, ModbusServerContext, ModbusSparseDataBlock

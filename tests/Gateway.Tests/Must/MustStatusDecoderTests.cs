@@ -19,14 +19,14 @@ public class MustStatusDecoderTests
     private static void Set(ushort[] r, ushort register, ushort value) => r[register - MustRegisterMap.MainStart] = value;
 
     [Theory]
-    [InlineData(1, CHRG)]                  // init
-    [InlineData(2, CHRG)]                  // self-check
-    [InlineData(3, OB | DISCHRG | CHRG)]   // backup (charge flag left at 1 in this synthetic frame)
+    [InlineData(1, OL | CHRG)]             // init: the grid voltage (230.4 V here) says the mains is there
+    [InlineData(2, OL | CHRG | CAL)]       // self-check
+    [InlineData(3, OB | DISCHRG)]          // backup: nothing charges on battery, whatever the charge flag says
     [InlineData(4, OL | CHRG)]             // line
     [InlineData(5, OFF | CHRG)]            // stop
     [InlineData(6, OFF | CHRG)]            // power off
-    [InlineData(7, CHRG)]                  // grid charge
-    [InlineData(8, CHRG)]                  // soft start
+    [InlineData(7, OL | CHRG)]             // grid charge: Home Assistant's "mains power" stays on
+    [InlineData(8, OL | CHRG)]             // soft start
     public void Every_work_state_maps_to_its_flags(ushort workState, UpsStatusFlags expected)
     {
         Assert.Equal(expected, MustStatusDecoder.Decode(Registers(workState), 15)!.Status.Flags);
@@ -124,7 +124,24 @@ public class MustStatusDecoderTests
     {
         var s = MustStatusDecoder.Decode(Registers(workState, r => { Set(r, MustRegisterMap.ChargeFlag, flag); Set(r, MustRegisterMap.ChargeStage, stage); }), 15)!;
         Assert.Equal(expected, s.ChargerStatus);
-        Assert.Equal(flag == 1, s.Status.Has(CHRG));
+        Assert.Equal(flag == 1 && workState != 3, s.Status.Has(CHRG));
+    }
+
+    [Theory]
+    [InlineData(1, None)]
+    [InlineData(2, CAL)]
+    [InlineData(8, None)]
+    public void Without_grid_voltage_the_states_that_do_not_say_are_not_online(ushort workState, UpsStatusFlags expected)
+    {
+        var s = MustStatusDecoder.Decode(Registers(workState, r => { Set(r, MustRegisterMap.InputVoltage, 0); Set(r, MustRegisterMap.ChargeFlag, 0); }), 15)!;
+        Assert.Equal(expected, s.Status.Flags);
+    }
+
+    [Fact]
+    public void Grid_charging_is_online_and_charging_even_before_the_charge_flag_is_set()
+    {
+        var s = MustStatusDecoder.Decode(Registers(7, r => Set(r, MustRegisterMap.ChargeFlag, 0)), 15)!;
+        Assert.Equal("OL CHRG", s.Status.ToString());
     }
 
     [Fact]

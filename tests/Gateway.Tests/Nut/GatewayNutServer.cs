@@ -5,6 +5,7 @@ using Gateway.Drivers.Readings;
 using Gateway.NutServer;
 using Gateway.Readings;
 using Gateway.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Nut;
@@ -30,8 +31,9 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         ["device.type"] = "ups",
     };
 
-    private GatewayNutServer(TimeProvider time, NutServerOptions options)
+    private GatewayNutServer(TimeProvider time, NutServerOptions options, ILoggerProvider? logs)
     {
+        _loggers = LoggerFactory.Create(b => { if (logs is not null) b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs); });
         Time = time;
         Hub = new ReadingHub(time, NullLogger<ReadingHub>.Instance);
         Hub.Register(DeviceId, "must", DeviceKind.Ups);
@@ -46,9 +48,11 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         var devices = TestConfig.Load($"devices:\n  - id: {DeviceId}\n    type: must\n    port: /dev/null\n    command_interval: 0s\n").Devices;
         Commands = new DeviceCommandGate(devices, Directory, Hub, new CommandRefusalLog(Events, time), time, NullLogger<DeviceCommandGate>.Instance);
         Handler = new NutRequestHandler(catalog, Hub, Commands, new NutUserDirectory(options.Users), Logins, Fsd,
-            NutDescriptions.Load(), time, options.MaxAge, NullLogger.Instance);
-        Server = new NutTcpServer(options, Handler, Logins, Status, time, NullLogger<NutTcpServer>.Instance);
+            NutDescriptions.Load(), time, options.MaxAge, _loggers.CreateLogger("Gateway.NutServer"));
+        Server = new NutTcpServer(options, Handler, Logins, Status, time, _loggers.CreateLogger<NutTcpServer>());
     }
+
+    private readonly ILoggerFactory _loggers;
 
     public TimeProvider Time { get; }
     public ReadingHub Hub { get; }
@@ -76,9 +80,10 @@ internal sealed class GatewayNutServer : IAsyncDisposable
         ],
     };
 
-    public static async Task<GatewayNutServer> StartAsync(TimeProvider? time = null, NutServerOptions? options = null, bool publish = true)
+    public static async Task<GatewayNutServer> StartAsync(TimeProvider? time = null, NutServerOptions? options = null, bool publish = true,
+        ILoggerProvider? logs = null)
     {
-        var s = new GatewayNutServer(time ?? TimeProvider.System, options ?? DefaultOptions);
+        var s = new GatewayNutServer(time ?? TimeProvider.System, options ?? DefaultOptions, logs);
         if (publish) s.Publish("OL CHRG");
         await s.Server.StartAsync(default);
         return s;
@@ -95,5 +100,6 @@ internal sealed class GatewayNutServer : IAsyncDisposable
     {
         await Server.StopAsync(default);
         Server.Dispose();
+        _loggers.Dispose();
     }
 }

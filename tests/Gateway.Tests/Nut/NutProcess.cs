@@ -49,10 +49,13 @@ internal static class NutProcess
 
     public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => Wait.UntilAsync(condition, what, timeout);
 
-    /// <summary>Sends raw lines to a NUT server and reads until <paramref name="expectedLines"/> lines came back.</summary>
-    public static async Task<List<string>> ConverseAsync(int port, string request, int expectedLines, TimeSpan? timeout = null)
+    /// <summary>
+    /// Sends raw lines to a NUT server and reads until <paramref name="expectedLines"/> lines came back (fewer when the
+    /// server closes); <paramref name="from"/> picks the client's loopback address (127.0.0.2, …).
+    /// </summary>
+    public static async Task<List<string>> ConverseAsync(int port, string request, int expectedLines, TimeSpan? timeout = null, IPAddress? from = null)
     {
-        using var tcp = new TcpClient();
+        using var tcp = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
         await tcp.ConnectAsync(IPAddress.Loopback, port);
         var s = tcp.GetStream();
         await s.WriteAsync(Encoding.Latin1.GetBytes(request));

@@ -84,9 +84,10 @@ public sealed class NutServerRobustnessTests
         var idle = new List<TcpClient>();
         try
         {
+            // Sixty hosts with one connection each: the total cap, not the per-address one, is what refuses them.
             for (var i = 0; i < 60; i++)
             {
-                var c = new TcpClient();
+                var c = new TcpClient(new IPEndPoint(IPAddress.Parse($"127.0.1.{i + 1}"), 0));
                 await c.ConnectAsync(IPAddress.Loopback, s.Port);
                 idle.Add(c);
             }

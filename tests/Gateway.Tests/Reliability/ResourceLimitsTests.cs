@@ -48,6 +48,8 @@ public sealed class ResourceLimitsTests(ITestOutputHelper output)
             "--set", $"web.listen=http://127.0.0.1:{webPort}",
             "--set", $"nut_server.listen=127.0.0.1:{nutPort}",
             "--set", "nut_server.max_connections=2000",
+            "--set", "nut_server.max_connections_per_address=2000",
+            "--set", "web.max_connections=2000",
             "--set", "history.enabled=false",
             "--set", "mqtt.enabled=false",
             "--set", "mqtt.embedded_broker=false",

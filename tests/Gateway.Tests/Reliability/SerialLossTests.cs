@@ -9,8 +9,8 @@ namespace Gateway.Tests.Reliability;
 
 /// <summary>
 /// Serial loss (issue 9, reliability 1): the pty pair behind a by-id style symlink is destroyed and re-created
-/// 50 times (each time a new /dev/pts/N) after random short outages. With the product's own backoff, every
-/// reconnect comes within the first backoff step + 1 s of the re-creation, and the process ends with the same
+/// 50 times (each time a new /dev/pts/N) after random short outages. The driver watches the path, so every
+/// reconnect comes within 3 s of the re-creation (also after a 70 s outage), and the process ends with the same
 /// number of open descriptors (± 2) and no more threads (+ 2 at most) than it had before the first loss.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
@@ -21,9 +21,8 @@ public sealed class SerialLossTests(ITestOutputHelper output) : IDisposable
     private const int Cycles = 50;
     private const int Tolerance = 2;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    /// <summary>Outages stay well under the first backoff step, so every cycle starts again from 2 s.</summary>
     private static readonly (int Min, int Max) OutageMs = (100, 600);
-    private static readonly TimeSpan ReconnectLimit = ReconnectBackoff.DefaultInitial + TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReconnectLimit = TimeSpan.FromSeconds(3);
 
     private readonly string _dir = Directory.CreateTempSubdirectory("serial-loss").FullName;
 
@@ -96,6 +95,41 @@ public sealed class SerialLossTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Cycles, driver.Counters.LinkLosses);
         Assert.Equal(Cycles, driver.Counters.Reconnects);
         await RecordingSink.WaitUntil(() => FileDescriptorChannel.LiveReaders <= readersBefore, Wait, "reader threads to end");
+    }
+
+    [Fact]
+    public async Task Seventy_seconds_unplugged_is_connected_again_within_3_s_of_the_replug()
+    {
+        var link = Path.Combine(_dir, "usb-MUST_EP20-if00-port0");
+        var sim = new MustSimulator(TimeProvider.System, seed: 12);
+        using var stop = new CancellationTokenSource();
+        var first = PseudoTerminal.Create();
+        var firstServer = Task.Run(() => new ModbusSlaveServer(first.MasterStream(), [sim], TimeProvider.System).RunAsync(stop.Token));
+        File.CreateSymbolicLink(link, first.SlavePath);
+        var driver = new MustDriver(new MustSettings("ups", new SerialSettings(link, Timeout: TimeSpan.FromMilliseconds(300)), PollInterval: TimeSpan.FromMilliseconds(200)),
+            TimeProvider.System, NullLogger.Instance);
+        var sink = new RecordingSink();
+        var run = Task.Run(() => driver.RunAsync(sink, stop.Token));
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, "first connection");
+
+        File.Delete(link);
+        first.Dispose();
+        await firstServer.ContinueWith(_ => { });
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Lost, Wait, "Lost after the unplug");
+        // Long enough that the old backoff (2 s × 1.5, capped at 60 s) would have reached its cap.
+        await Task.Delay(TimeSpan.FromSeconds(70));
+
+        using var second = PseudoTerminal.Create();
+        var secondServer = Task.Run(() => new ModbusSlaveServer(second.MasterStream(), [sim], TimeProvider.System).RunAsync(stop.Token));
+        var pluggedAt = DateTimeOffset.UtcNow;
+        File.CreateSymbolicLink(link, second.SlavePath);
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, "Connected after the replug");
+        var took = sink.States.Last().At - pluggedAt;
+        output.WriteLine($"70 s unplugged; replug → Connected {took.TotalMilliseconds:0} ms");
+        Assert.True(took < ReconnectLimit, $"Connected {took.TotalSeconds:0.00} s after the replug");
+        await stop.CancelAsync();
+        await run.WaitAsync(Wait);
+        await secondServer.ContinueWith(_ => { });
     }
 
     private static string Spread(List<TimeSpan> values)

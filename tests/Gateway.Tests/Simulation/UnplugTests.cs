@@ -55,13 +55,14 @@ public sealed class UnplugTests(ITestOutputHelper output) : IAsyncLifetime
             using var squatter1 = cycle == 2 ? PseudoTerminal.Create() : null;
             using var squatter2 = cycle == 2 ? PseudoTerminal.Create() : null;
             await Task.Delay(TimeSpan.FromSeconds(2.5));
-            await _socat.PlugAsync();
+            // Measured from the start of the replug: the driver may be Connected before PlugAsync returns.
             var pluggedAt = DateTimeOffset.UtcNow;
+            await _socat.PlugAsync();
             await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, $"Connected after replug {cycle}");
             var backAt = sink.States.Last().At;
             output.WriteLine($"cycle {cycle}: {_socat.DeviceTarget}; lost→connected {(backAt - lostAt).TotalSeconds:0.0} s, replug→connected {(backAt - pluggedAt).TotalSeconds:0.0} s");
-            // Attempts at +2, +5, +9.5 s after the loss (±5 %): the link is back within one more backoff step of the replug.
-            Assert.InRange(backAt - pluggedAt, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+            // The path is watched: the link is back within 3 s of the replug, not on a backoff schedule.
+            Assert.InRange(backAt - pluggedAt, TimeSpan.Zero, TimeSpan.FromSeconds(3));
             Assert.True(backAt - lostAt >= TimeSpan.FromSeconds(2.4));
             if (cycle == 2) Assert.NotEqual(firstTarget, _socat.DeviceTarget);
             targets.Add(_socat.DeviceTarget!);

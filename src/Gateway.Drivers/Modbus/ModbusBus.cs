@@ -1,0 +1,113 @@
+using Gateway.Drivers.Devices;
+using Gateway.Drivers.Readings;
+using Gateway.Drivers.Serial;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Drivers.Modbus;
+
+/// <summary>
+/// One serial port shared by every Modbus device configured on it (any mix of slave addresses and types):
+/// one master, one request at a time with status reads first. The port is opened once, when the first
+/// device needs it, and reopened only when the port itself fails (an I/O error, its device file vanished
+/// or now points elsewhere); a slave that does not answer is its own device's business.
+/// </summary>
+public sealed class ModbusBus : IDisposable
+{
+    private readonly SerialLink _link;
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private ModbusRtuMaster? _master;
+    private int _generation;
+
+    public ModbusBus(SerialSettings port, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, ReconnectBackoff? backoff = null)
+    {
+        Settings = port;
+        _time = time;
+        _link = new SerialLink(port, port.Port, Counters, time, log, opener, backoff);
+        _link.StateChanged += (state, reason) => PortStateChanged?.Invoke(state, reason);
+    }
+
+    /// <summary>The port opened or failed (a device file missing at start, an open error, a loss), with the reason.</summary>
+    public event Action<LinkState, string?>? PortStateChanged;
+
+    /// <summary>The port settings (path, baud, parity, stop bits) of the device that created the bus.</summary>
+    public SerialSettings Settings { get; }
+
+    /// <summary>The port's own losses and reopens (each device keeps its own counters too).</summary>
+    public DriverCounters Counters { get; } = new();
+
+    public LinkState PortState => _link.State;
+
+    /// <summary>Bytes on the wire through the current port (for the bench).</summary>
+    public ModbusRtuMaster? Master { get { lock (_lock) return _master; } }
+
+    /// <summary>
+    /// The open port, opening it first when needed (waiting for its device file, backing off on open errors);
+    /// returns its generation, which a device hands back with each request and failure.
+    /// </summary>
+    public async Task<int> OpenAsync(CancellationToken ct)
+    {
+        await _opening.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            lock (_lock)
+            {
+                if (_master is not null) return _generation;
+            }
+            var transport = await _link.ConnectAsync(static (_, _) => Task.CompletedTask, ct).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _master = new ModbusRtuMaster(transport, ModbusTiming.For(Settings, TimeSpan.Zero), _time);
+                return ++_generation;
+            }
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    /// <summary>One exchange on the port of <paramref name="generation"/>; an <see cref="IOException"/> when that port is closed.</summary>
+    public async Task<ModbusResponse> ExecuteAsync(int generation, ModbusRequest request, ModbusTiming timing, DriverCounters counters, bool urgent, CancellationToken ct)
+    {
+        ModbusRtuMaster? master;
+        lock (_lock) master = generation == _generation ? _master : null;
+        if (master is null) throw new IOException($"{Settings.Port} was closed: {_link.Reason}");
+        try
+        {
+            return await master.ExecuteAsync(request, timing, counters, urgent, ct).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new IOException($"{Settings.Port} was closed: {_link.Reason}");
+        }
+    }
+
+    /// <summary>
+    /// Whether a failed request is the port's fault (an I/O error, the device file vanished or now points
+    /// elsewhere; with no error only the file is checked). If so the port of <paramref name="generation"/>
+    /// is closed (once) and the reason returned; null when the port is fine.
+    /// </summary>
+    public string? JudgePortFailure(int generation, Exception? error)
+    {
+        var reason = error is IOException ? error.Message : _link.PathProblem();
+        if (reason is null) return null;
+        lock (_lock)
+        {
+            if (generation == _generation && _master is not null)
+            {
+                _master = null;
+                _link.MarkLost(reason);
+            }
+        }
+        return reason;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock) _master = null;
+        _link.Dispose();
+        _opening.Dispose();
+    }
+}

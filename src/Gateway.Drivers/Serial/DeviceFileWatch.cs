@@ -1,0 +1,121 @@
+namespace Gateway.Drivers.Serial;
+
+/// <summary>
+/// Waits for a configured device path (a by-id link, a udev name, a tty) to exist. It watches, through
+/// inotify (<see cref="FileSystemWatcher"/>), the nearest directory on the way that exists now:
+/// <c>/dev/serial/by-id</c> itself disappears with the last adapter, so with nothing plugged in it is
+/// <c>/dev</c> that is watched, then <c>/dev/serial</c>, then the link's own directory as they appear. A
+/// dangling link also has its target's directory watched. A slow re-check covers a missed event.
+/// </summary>
+public static class DeviceFileWatch
+{
+    /// <summary>Re-check interval when nothing was heard (a missed event, a watch that could not be set).</summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
+
+    /// <summary>Returns once <paramref name="path"/> resolves to an existing file; throws only on cancellation.</summary>
+    public static async Task WaitForAsync(string path, TimeProvider time, CancellationToken ct)
+    {
+        while (DevicePath.Resolve(path) is null) await WaitForChangeAsync(path, null, time, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits until what <paramref name="path"/> resolves to differs from what it resolved to on entry (the
+    /// device appeared, vanished or now points elsewhere), or until <paramref name="limit"/> has passed.
+    /// True when it changed.
+    /// </summary>
+    public static async Task<bool> WaitForChangeAsync(string path, TimeSpan? limit, TimeProvider time, CancellationToken ct)
+    {
+        var initial = DevicePath.Resolve(path);
+        // A replug that brings the same name back resolves as before: an event on the name itself counts.
+        string[] names = initial is null ? [Path.GetFullPath(path)] : [Path.GetFullPath(path), initial];
+        var touched = 0;
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var watchers = new List<FileSystemWatcher>(2);
+            try
+            {
+                foreach (var dir in DirectoriesToWatch(path))
+                {
+                    if (Watch(dir, changed, names, () => Interlocked.Exchange(ref touched, 1)) is { } w) watchers.Add(w);
+                }
+                // Armed before this check, so a change in between is not missed.
+                if (DevicePath.Resolve(path) != initial || Volatile.Read(ref touched) == 1) return true;
+                var wait = Recheck;
+                if (limit is { } l)
+                {
+                    var remaining = l - time.GetElapsedTime(started);
+                    if (remaining <= TimeSpan.Zero) return false;
+                    if (remaining < wait) wait = remaining;
+                }
+                try
+                {
+                    await changed.Task.WaitAsync(wait, time, ct).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+            finally
+            {
+                foreach (var w in watchers) w.Dispose();
+            }
+        }
+    }
+
+    private static FileSystemWatcher? Watch(string dir, TaskCompletionSource changed, string[] names, Action touch)
+    {
+        void On(FileSystemEventArgs e)
+        {
+            if (Array.IndexOf(names, e.FullPath) >= 0 || e is RenamedEventArgs r && Array.IndexOf(names, r.OldFullPath) >= 0) touch();
+            changed.TrySetResult();
+        }
+        try
+        {
+            var w = new FileSystemWatcher(dir)
+            {
+                IncludeSubdirectories = false,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName,
+            };
+            w.Created += (_, e) => On(e);
+            w.Renamed += (_, e) => On(e);
+            w.Deleted += (_, e) => On(e);
+            w.Error += (_, _) => changed.TrySetResult();
+            w.EnableRaisingEvents = true;
+            return w;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
+        {
+            // No watch (e.g. the inotify instance limit): the re-check interval still finds the device.
+            return null;
+        }
+    }
+
+    /// <summary>The nearest existing ancestor of the path and, for a dangling link, of its target.</summary>
+    public static IEnumerable<string> DirectoriesToWatch(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var dirs = new List<string>(2);
+        if (NearestExistingDirectory(full) is { } own) dirs.Add(own);
+        try
+        {
+            var target = new FileInfo(full).LinkTarget;
+            if (target is not null)
+            {
+                var resolved = Path.GetFullPath(target, Path.GetDirectoryName(full)!);
+                if (NearestExistingDirectory(resolved) is { } other && !dirs.Contains(other)) dirs.Add(other);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return dirs;
+    }
+
+    private static string? NearestExistingDirectory(string fullPath)
+    {
+        var dir = Path.GetDirectoryName(fullPath);
+        while (dir is not null && !Directory.Exists(dir)) dir = Path.GetDirectoryName(dir);
+        return dir;
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.NutServer;
+
+/// <summary>
+/// Slows password guessing per client address. The first <see cref="FreeFailures"/> wrong passwords cost nothing
+/// (a typo in upsmon.conf); after that the address is locked out for 1 s, doubling with every further failure up
+/// to <see cref="MaxLockout"/>. While locked out, every LOGIN, PRIMARY, FSD, SET and INSTCMD from the address is
+/// answered ERR ACCESS-DENIED without looking at the password, so a guess made then is wasted. One correct
+/// password clears the record. One log line per offender, when its lockout begins, never one per attempt.
+/// </summary>
+public sealed class NutLoginThrottle
+{
+    public const int FreeFailures = 5;
+    public static readonly TimeSpan FirstLockout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxLockout = TimeSpan.FromSeconds(60);
+    /// <summary>An address with no failure for this long starts again with free attempts.</summary>
+    public static readonly TimeSpan Forget = TimeSpan.FromMinutes(15);
+    /// <summary>Bounds the table when many addresses fail at once (IPv6 gives a client plenty).</summary>
+    private const int MaxTracked = 4096;
+
+    private sealed class Entry
+    {
+        public int Failures;
+        public long LastFailure;
+        public long LockedUntil;
+        public bool Reported;
+    }
+
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public NutLoginThrottle(TimeProvider time, ILogger log)
+    {
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>Failed password checks counted so far (every address; for tests and /api/health).</summary>
+    public long TotalFailures { get; private set; }
+
+    /// <summary>Checks refused without looking at the password because the address was locked out.</summary>
+    public long TotalLockedOut { get; private set; }
+
+    /// <summary>Whether the address must be refused without a password check right now.</summary>
+    public bool IsLockedOut(string address)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(address, out var e) || e.LockedUntil == 0) return false;
+            if (_time.GetTimestamp() >= e.LockedUntil) return false;
+            TotalLockedOut++;
+            return true;
+        }
+    }
+
+    public void Failed(string address, string? user)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            TotalFailures++;
+            if (!_entries.TryGetValue(address, out var e))
+            {
+                if (_entries.Count >= MaxTracked) Prune(now);
+                e = new Entry();
+                _entries[address] = e;
+            }
+            else if (_time.GetElapsedTime(e.LastFailure, now) >= Forget)
+            {
+                e.Failures = 0;
+                e.Reported = false;
+                e.LockedUntil = 0;
+            }
+            e.Failures++;
+            e.LastFailure = now;
+            if (e.Failures < FreeFailures) return;
+            var doublings = Math.Min(e.Failures - FreeFailures, 10);
+            var lockout = TimeSpan.FromTicks(Math.Min(FirstLockout.Ticks << doublings, MaxLockout.Ticks));
+            e.LockedUntil = now + (long)(lockout.TotalSeconds * _time.TimestampFrequency);
+            if (e.Reported) return;
+            e.Reported = true;
+            _log.LogWarning("NUT server: {Failures} wrong passwords from {Client} (last user '{User}'); refusing its logins for {Lockout:0} s, doubling with each "
+                + "further failure up to {Max:0} s, until one succeeds. Check that host's upsmon.conf (or block it) if this is not you",
+                e.Failures, address, user, lockout.TotalSeconds, MaxLockout.TotalSeconds);
+        }
+    }
+
+    public void Succeeded(string address)
+    {
+        lock (_gate)
+        {
+            if (!_entries.Remove(address, out var e) || !e.Reported) return;
+            _log.LogInformation("NUT server: {Client} logged in after {Failures} wrong passwords; its lockout is lifted", address, e.Failures);
+        }
+    }
+
+    private void Prune(long now)
+    {
+        foreach (var (address, e) in _entries.ToArray())
+            if (now >= e.LockedUntil || _time.GetElapsedTime(e.LastFailure, now) >= Forget) _entries.Remove(address);
+        // Still full: everyone is locked out right now; forget the oldest half rather than grow without bound.
+        if (_entries.Count >= MaxTracked)
+            foreach (var (address, _) in _entries.OrderBy(kv => kv.Value.LastFailure).Take(_entries.Count / 2).ToArray()) _entries.Remove(address);
+    }
+}

@@ -1,0 +1,36 @@
+using Gateway.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Gateway.Web;
+
+/// <summary>
+/// What one HTTP client may cost the appliance: a connection cap (<c>web.max_connections</c>), small headers and
+/// bodies (the API takes only short JSON), and timeouts for clients that send their headers or body slowly.
+/// </summary>
+public static class KestrelLimits
+{
+    public const int MaxRequestHeadersTotalSize = 16 * 1024;
+    public const int MaxRequestHeaderCount = 64;
+    public const int MaxRequestLineSize = 8 * 1024;
+    public const long MaxRequestBodySize = 64 * 1024;
+    public static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(120);
+
+    public static void Apply(KestrelServerOptions k, WebOptions web)
+    {
+        k.AddServerHeader = false;
+        var l = k.Limits;
+        l.MaxConcurrentConnections = web.MaxConnections;
+        // Server-Sent Events hold a connection too; streams beyond web.max_streams are refused by the endpoint.
+        l.MaxConcurrentUpgradedConnections = web.MaxConnections;
+        l.MaxRequestHeadersTotalSize = MaxRequestHeadersTotalSize;
+        l.MaxRequestHeaderCount = MaxRequestHeaderCount;
+        l.MaxRequestLineSize = MaxRequestLineSize;
+        l.MaxRequestBodySize = MaxRequestBodySize;
+        l.RequestHeadersTimeout = RequestHeadersTimeout;
+        l.KeepAliveTimeout = KeepAliveTimeout;
+        // A body trickling in slower than 240 bytes/s (after 5 s of grace) is dropped: Kestrel's default, kept explicit.
+        l.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(5));
+        l.Http2.MaxStreamsPerConnection = 32;
+    }
+}

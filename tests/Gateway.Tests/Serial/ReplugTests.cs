@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Gateway.Drivers.Must;
+using Gateway.Drivers.Readings;
+using Gateway.Drivers.Serial;
+using Gateway.Drivers.Simulation;
+using Gateway.Tests.Simulation;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+
+namespace Gateway.Tests.Serial;
+
+/// <summary>
+/// Replug in seconds: the driver watches the configured path and opens the device as soon as its file is
+/// back, whatever the backoff says; the backoff only paces devices that are there but do not answer.
+/// </summary>
+[Collection(SerialPtyCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ReplugLimit = TimeSpan.FromSeconds(3);
+    private readonly string _dir = Directory.CreateTempSubdirectory("replug").FullName;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ListLogger _log = new();
+
+    public void Dispose()
+    {
+        foreach (var line in _log.Lines) output.WriteLine($"{line.Level}: {line.Message}");
+        _stop.Cancel();
+        _stop.Dispose();
+        Directory.Delete(_dir, true);
+    }
+
+    [Fact]
+    public async Task A_link_in_directories_that_do_not_exist_yet_is_noticed_when_udev_creates_them()
+    {
+        // /dev/serial/by-id disappears with the last adapter: the watch starts on the nearest existing parent.
+        var link = Path.Combine(_dir, "serial", "by-id", "usb-FTDI_FT232R-if00-port0");
+        using var pty = PseudoTerminal.Create();
+        var waiting = DeviceFileWatch.WaitForAsync(link, TimeProvider.System, _stop.Token);
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        await Task.Delay(100);
+        var created = Stopwatch.StartNew();
+        File.CreateSymbolicLink(link, pty.SlavePath);
+        await waiting.WaitAsync(Wait);
+        output.WriteLine($"link noticed {created.Elapsed.TotalMilliseconds:0} ms after it was created");
+        // Well under the 2 s re-check: the event woke it, not the fallback.
+        Assert.True(created.Elapsed < TimeSpan.FromSeconds(1), $"noticed after {created.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task A_silent_device_deep_in_its_backoff_is_connected_within_3_s_of_a_replug()
+    {
+        var link = Path.Combine(_dir, "usb-MUST_EP20-if00-port0");
+        // Present but nobody answers: the driver backs off, here starting at 30 s.
+        using var silent = PseudoTerminal.Create();
+        File.CreateSymbolicLink(link, silent.SlavePath);
+        var driver = new MustDriver(new MustSettings("ups", new SerialSettings(link, Timeout: TimeSpan.FromMilliseconds(200)), PollInterval: TimeSpan.FromMilliseconds(200)),
+            TimeProvider.System, _log, backoff: () => new ReconnectBackoff(jitter: 0, initial: TimeSpan.FromSeconds(30)));
+        var sink = new RecordingSink();
+        var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Lost, Wait, "Lost while nobody answers");
+        await Task.Delay(500);
+
+        // The adapter is unplugged and plugged back: the link goes, a new device node with a live UPS comes.
+        File.Delete(link);
+        await Task.Delay(300);
+        using var live = PseudoTerminal.Create();
+        var sim = new MustSimulator(TimeProvider.System, seed: 3);
+        var server = Task.Run(() => new ModbusSlaveServer(live.MasterStream(), [sim], TimeProvider.System).RunAsync(_stop.Token));
+        var replugged = Stopwatch.StartNew();
+        File.CreateSymbolicLink(link, live.SlavePath);
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, "Connected after the replug");
+        output.WriteLine($"replug → Connected {replugged.Elapsed.TotalMilliseconds:0} ms (backoff was 30 s)");
+        Assert.True(replugged.Elapsed < ReplugLimit, $"Connected {replugged.Elapsed.TotalSeconds:0.00} s after the replug");
+        await _stop.CancelAsync();
+        await run.WaitAsync(Wait);
+        await server.ContinueWith(_ => { });
+    }
+}
