@@ -61,7 +61,7 @@ lane="the full suite"
 echo "==> testing: $lane"
 started=$SECONDS
 set +e
-dotnet test gateway.sln -c Release --no-build -nologo --blame-hang-timeout 6m --logger "console;verbosity=normal" "${args[@]}" 2>&1 | tee "$log" | grep -Ev '^\s*(Passed|Skipped) '
+dotnet test gateway.sln -c Release --no-build -nologo --blame-hang-timeout 15m --logger "console;verbosity=normal" "${args[@]}" 2>&1 | tee "$log" | grep -Ev '^\s*(Passed|Skipped) '
 rc=${PIPESTATUS[0]}
 set -e
 count() { grep -E "^\s+$1: [0-9]+$" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
