@@ -92,7 +92,7 @@ const decide = (user, id, unit, verb) => {
 };
 const cases = [
   ["gateway", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@poweroff.service", "start", "yes"],
-  ["gateway", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@unmount-mnt-data.service", "start", "yes"],
+  ["gateway", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@unmount\\x20lazy\\x20-mnt-data.service", "start", "yes"],
   ["gateway", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@poweroff.service", "stop", null],
   ["gateway", "org.freedesktop.systemd1.manage-units", "ssh.service", "start", null],
   ["gateway", "org.freedesktop.systemd1.manage-units", "gateway-shutdown@x.service\nssh.service", "start", null],
@@ -117,16 +117,33 @@ fi
 
 # --- privileged action script refuses what it must -----------------------------------------------------------------
 action=systemd/gateway-shutdown-action
-refuses() { local rc; "$action" "$@" >/dev/null 2>&1; rc=$?; [ $rc -eq 2 ]; }
+status() { local want=$1 rc; shift; "$action" "$@" >/dev/null 2>&1; rc=$?; [ $rc -eq "$want" ] || { echo "exit $rc, want $want"; return 1; }; }
+refuses() { status 2 "$@"; }
 check "shutdown action refuses an unknown action" refuses reboot
 check "shutdown action refuses no argument" refuses
 check "shutdown action refuses two arguments" refuses vms containers
-check "shutdown action refuses a bad VM name" refuses 'vm-;rm -rf /'
-check "shutdown action refuses a bad container name" refuses 'container-$(id)'
-check "shutdown action refuses to unmount /" refuses unmount-
-check "shutdown action refuses to unmount /usr" refuses "unmount-$(systemd-escape --path /usr)"
-check "shutdown action refuses to unmount /boot/firmware" refuses "unmount-$(systemd-escape --path /boot/firmware)"
-check "shutdown action refuses a path that is not a mount point" refuses "unmount-$(systemd-escape --path /srv/not-mounted-$$)"
+check "shutdown action refuses a bad VM name" refuses 'vms ;rm -rf /'
+check "shutdown action refuses a bad container name" refuses 'containers $(id)'
+check "shutdown action refuses an option of another verb" refuses 'unmount wait=5 /mnt/x'
+check "shutdown action refuses a VM wait out of range" refuses 'vms wait=99999'
+check "shutdown action refuses a remote libvirt URI" refuses 'vms uri=qemu+ssh://root@elsewhere/system'
+check "shutdown action refuses a relative path" refuses 'unmount mnt/nas'
+check "shutdown action refuses to unmount /" refuses 'unmount /'
+check "shutdown action refuses to unmount /usr" refuses 'unmount /usr'
+check "shutdown action refuses to unmount /boot/firmware" refuses 'unmount /boot/firmware'
+check "shutdown action: a path that is not mounted is 'absent' (4)" status 4 "unmount check /srv/not-mounted-$$"
+if [ "$(id -u)" -eq 0 ]; then
+  # The gateway owns directories (its state dir) and can plant symlinks there: the path is resolved as root and
+  # every directory above the resolved path must be root's and writable only by root.
+  trap_dir=$(mktemp -d); chown nobody "$trap_dir"; mkdir "$trap_dir/sub"; ln -s /usr "$trap_dir/usr"
+  check "shutdown action refuses a symlink to a system path (resolved as root)" refuses "unmount $trap_dir/usr"
+  check "shutdown action refuses a path below a directory root does not own" refuses "unmount $trap_dir/sub"
+  rm -rf "$trap_dir"
+fi
+helper_unit=systemd/gateway-shutdown@.service
+check "gateway-shutdown@.service has no mount namespace of its own (its umount must act on the host)" bash -c \
+  "! grep -qE '^(PrivateTmp|ProtectHome|ProtectSystem|ProtectKernelTunables|ProtectKernelModules|ProtectKernelLogs|ProtectControlGroups|PrivateDevices|PrivateMounts|ReadOnlyPaths|ReadWritePaths|InaccessiblePaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|RootDirectory|RootImage|MountFlags)=' $helper_unit"
+check "gateway-shutdown@.service passes the unescaped instance as one argument" grep -qx 'ExecStart=/usr/lib/gateway/gateway-shutdown-action "%I"' $helper_unit
 
 # --- script syntax -----------------------------------------------------------------------------------------------
 for s in systemd/gateway-shutdown-action packaging/debian/*; do check "sh -n $s" sh -n "$s"; done

@@ -18,30 +18,16 @@ log=$(mktemp)
 check() { local what=$1; shift; if "$@" >"$log" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/       /' "$log" | head -30; fi; }
 started=$SECONDS
 
-for p in mmdebstrap systemd-container; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap systemd-container >/dev/null; break; }
-done
-
+# shellcheck source=packaging/rootfs-cache.sh
+. packaging/rootfs-cache.sh
+ensure_tools
 cache=${TEST_ROOTFS_CACHE:-$root/out/systemd-test}
-base="$cache/base"
-mkdir -p "$cache"
-if [ ! -x "$base/usr/bin/systemctl" ]; then
-  echo "==> building the base root file system (amd64, once; cached in $base/)"
-  mmdebstrap --mode=root --variant=minbase --aptopt='Apt::Install-Recommends "false"' \
-    --include="systemd-sysv dbus polkitd libsqlite3-0 libssl3 adduser curl ca-certificates" \
-    bookworm "$base.new" /etc/apt/sources.list.d/debian.sources >"$cache/mmdebstrap.log" 2>&1 \
-    || { tail -20 "$cache/mmdebstrap.log"; exit 1; }
-  rm -rf "$base"; mv "$base.new" "$base"
-fi
+ensure_base "$cache" || exit 1
 
 deb=$(packaging/build-deb.sh amd64 "$cache" | tail -1)
 machine="gwtest$$"
 rootfs="$cache/$machine"
-rm -rf "$rootfs"; mkdir -p "$rootfs"
-cp -a "$base/." "$rootfs/"
-cp "$deb" "$rootfs/tmp/gateway.deb"
-chroot "$rootfs" dpkg -i /tmp/gateway.deb >"$log" 2>&1 || { cat "$log"; exit 1; }
+fresh_root "$cache" base "$machine" "$deb" || exit 1
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 # No devices (the container has no serial adapters): health is 200 when the service itself is fine.
 cat >"$rootfs/etc/gateway/config.yaml" <<EOF

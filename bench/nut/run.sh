@@ -47,6 +47,7 @@ devices:
 nut_server:
   listen: ["127.0.0.1:$gw_port"]
   max_connections: 1024
+  max_connections_per_address: 1024   # the benchmark's 50 connections all come from 127.0.0.1
 web:
   enabled: false
 logging:

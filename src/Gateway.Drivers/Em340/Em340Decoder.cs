@@ -1,3 +1,4 @@
+using Gateway.Drivers.Modbus;
 using Gateway.Drivers.Readings;
 
 namespace Gateway.Drivers.Em340;
@@ -5,27 +6,22 @@ namespace Gateway.Drivers.Em340;
 /// <summary>Pure decoding of EM340 registers: INT32 low word first, the "no value" markers, scaling, and the reading.</summary>
 public static class Em340Decoder
 {
-    public const int NoValue32 = 0x7FFFFFFF;
-    public const short NoValue16 = 0x7FFF;
+    public const int NoValue32 = Em340RegisterMap.NoValue32;
+    public const short NoValue16 = Em340RegisterMap.NoValue16;
 
     /// <summary>Signed 32-bit from two words, low word first (CDAB) unless <paramref name="highWordFirst"/>.</summary>
     public static int Int32(ushort first, ushort second, bool highWordFirst = false) =>
         highWordFirst ? (first << 16) | second : (second << 16) | first;
 
-    /// <summary>The scaled value of one table row, or null for "no value" (overflow).</summary>
-    public static double? Value(Em340Register register, IReadOnlyDictionary<ushort, ushort> image, bool highWordFirst = false)
+    /// <summary>
+    /// The scaled value of one table row (through the generic decoder), or null for "no value" (overflow);
+    /// the meter's own rule: a negative frequency is no value.
+    /// </summary>
+    public static double? Value(ModbusRegister register, IReadOnlyDictionary<ushort, ushort> image, bool highWordFirst = false)
     {
-        if (!image.TryGetValue(register.Address, out var w0)) return null;
-        if (register.Type == Em340ValueType.Int16)
-        {
-            var v = (short)w0;
-            if (v == NoValue16) return null;
-            if (register.Key == MeterKeys.Frequency && v < 0) return null;
-            return v * register.Scale;
-        }
-        if (!image.TryGetValue((ushort)(register.Address + 1), out var w1)) return null;
-        var raw = Int32(w0, w1, highWordFirst);
-        return raw == NoValue32 ? null : raw * register.Scale;
+        var value = ModbusRegisterDecoder.Value(register, image, highWordFirst ? WordOrder.HighFirst : null);
+        if (register.Key == MeterKeys.Frequency && value < 0) return null;
+        return value;
     }
 
     /// <summary>A 3-decimal counter: integer part + thousandths; null when either part is missing or "no value".</summary>
@@ -91,6 +87,7 @@ public static class Em340Decoder
             ExportReactiveEnergy = Get(MeterKeys.ExportReactiveEnergy) is { } q ? Math.Abs(q) : null,
             DemandPower = Get(MeterKeys.DemandPower),
             PhaseSequence = sequence is null ? null : sequence == 0 ? "L1-L2-L3" : "L1-L3-L2",
+            Manufacturer = Em340RegisterMap.Manufacturer,
             Model = identity?.Model,
             Serial = identity?.Serial,
             Firmware = identity?.Firmware,

@@ -1,15 +1,17 @@
+using Gateway.Drivers.Modbus;
 using Gateway.Drivers.Readings;
-using VT = Gateway.Drivers.Em340.Em340ValueType;
 
 namespace Gateway.Drivers.Em340;
 
 /// <summary>
 /// The EM330/EM340/ET330/ET340 register map (CG protocol v2 rev.17, docs/reference/em340.md) as data.
-/// Reads are grouped into blocks of at most <see cref="MaxRegistersPerRead"/> registers.
+/// Rows of the generic Modbus core: INT32 low word first (CDAB) or INT16, with the "no value" markers;
+/// <see cref="ModbusReadPlanner"/> groups them into reads of at most <see cref="MaxRegistersPerRead"/> registers.
 /// </summary>
 public static class Em340RegisterMap
 {
     public const byte DefaultAddress = 1;
+    public const string Manufacturer = "Carlo Gavazzi";
     /// <summary>The spec's request tables say 1–20 (its text says 50); em340d and real wallboxes use ≤ 20.</summary>
     public const int MaxRegistersPerRead = 20;
 
@@ -24,47 +26,56 @@ public static class Em340RegisterMap
 
     public const string PhaseSequenceKey = "phase_sequence";
 
+    public const int NoValue32 = 0x7FFFFFFF;
+    public const short NoValue16 = 0x7FFF;
+
     private static string K(string scope, string q) => MeterKeys.Of(scope, q);
 
-    public static readonly IReadOnlyList<Em340Register> Measurements =
+    private static ModbusRegister I32(ushort address, double scale, string key, string unit) =>
+        new(key, address, RegisterType.S32, scale, unit, WordOrder.LowFirst, NoValue: NoValue32);
+
+    private static ModbusRegister I16(ushort address, double scale, string key, string unit) =>
+        new(key, address, RegisterType.S16, scale, unit, NoValue: NoValue16);
+
+    public static readonly IReadOnlyList<ModbusRegister> Measurements =
     [
-        new(0x0000, VT.Int32, 0.1, K("l1", MeterKeys.Voltage)),
-        new(0x0002, VT.Int32, 0.1, K("l2", MeterKeys.Voltage)),
-        new(0x0004, VT.Int32, 0.1, K("l3", MeterKeys.Voltage)),
-        new(0x0006, VT.Int32, 0.1, K("l1", MeterKeys.LineVoltage)),
-        new(0x0008, VT.Int32, 0.1, K("l2", MeterKeys.LineVoltage)),
-        new(0x000A, VT.Int32, 0.1, K("l3", MeterKeys.LineVoltage)),
-        new(0x000C, VT.Int32, 0.001, K("l1", MeterKeys.Current)),
-        new(0x000E, VT.Int32, 0.001, K("l2", MeterKeys.Current)),
-        new(0x0010, VT.Int32, 0.001, K("l3", MeterKeys.Current)),
-        new(0x0012, VT.Int32, 0.1, K("l1", MeterKeys.Power)),
-        new(0x0014, VT.Int32, 0.1, K("l2", MeterKeys.Power)),
-        new(0x0016, VT.Int32, 0.1, K("l3", MeterKeys.Power)),
-        new(0x0018, VT.Int32, 0.1, K("l1", MeterKeys.ApparentPower)),
-        new(0x001A, VT.Int32, 0.1, K("l2", MeterKeys.ApparentPower)),
-        new(0x001C, VT.Int32, 0.1, K("l3", MeterKeys.ApparentPower)),
-        new(0x001E, VT.Int32, 0.1, K("l1", MeterKeys.ReactivePower)),
-        new(0x0020, VT.Int32, 0.1, K("l2", MeterKeys.ReactivePower)),
-        new(0x0022, VT.Int32, 0.1, K("l3", MeterKeys.ReactivePower)),
-        new(0x0024, VT.Int32, 0.1, K(MeterKeys.Total, MeterKeys.Voltage)),
-        new(0x0026, VT.Int32, 0.1, K(MeterKeys.Total, MeterKeys.LineVoltage)),
-        new(0x0028, VT.Int32, 0.1, K(MeterKeys.Total, MeterKeys.Power)),
-        new(0x002A, VT.Int32, 0.1, K(MeterKeys.Total, MeterKeys.ApparentPower)),
-        new(0x002C, VT.Int32, 0.1, K(MeterKeys.Total, MeterKeys.ReactivePower)),
-        new(0x002E, VT.Int16, 0.001, K("l1", MeterKeys.PowerFactor)),
-        new(0x002F, VT.Int16, 0.001, K("l2", MeterKeys.PowerFactor)),
-        new(0x0030, VT.Int16, 0.001, K("l3", MeterKeys.PowerFactor)),
-        new(0x0031, VT.Int16, 0.001, K(MeterKeys.Total, MeterKeys.PowerFactor)),
-        new(0x0032, VT.Int16, 1, PhaseSequenceKey),
-        new(0x0033, VT.Int16, 0.1, MeterKeys.Frequency),
-        new(0x0034, VT.Int32, 0.1, MeterKeys.ImportEnergy),
-        new(0x0036, VT.Int32, 0.1, MeterKeys.ImportReactiveEnergy),
-        new(0x0038, VT.Int32, 0.1, MeterKeys.DemandPower),
-        new(0x0040, VT.Int32, 0.1, K("l1", MeterKeys.ImportEnergy)),
-        new(0x0042, VT.Int32, 0.1, K("l2", MeterKeys.ImportEnergy)),
-        new(0x0044, VT.Int32, 0.1, K("l3", MeterKeys.ImportEnergy)),
-        new(0x004E, VT.Int32, 0.1, MeterKeys.ExportEnergy),
-        new(0x0050, VT.Int32, 0.1, MeterKeys.ExportReactiveEnergy),
+        I32(0x0000, 0.1, K("l1", MeterKeys.Voltage), "V"),
+        I32(0x0002, 0.1, K("l2", MeterKeys.Voltage), "V"),
+        I32(0x0004, 0.1, K("l3", MeterKeys.Voltage), "V"),
+        I32(0x0006, 0.1, K("l1", MeterKeys.LineVoltage), "V"),
+        I32(0x0008, 0.1, K("l2", MeterKeys.LineVoltage), "V"),
+        I32(0x000A, 0.1, K("l3", MeterKeys.LineVoltage), "V"),
+        I32(0x000C, 0.001, K("l1", MeterKeys.Current), "A"),
+        I32(0x000E, 0.001, K("l2", MeterKeys.Current), "A"),
+        I32(0x0010, 0.001, K("l3", MeterKeys.Current), "A"),
+        I32(0x0012, 0.1, K("l1", MeterKeys.Power), "W"),
+        I32(0x0014, 0.1, K("l2", MeterKeys.Power), "W"),
+        I32(0x0016, 0.1, K("l3", MeterKeys.Power), "W"),
+        I32(0x0018, 0.1, K("l1", MeterKeys.ApparentPower), "VA"),
+        I32(0x001A, 0.1, K("l2", MeterKeys.ApparentPower), "VA"),
+        I32(0x001C, 0.1, K("l3", MeterKeys.ApparentPower), "VA"),
+        I32(0x001E, 0.1, K("l1", MeterKeys.ReactivePower), "var"),
+        I32(0x0020, 0.1, K("l2", MeterKeys.ReactivePower), "var"),
+        I32(0x0022, 0.1, K("l3", MeterKeys.ReactivePower), "var"),
+        I32(0x0024, 0.1, K(MeterKeys.Total, MeterKeys.Voltage), "V"),
+        I32(0x0026, 0.1, K(MeterKeys.Total, MeterKeys.LineVoltage), "V"),
+        I32(0x0028, 0.1, K(MeterKeys.Total, MeterKeys.Power), "W"),
+        I32(0x002A, 0.1, K(MeterKeys.Total, MeterKeys.ApparentPower), "VA"),
+        I32(0x002C, 0.1, K(MeterKeys.Total, MeterKeys.ReactivePower), "var"),
+        I16(0x002E, 0.001, K("l1", MeterKeys.PowerFactor), ""),
+        I16(0x002F, 0.001, K("l2", MeterKeys.PowerFactor), ""),
+        I16(0x0030, 0.001, K("l3", MeterKeys.PowerFactor), ""),
+        I16(0x0031, 0.001, K(MeterKeys.Total, MeterKeys.PowerFactor), ""),
+        I16(0x0032, 1, PhaseSequenceKey, ""),
+        I16(0x0033, 0.1, MeterKeys.Frequency, "Hz"),
+        I32(0x0034, 0.1, MeterKeys.ImportEnergy, "kWh"),
+        I32(0x0036, 0.1, MeterKeys.ImportReactiveEnergy, "kvarh"),
+        I32(0x0038, 0.1, MeterKeys.DemandPower, "W"),
+        I32(0x0040, 0.1, K("l1", MeterKeys.ImportEnergy), "kWh"),
+        I32(0x0042, 0.1, K("l2", MeterKeys.ImportEnergy), "kWh"),
+        I32(0x0044, 0.1, K("l3", MeterKeys.ImportEnergy), "kWh"),
+        I32(0x004E, 0.1, MeterKeys.ExportEnergy, "kWh"),
+        I32(0x0050, 0.1, MeterKeys.ExportReactiveEnergy, "kvarh"),
     ];
 
     /// <summary>The 3-decimal counters (meters made from 2018-10): integer part INT32 then thousandths INT32.</summary>
@@ -77,27 +88,7 @@ public static class Em340RegisterMap
     ];
 
     /// <summary>The measurement table grouped into reads of at most 20 registers.</summary>
-    public static readonly IReadOnlyList<Em340Block> MeasurementBlocks = PlanBlocks(Measurements, MaxRegistersPerRead);
-
-    public static Em340Block[] PlanBlocks(IEnumerable<Em340Register> registers, int maxCount)
-    {
-        var blocks = new List<Em340Block>();
-        int start = -1, end = -1;
-        foreach (var r in registers.OrderBy(r => r.Address))
-        {
-            var rEnd = r.Address + r.Words;
-            if (start >= 0 && rEnd - start <= maxCount)
-            {
-                end = Math.Max(end, rEnd);
-                continue;
-            }
-            if (start >= 0) blocks.Add(new Em340Block((ushort)start, (ushort)(end - start)));
-            start = r.Address;
-            end = rEnd;
-        }
-        if (start >= 0) blocks.Add(new Em340Block((ushort)start, (ushort)(end - start)));
-        return blocks.ToArray();
-    }
+    public static readonly IReadOnlyList<ModbusReadBlock> MeasurementBlocks = ModbusReadPlanner.Plan(Measurements, MaxRegistersPerRead);
 
     /// <summary>Model codes of the family this map fits (register 0x000B).</summary>
     public static readonly IReadOnlyDictionary<ushort, string> Models = new Dictionary<ushort, string>

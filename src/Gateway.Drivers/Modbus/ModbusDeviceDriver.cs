@@ -20,6 +20,8 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     private readonly SerialLink.Opener? _opener;
     private readonly Func<ReconnectBackoff>? _backoff;
     private TaskCompletionSource _pollDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _polling;
+    private volatile bool _pollSinceCommand = true;
     private readonly ModbusBuses _buses;
     private volatile IModbusClient? _client;
     private readonly Lock _stateLock = new();
@@ -65,13 +67,23 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     protected IModbusClient? Client => _client;
 
     /// <summary>
-    /// Completes when the poll under way (or the next one) has finished, or the connection ended: a command sent
-    /// then goes in the quiet gap after a poll and never pushes a poll back (polls first).
+    /// Waits until a command may use the bus without pushing a poll back (polls first): at once when no poll is
+    /// running and a poll has finished since the last command; otherwise after the next poll (or the end of the
+    /// connection). So commands sent back to back always have a poll between them, and a poll waits for at most one.
     /// </summary>
-    protected Task PollFinishedAsync(CancellationToken ct) => Volatile.Read(ref _pollDone).Task.WaitAsync(ct);
+    protected async Task WaitForCommandTurnAsync(CancellationToken ct)
+    {
+        var finished = Volatile.Read(ref _pollDone).Task;
+        if (Volatile.Read(ref _polling) == 1 || !_pollSinceCommand) await finished.WaitAsync(ct).ConfigureAwait(false);
+        _pollSinceCommand = false;
+    }
 
-    private void SignalPollFinished() =>
+    private void SignalPollFinished()
+    {
+        Volatile.Write(ref _polling, 0);
+        _pollSinceCommand = true;
         Interlocked.Exchange(ref _pollDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     /// <summary>The identity read that must succeed before the device is declared Connected.</summary>
     protected abstract Task VerifyAsync(IModbusClient client, CancellationToken ct);
@@ -166,6 +178,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         {
             try
             {
+                Volatile.Write(ref _polling, 1);
                 if (Time.GetUtcNow() >= nextFull)
                 {
                     nextFull += PollInterval;

@@ -100,7 +100,7 @@ public sealed class MustDriver : ModbusDeviceDriver
         if (Client is null) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
         try
         {
-            await PollFinishedAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForCommandTurnAsync(cancellationToken).ConfigureAwait(false);
             if (Client is not { } master) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
             await master.WriteMultipleRegistersAsync(_settings.Slave, write.Register, [write.Value], cancellationToken).ConfigureAwait(false);
             if (write.Register == MustRegisterMap.BeeperSetting) _slowDue = true;

@@ -1,4 +1,6 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 
 namespace Gateway.Drivers.Nut;
@@ -12,7 +14,7 @@ namespace Gateway.Drivers.Nut;
 public sealed class NutClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private Stream _stream;
     private readonly NutLineReader _reader;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
@@ -294,9 +296,53 @@ public sealed class NutClient : IAsyncDisposable
 
     private static string Truncate(string s) => s.Length > 120 ? s[..120] + "…" : s;
 
+    /// <summary>Whether the connection runs over TLS (after <see cref="StartTlsAsync"/>).</summary>
+    public bool IsTls => _stream is SslStream;
+
+    /// <summary>
+    /// STARTTLS, then the TLS handshake with the server's certificate checked against <paramref name="tls"/>.
+    /// Do this before USERNAME/PASSWORD so the password never crosses the network in clear.
+    /// </summary>
+    public async Task StartTlsAsync(string host, NutTlsSettings tls, CancellationToken ct)
+    {
+        using var deadline = Deadline(ct);
+        string reply;
+        try
+        {
+            await SendAsync("STARTTLS", deadline.Token).ConfigureAwait(false);
+            reply = await ReadLineAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw TimedOut("STARTTLS");
+        }
+        if (reply.StartsWith("ERR", StringComparison.Ordinal))
+        {
+            _broken = true;
+            throw new NutException(NutErrorKind.Connection,
+                $"{Endpoint} refused STARTTLS ({reply}): configure CERTFILE (or CERTPATH/CERTIDENT) in its upsd.conf, or turn tls off for this device");
+        }
+        if (reply != "OK STARTTLS") throw Protocol("STARTTLS", reply);
+        var validator = new NutCertificateValidator(tls);
+        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false, validator.Validate);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            _broken = true;
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new NutException(NutErrorKind.Connection, $"TLS with {Endpoint} failed: {validator.Failure ?? e.Message}", null, e);
+        }
+        _stream = ssl;
+        _reader.Switch(ssl);
+    }
+
     public ValueTask DisposeAsync()
     {
         _broken = true;
+        _stream.Dispose();
         _tcp.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,5 +1,6 @@
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
+using Gateway.Drivers.Serial;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Drivers.Nut;
@@ -16,7 +17,10 @@ public sealed class NutDeviceDriver : IDeviceDriver
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _io = new(1, 1);
-    private readonly NutReconnectBackoff _backoff = new();
+    /// <summary>Reconnect delays: doubling from 1 s up to <see cref="MaxReconnectDelay"/>; configuration errors wait the maximum at once.</summary>
+    private readonly ReconnectBackoff _backoff = new(jitter: 0, initial: TimeSpan.FromSeconds(1), max: MaxReconnectDelay, factor: 2);
+
+    public static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
     private NutClient? _client;
     private volatile string[] _commands = [];
     private bool _commandsLoaded;
@@ -95,7 +99,7 @@ public sealed class NutDeviceDriver : IDeviceDriver
             };
             Report(sink, LinkState.Lost, e, LogLevel.Error, "configuration error: " + hint);
             await CloseAsync(logout: true).ConfigureAwait(false);
-            return _backoff.NextForConfigurationError();
+            return _backoff.NextAtMax();
         }
         catch (NutException e)
         {
@@ -128,6 +132,7 @@ public sealed class NutDeviceDriver : IDeviceDriver
         var client = await NutClient.ConnectAsync(_settings.Host, _settings.Port, _settings.Timeout, _time, ct).ConfigureAwait(false);
         try
         {
+            if (_settings.Tls is { } tls) await client.StartTlsAsync(_settings.Host, tls, ct).ConfigureAwait(false);
             if (HasCredentials) await client.AuthenticateAsync(_settings.Username!, _settings.Password!, ct).ConfigureAwait(false);
         }
         catch

@@ -9,7 +9,8 @@ public sealed record NutDriverSettings(
     string? Username,
     string? Password,
     TimeSpan PollInterval,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    NutTlsSettings? Tls = null)
 {
     public string Endpoint => $"{Ups}@{Host}:{Port}";
 }

@@ -17,7 +17,8 @@ public sealed record MeterReading : Reading
     public double? DemandPower { get; init; }
     /// <summary>"L1-L2-L3", "L1-L3-L2", or null when unknown / single phase.</summary>
     public string? PhaseSequence { get; init; }
-    /// <summary>Meter identity as probed: model, serial, firmware; null when unknown.</summary>
+    /// <summary>Meter identity as probed: manufacturer, model, serial, firmware; null when unknown. Outputs show these, never a type name.</summary>
+    public string? Manufacturer { get; init; }
     public string? Model { get; init; }
     public string? Serial { get; init; }
     public string? Firmware { get; init; }

@@ -1,8 +1,9 @@
 namespace Gateway.Drivers.Serial;
 
 /// <summary>
-/// Delays between reconnect attempts: 2 s, then ×1.5 each time, capped at 60 s, each with a small random
-/// jitter (±5 % by default) so several adapters on one hub do not retry in lockstep.
+/// Delays between reconnect attempts, the one backoff of the drivers: by default 2 s, then ×1.5 each time,
+/// capped at 60 s, each with a small random jitter (±5 %) so several adapters on one hub do not retry in
+/// lockstep. The NUT client uses it doubling from 1 s to 30 s without jitter.
 /// </summary>
 public sealed class ReconnectBackoff
 {
@@ -28,6 +29,9 @@ public sealed class ReconnectBackoff
         _next = _initial;
     }
 
+    /// <summary>The cap.</summary>
+    public TimeSpan Max => _max;
+
     /// <summary>Attempts since the last <see cref="Reset"/>.</summary>
     public int Attempts { get; private set; }
 
@@ -41,6 +45,14 @@ public sealed class ReconnectBackoff
         Attempts++;
         var factor = 1 + (_random.NextDouble() * 2 - 1) * _jitter;
         return TimeSpan.FromTicks(Math.Min((long)(baseDelay.Ticks * factor), _max.Ticks));
+    }
+
+    /// <summary>Jumps to the cap (and stays there until <see cref="Reset"/>): for errors retrying fast cannot fix, such as a configuration error.</summary>
+    public TimeSpan NextAtMax()
+    {
+        _next = _max;
+        Attempts++;
+        return _max;
     }
 
     public void Reset()

@@ -22,6 +22,7 @@ public sealed class MustSimulator : IModbusSlaveDevice
     private ushort _fault;
     private ushort? _forcedWorkState;
     private double _soc = 100;
+    private readonly SimulatedBattery _battery;
     private double _loadWatts = 300;
     private double _gridVolts = 230;
 
@@ -29,27 +30,35 @@ public sealed class MustSimulator : IModbusSlaveDevice
     public const int BatteryClass = 12;
 
     /// <param name="batteryWattHours">Usable battery energy; the default (12 V × 20 Ah) lasts about 35 minutes at 300 W.</param>
-    public MustSimulator(TimeProvider time, byte address = MustRegisterMap.DefaultSlave, int? seed = null, double batteryWattHours = 240)
+    /// <param name="battery">The battery physics (default: a new 12 V 20 Ah battery scaled by <paramref name="batteryWattHours"/>).</param>
+    public MustSimulator(TimeProvider time, byte address = MustRegisterMap.DefaultSlave, int? seed = null, double batteryWattHours = 240, SimulatedBattery? battery = null)
     {
+        _battery = battery ?? new SimulatedBattery(capacityFactor: batteryWattHours / 240);
         _time = time;
         _random = seed is { } s ? new Random(s) : new Random();
         Address = address;
         BatteryWattHours = batteryWattHours;
         _last = time.GetTimestamp();
+        RemoteShutdown = new MustRemoteShutdown(time);
         ushort[] defaults = [0, 230, 105, 144, 138, 10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1];
         defaults.CopyTo(_settings, 0);
     }
 
     public byte Address { get; }
+    /// <summary>The <c>shutdown.return</c> register's effect (output off, back when mains returns).</summary>
+    public MustRemoteShutdown RemoteShutdown { get; }
+    public bool OutputOn { get { lock (_lock) { Advance(); return !_outputOff; } } }
     public double BatteryWattHours { get; }
     public long Requests => Interlocked.Read(ref _requests);
     private long _requests;
 
     public bool MainsPresent { get { lock (_lock) return _mains; } }
     public double StateOfCharge { get { lock (_lock) { Advance(); return _soc; } } }
+    /// <summary>How long the battery would last from now at the present load: the truth for runtime estimates.</summary>
+    public double TrueRuntimeSeconds { get { lock (_lock) { Advance(); _battery.StateOfCharge = _soc; return _battery.RuntimeSeconds(LoadWatts / RatedWatts); } } }
 
     public void LoseMains() { lock (_lock) { Advance(); _mains = false; } }
-    public void RestoreMains() { lock (_lock) { Advance(); _mains = true; _outputOff = false; } }
+    public void RestoreMains() { lock (_lock) { Advance(); _mains = true; _outputOff = false; RemoteShutdown.Released(); } }
     public void RaiseFault(ushort faultId) { lock (_lock) _fault = faultId; }
     public void ClearFault() { lock (_lock) _fault = 0; }
     public void SetOverload(bool overload) { lock (_lock) _overload = overload; }
@@ -62,6 +71,7 @@ public sealed class MustSimulator : IModbusSlaveDevice
 
     private void Advance()
     {
+        if (_outputOff && RemoteShutdown.ReturnsNow(_mains)) _outputOff = false;
         var now = _time.GetTimestamp();
         var dt = _time.GetElapsedTime(_last, now).TotalSeconds;
         _last = now;
@@ -69,18 +79,11 @@ public sealed class MustSimulator : IModbusSlaveDevice
         var steps = Math.Min(dt, 3600);
         _loadWatts = Math.Clamp(_loadWatts + (_random.NextDouble() - 0.5) * 20 * Math.Sqrt(steps), 150, 450);
         _gridVolts = Math.Clamp(_gridVolts + (_random.NextDouble() - 0.5) * 1.0 * Math.Sqrt(steps), 222, 238);
-        if (_mains)
-        {
-            // CC up to 80 %, then slower CV, then float.
-            var rate = _soc < 80 ? 0.05 : _soc < 100 ? 0.02 : 0;
-            _soc = Math.Min(100, _soc + rate * steps);
-        }
-        else if (!_outputOff)
-        {
-            var drawn = LoadWatts / 0.85 * steps / 3600;
-            _soc = Math.Max(0, _soc - drawn / BatteryWattHours * 100);
-            if (_soc <= 0) _outputOff = true;
-        }
+        _battery.StateOfCharge = _soc;
+        if (_mains) _battery.Charge(steps);
+        else if (!_outputOff) _battery.Discharge(LoadWatts / RatedWatts, steps);
+        _soc = _battery.StateOfCharge;
+        if (!_mains && _battery.Empty) _outputOff = true;
     }
 
     private double LoadWatts => _outputOff ? 0 : _overload ? RatedWatts * 1.15 : _loadWatts;
@@ -161,7 +164,11 @@ public sealed class MustSimulator : IModbusSlaveDevice
             if (address is >= 32000 and <= 32002 && values.Length == 1)
             {
                 if (values[0] != 1) return null;
-                if (address == MustRegisterMap.RemoteShutdown && !_mains) _outputOff = true;
+                if (address == MustRegisterMap.RemoteShutdown)
+                {
+                    RemoteShutdown.Commanded(_mains);
+                    _outputOff = true;
+                }
                 return null;
             }
             return ModbusExceptionCode.IllegalDataAddress;

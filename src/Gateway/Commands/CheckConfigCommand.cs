@@ -15,6 +15,17 @@ internal static class CheckConfigCommand
         return cmd;
     }
 
+    /// <summary>Where Home Assistant's login for the built-in broker comes from (generated at first start when mqtt.username is not set).</summary>
+    private static string BrokerLoginHint(GatewayConfig c)
+    {
+        var path = HomeAssistant.EmbeddedBrokerCredentials.PathIn(c.Gateway.DataDir);
+        if (HomeAssistant.EmbeddedBrokerCredentials.TryRead(path) is { } login)
+            return $"hint: log Home Assistant in to the built-in MQTT broker as user '{login.Username}' with password '{login.Password}' (from {path})";
+        return File.Exists(path)
+            ? $"hint: the built-in MQTT broker's login is in {path}, which this user cannot read; run check-config as the gateway's user (e.g. with sudo)"
+            : $"hint: the built-in MQTT broker generates its login at first start into {path} (or set mqtt.username and mqtt.password); run check-config again afterwards to see it";
+    }
+
     public static int Run(string? file, IReadOnlyList<string> overrides, TextWriter stdout, TextWriter stderr)
     {
         var result = ConfigLoader.Load(file, overrides);
@@ -27,6 +38,7 @@ internal static class CheckConfigCommand
         var c = result.Config!;
         var devices = c.Devices.Count == 0 ? "no devices" : $"{c.Devices.Count} device{(c.Devices.Count == 1 ? "" : "s")}: {string.Join(", ", c.Devices.Select(d => $"{d.Id} ({d.Type})"))}";
         stdout.WriteLine($"{result.SourcePath}: OK ({devices})");
+        if (c.Mqtt.EmbeddedBroker == true && string.IsNullOrEmpty(c.Mqtt.Username)) stdout.WriteLine(BrokerLoginHint(c));
         return ExitCodes.Ok;
     }
 }

@@ -308,20 +308,5 @@ public static class NutConfigLinter
     }
 
     /// <summary>" (did you mean 'x'?)" for a near miss (edit distance ≤ 2, case-insensitive), else "".</summary>
-    private static string Suggest(string key, IEnumerable<string> known)
-    {
-        var best = known.Select(k => (k, d: Distance(key.ToLowerInvariant(), k.ToLowerInvariant()))).Where(x => x.d <= 2 && x.d > 0).OrderBy(x => x.d).FirstOrDefault();
-        return best.k is null ? "" : $" (did you mean '{best.k}'?)";
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
+    private static string Suggest(string key, IEnumerable<string> known) => DidYouMean.Hint(key, known, 2);
 }

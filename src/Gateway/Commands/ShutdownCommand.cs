@@ -33,11 +33,18 @@ internal static class ShutdownCommand
                 return ExitCodes.BadInput;
             }
             if (pr.GetValue(reset)) return await ResetAsync(c, pr.GetValue(force), Console.Out, Console.Error, ct).ConfigureAwait(false);
+            var viaHelper = PrivilegedHelper.UseForService(c.Shutdown.Privileges, File.Exists(PrivilegedHelper.ActionPath));
+            if (viaHelper && ServiceUserRehearsal.ShouldSwitch())
+                return await ServiceUserRehearsal.RunAsync(pr.GetValue(config) ?? c.SourcePath, Console.Error, ct).ConfigureAwait(false);
             // The console logger writes in the background: dispose it (flush) before printing the summary.
             ShutdownRunSummary? summary;
+            var readiness = ShutdownReadiness.Check(c.Shutdown, viaHelper);
+            var secondaries = await NutSecondariesAsync(c, ct).ConfigureAwait(false);
             using (var logs = LoggerFactory.Create(b => LoggingSetup.Configure(b, c.Logging)))
-                summary = await RehearseAsync(c, new ProcessCommandExecutor(TimeProvider.System), logs, ct).ConfigureAwait(false);
-            return Print(c, summary, Console.Out);
+                summary = await RehearseAsync(c, new ProcessCommandExecutor(TimeProvider.System), logs, ct, viaHelper).ConfigureAwait(false);
+            PrintReadiness(readiness, secondaries, Console.Out);
+            var code = Print(c, summary, Console.Out);
+            return readiness.Any(l => !l.Ok) && code == ExitCodes.Ok ? ExitCodes.Failure : code;
         });
         return cmd;
     }
@@ -47,13 +54,54 @@ internal static class ShutdownCommand
         Print(config, await RehearseAsync(config, executor, logs, ct).ConfigureAwait(false), stdout);
 
     /// <summary>The rehearsal, or null when no step is enabled.</summary>
-    public static async Task<ShutdownRunSummary?> RehearseAsync(GatewayConfig config, ICommandExecutor executor, ILoggerFactory logs, CancellationToken ct)
+    /// <param name="viaHelper">Rehearse the root helper's path (its "check" verb) rather than direct commands; null = this process's setting.</param>
+    public static async Task<ShutdownRunSummary?> RehearseAsync(GatewayConfig config, ICommandExecutor executor, ILoggerFactory logs, CancellationToken ct, bool? viaHelper = null)
     {
         var sequence = new ShutdownSequence(
-            ShutdownSequence.BuildSteps(config.Shutdown, fsd: null, config.ProtectedUps?.Id),
+            ShutdownSequence.BuildSteps(config.Shutdown, fsd: null, config.ProtectedUps?.Id, viaHelper),
             config.Shutdown.PointOfNoReturn, executor, TimeProvider.System, logs.CreateLogger("Gateway.Shutdown"));
         if (sequence.Steps.Count == 0) return null;
         return await new ShutdownRehearsal(sequence).RehearseAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The secondaries the nut_fsd step would wait for: asked of the running gateway's NUT server (LIST CLIENT), since
+    /// the rehearsal runs in another process. Null when there is nothing to ask.
+    /// </summary>
+    public static async Task<string?> NutSecondariesAsync(GatewayConfig config, CancellationToken ct)
+    {
+        if (!config.Shutdown.NutFsd.Enabled) return null;
+        if (!config.NutServer.Enabled || config.ProtectedUps is null)
+            return "nut_fsd: skipped (no NUT server or no protected UPS in this configuration)";
+        var ups = Gateway.NutServer.NutUpsCatalog.NutNameOf(config.ProtectedUps);
+        var listen = config.NutServer.Listen.FirstOrDefault() ?? "127.0.0.1:3493";
+        var colon = listen.LastIndexOf(':');
+        var host = colon > 0 ? listen[..colon].Trim('[', ']') : listen;
+        if (host is "0.0.0.0" or "" or "*") host = "127.0.0.1";
+        if (host == "::") host = "::1";
+        var port = colon > 0 && int.TryParse(listen[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 3493;
+        var wait = Duration.Format(config.Shutdown.NutFsd.Hostsync);
+        try
+        {
+            await using var client = await Gateway.Drivers.Nut.NutClient.ConnectAsync(host, port, TimeSpan.FromSeconds(3), TimeProvider.System, ct).ConfigureAwait(false);
+            var clients = await client.ListAsync("CLIENT", [ups], ct).ConfigureAwait(false);
+            var addresses = clients.Where(w => w.Length >= 3).Select(w => w[2]).ToList();
+            return addresses.Count == 0
+                ? $"nut_fsd: no secondary is logged in to UPS '{ups}' on {host}:{port} now; FSD would be set and nobody waited for"
+                : $"nut_fsd: would set FSD on UPS '{ups}' and wait up to {wait} for {addresses.Count} secondar{(addresses.Count == 1 ? "y" : "ies")} logged in now: {string.Join(", ", addresses)}";
+        }
+        catch (Exception e) when (e is Gateway.Drivers.Nut.NutException or System.Net.Sockets.SocketException or IOException or OperationCanceledException)
+        {
+            return $"nut_fsd: cannot ask the running gateway's NUT server at {host}:{port} which secondaries are logged in ({e.Message}); is gateway.service running?";
+        }
+    }
+
+    public static void PrintReadiness(IReadOnlyList<ShutdownReadiness.Line> lines, string? secondaries, TextWriter stdout)
+    {
+        stdout.WriteLine();
+        stdout.WriteLine($"Shutdown readiness (as user {Environment.UserName}):");
+        foreach (var l in lines) stdout.WriteLine($"  {(l.Ok ? "ok  " : "FAIL")} {l.Text}");
+        if (secondaries is not null) stdout.WriteLine($"  info {secondaries}");
     }
 
     public static int Print(GatewayConfig config, ShutdownRunSummary? summary, TextWriter stdout)

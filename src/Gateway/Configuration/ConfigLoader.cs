@@ -222,18 +222,12 @@ public static class ConfigLoader
 
     private static readonly HashSet<string> SecretKeys = new(StringComparer.Ordinal) { "password", "api_token", "token", "webhook_url" };
 
-    /// <summary>A file that holds a secret and is readable by group or others gets a warning naming the fix.</summary>
+    /// <summary>A file that holds a secret and is readable by other users gets a warning naming the fix (see <see cref="SecretFileCheck"/>).</summary>
     private static void CheckSecretsPermissions(string path, YamlMappingNode root, ConfigContext ctx)
     {
-        if (OperatingSystem.IsWindows()) return;
         YamlNode? secret = FindSecret(root, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
         if (secret is null) return;
-        UnixFileMode mode;
-        try { mode = File.GetUnixFileMode(path); }
-        catch (IOException) { return; }
-        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) == 0) return;
-        var who = (mode & UnixFileMode.OtherRead) != 0 ? "other users" : "its group";
-        ctx.Warning(secret, "", $"{path} holds a password or token and is readable by {who}; fix: chmod 600 {path}");
+        if (SecretFileCheck.Problem(path, "it holds a password or token") is { } problem) ctx.Warning(secret, "", problem);
     }
 
     private static YamlNode? FindSecret(YamlNode node, HashSet<YamlNode> visited)

@@ -220,32 +220,7 @@ public sealed class ConfigSection
         }
     }
 
-    private string? Suggest(string unknown)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var k in _known)
-        {
-            var d = Levenshtein(unknown, k);
-            if (d < bestDistance) { bestDistance = d; best = k; }
-        }
-        return bestDistance <= Math.Max(2, unknown.Length / 3) ? best : null;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) prev[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
-    }
+    private string? Suggest(string unknown) => DidYouMean.Closest(unknown, _known, Math.Max(2, unknown.Length / 3));
 
     private YamlScalarNode? Scalar(string key)
     {

@@ -26,6 +26,17 @@ public abstract record DeviceOptions
 
     public static readonly string[] Types = ["must", "em340", "nut"];
 
+    /// <summary><c>runtimecal</c> of a UPS device: "" or "off" turns the estimate off.</summary>
+    internal static RuntimeCalibration? BindRuntimeCal(ConfigSection s, RuntimeCalibration? defaultValue)
+    {
+        var text = s.OptionalString("runtimecal");
+        if (text is null) return defaultValue;
+        if (text.Length == 0 || text.Equals("off", StringComparison.OrdinalIgnoreCase)) return null;
+        var cal = RuntimeCalibration.Parse(text, out var error);
+        if (cal is null) s.Error("runtimecal", error!);
+        return cal;
+    }
+
     internal static DeviceOptions? Bind(ConfigSection s)
     {
         var id = s.RequiredString("id");

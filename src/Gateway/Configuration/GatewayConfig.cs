@@ -14,6 +14,7 @@ public sealed record GatewayConfig
     public required GpioOptions Gpio { get; init; }
     public required NotificationsOptions Notifications { get; init; }
     public required LoggingOptions Logging { get; init; }
+    public BatteryOptions Battery { get; init; } = BatteryOptions.Default;
     /// <summary>The file it came from, or null when running on defaults.</summary>
     public string? SourcePath { get; init; }
 
@@ -24,7 +25,7 @@ public sealed record GatewayConfig
         Policy.Protect is { } id ? FindDevice(id) : Devices.Count(d => d.IsUps) == 1 ? Devices.First(d => d.IsUps) : null;
 
     public static readonly string[] SectionNames =
-        ["gateway", "devices", "mqtt", "nut_server", "web", "history", "policy", "shutdown", "gpio", "notifications", "logging"];
+        ["gateway", "devices", "mqtt", "nut_server", "web", "history", "policy", "shutdown", "gpio", "notifications", "logging", "battery"];
 
     internal static GatewayConfig Bind(ConfigSection root)
     {
@@ -74,6 +75,7 @@ public sealed record GatewayConfig
             Gpio = GpioOptions.Bind(root.Section("gpio")),
             Notifications = NotificationsOptions.Bind(root.Section("notifications")),
             Logging = LoggingOptions.Bind(root.Section("logging")),
+            Battery = BatteryOptions.Bind(root.Section("battery")),
         };
     }
 }

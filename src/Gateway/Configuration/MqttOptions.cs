@@ -16,10 +16,13 @@ public sealed record MqttOptions
     public string DiscoveryPrefix { get; init; } = "homeassistant";
     public bool Discovery { get; init; } = true;
     public TimeSpan StateInterval { get; init; } = TimeSpan.FromSeconds(60);
+    public PublishPolicyOptions Publish { get; init; } = new();
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Host an MQTT broker inside the gateway (null = default: on in --simulate when no host is set).</summary>
     public bool? EmbeddedBroker { get; init; }
     public int EmbeddedPort { get; init; } = 1883;
+    /// <summary>The one address the built-in broker binds: 127.0.0.1 (this machine only) unless opened, e.g. 0.0.0.0.</summary>
+    public string EmbeddedListen { get; init; } = "127.0.0.1";
 
     internal static MqttOptions Bind(ConfigSection s, string gatewayName)
     {
@@ -33,15 +36,20 @@ public sealed record MqttOptions
             Password = s.OptionalString("password"),
             Tls = s.Bool("tls", false),
             CaFile = s.OptionalString("ca_file"),
-            ClientId = s.String("client_id", $"gateway-{gatewayName}"),
+            // Unique per installation, so a second gateway (or a copied SD card image on another Pi) cannot take the session over.
+            ClientId = s.String("client_id", $"gateway-{gatewayName}-{InstallationId.Short}"),
             BaseTopic = s.String("base_topic", $"gateway/{gatewayName}").TrimEnd('/'),
             DiscoveryPrefix = s.String("discovery_prefix", "homeassistant").TrimEnd('/'),
             Discovery = s.Bool("discovery", true),
             StateInterval = s.Duration("state_interval", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            Publish = PublishPolicyOptions.Bind(s.Section("publish")),
             KeepAlive = s.Duration("keepalive", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10)),
             EmbeddedBroker = embedded,
             EmbeddedPort = s.Int("embedded_port", 1883, 1, 65535),
+            EmbeddedListen = s.String("embedded_listen", "127.0.0.1"),
         };
+        if (!System.Net.IPAddress.TryParse(o.EmbeddedListen, out _))
+            s.Error("embedded_listen", $"'{o.EmbeddedListen}' is not an IP address (127.0.0.1 for this machine only, 0.0.0.0 for every IPv4 address)");
         var enabled = s.Bool("enabled", host is not null || embedded == true);
         if (enabled && host is null && embedded != true && s.Has("enabled"))
             s.Error("host", "is required when mqtt is enabled (or set embedded_broker: true)");

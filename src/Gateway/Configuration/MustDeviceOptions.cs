@@ -16,6 +16,8 @@ public sealed record MustDeviceOptions : DeviceOptions
     public int LowBatteryPercent { get; init; } = 15;
     /// <summary>The name the NUT server serves this UPS under (default: the id).</summary>
     public required string NutName { get; init; }
+    /// <summary>Estimates <c>battery.runtime</c> when the UPS does not report it (null: no estimate).</summary>
+    public RuntimeCalibration? RuntimeCal { get; init; }
 
     internal static MustDeviceOptions Bind(ConfigSection s, string id) => new()
     {
@@ -28,5 +30,6 @@ public sealed record MustDeviceOptions : DeviceOptions
         SlowPollInterval = s.Duration("slow_poll_interval", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
         LowBatteryPercent = s.Int("low_battery_percent", 15, 0, 100),
         NutName = s.String("nut_name", id),
+        RuntimeCal = BindRuntimeCal(s, RuntimeCalibration.MustEp20Default),
     };
 }

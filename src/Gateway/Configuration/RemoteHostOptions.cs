@@ -3,6 +3,9 @@ namespace Gateway.Configuration;
 /// <summary>One entry of <c>shutdown.remote_hosts</c>: a machine shut down over SSH (keys only, host key verified).</summary>
 public sealed record RemoteHostOptions(string Name, string Host, int Port, string User, string KeyFile, string KnownHosts, string Command, TimeSpan Timeout)
 {
+    /// <summary>After the command, wait up to this long until the host's SSH port stops answering (0 = do not wait).</summary>
+    public TimeSpan VerifyDown { get; init; } = TimeSpan.FromMinutes(2);
+
     internal static RemoteHostOptions Bind(ConfigSection s)
     {
         var o = new RemoteHostOptions(
@@ -13,7 +16,10 @@ public sealed record RemoteHostOptions(string Name, string Host, int Port, strin
             s.RequiredString("key_file"),
             s.String("known_hosts", "/etc/gateway/known_hosts"),
             s.RequiredString("command"),
-            s.Duration("timeout", TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)));
+            s.Duration("timeout", TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)))
+        {
+            VerifyDown = s.Duration("verify_down", TimeSpan.FromMinutes(2), TimeSpan.Zero, TimeSpan.FromMinutes(30)),
+        };
         if (s.Has("password"))
             s.Error("password", "passwords are not supported for SSH; use key_file (ssh-keygen -t ed25519) and known_hosts");
         return o;

@@ -13,6 +13,9 @@ public sealed record ShutdownOptions
     public NutFsdStepOptions NutFsd { get; init; } = new(true, TimeSpan.FromSeconds(15));
     public IReadOnlyList<RemoteHostOptions> RemoteHosts { get; init; } = [];
     public LocalStepOptions Local { get; init; } = new(true, "systemctl poweroff", TimeSpan.FromSeconds(5));
+    public PowerCycleOptions PowerCycle { get; init; } = PowerCycleOptions.Default;
+    public RestoreOptions Restore { get; init; } = RestoreOptions.Default;
+    public IReadOnlyList<ShedStageOptions> Shedding { get; init; } = [];
     /// <summary>
     /// The first step group that cannot be taken back (vms, containers, sync, unmounts, nut_fsd, remote_hosts, local):
     /// once it starts, power returning no longer cancels the shutdown.
@@ -34,7 +37,7 @@ public sealed record ShutdownOptions
             DryRun = s.Bool("dry_run", false),
             Privileges = s.Choice("privileges", "auto", "auto", "direct", "helper"),
             PointOfNoReturn = s.Choice("point_of_no_return", "nut_fsd", "vms", "containers", "sync", "unmounts", "nut_fsd", "remote_hosts", "local"),
-            Vms = new VmStepOptions(vms.Bool("enabled", false), vms.Duration("wait", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30))),
+            Vms = VmStepOptions.Bind(vms),
             Containers = new ContainerStepOptions(
                 containers.Bool("enabled", false),
                 containers.Duration("timeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30)),
@@ -47,11 +50,13 @@ public sealed record ShutdownOptions
                 local.Bool("enabled", true),
                 local.String("command", "systemctl poweroff"),
                 local.Duration("final_delay", TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(10))),
+            PowerCycle = PowerCycleOptions.Bind(s.Section("power_cycle")),
+            Restore = RestoreOptions.Bind(s.Section("restore")),
+            Shedding = s.Sections("shedding").Select(x => ShedStageOptions.Bind(x, names)).ToList(),
         };
     }
 }
 
-public sealed record VmStepOptions(bool Enabled, TimeSpan Wait);
 
 public sealed record ContainerStepOptions(bool Enabled, TimeSpan Timeout, IReadOnlyList<string> Names);
 

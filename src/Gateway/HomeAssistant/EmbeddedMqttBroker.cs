@@ -9,58 +9,131 @@ namespace Gateway.HomeAssistant;
 
 /// <summary>
 /// The built-in MQTT broker (MQTTnet.Server) for users without mosquitto: Home Assistant connects to the gateway
-/// directly. When mqtt.username is set, clients must log in with mqtt.username / mqtt.password.
+/// directly. Listens on <c>mqtt.embedded_listen</c> only (127.0.0.1 unless opened), requires the login of
+/// <see cref="EmbeddedBrokerCredentials"/> (compared in constant time), and bounds what clients can make it hold:
+/// packet size, connections, queued messages per client, retained messages. Clients other than the gateway may
+/// publish only button presses (<c>&lt;base&gt;/&lt;device&gt;/command/&lt;key&gt;</c>) and Home Assistant's birth.
 /// </summary>
 public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
 {
-    private readonly MqttOptions _options;
-    private readonly ILogger<EmbeddedMqttBroker> _log;
-    private MqttServer? _server;
+    public const int MaxPacketSize = 256 * 1024;
+    public const int MaxConnections = 32;
+    public const int MaxPendingMessagesPerClient = 256;
+    public const int MaxRetainedMessages = 2000;
+    public const long MaxRetainedBytes = 4 * 1024 * 1024;
 
-    public EmbeddedMqttBroker(MqttOptions options, ILogger<EmbeddedMqttBroker> log)
+    private readonly MqttOptions _options;
+    private readonly EmbeddedBrokerCredentials _credentials;
+    private readonly HaTopics _topics;
+    private readonly ILogger<EmbeddedMqttBroker> _log;
+    private readonly Lock _retainedGate = new();
+    private readonly Dictionary<string, int> _retained = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedClients = new(StringComparer.Ordinal);
+    private long _retainedBytes;
+    private MqttServer? _server;
+    private EmbeddedMqttListener? _listener;
+
+    public EmbeddedMqttBroker(GatewayConfig config, EmbeddedBrokerCredentials credentials, ILogger<EmbeddedMqttBroker> log)
     {
-        _options = options;
+        _options = config.Mqtt;
+        _credentials = credentials;
+        _topics = new HaTopics(config.Mqtt.BaseTopic, config.Mqtt.DiscoveryPrefix, config.Gateway.Name);
         _log = log;
     }
 
-    public int Port => _options.EmbeddedPort;
+    public int Port => _listener?.LocalEndpoint?.Port ?? _options.EmbeddedPort;
     public bool IsRunning => _server?.IsStarted == true;
+    /// <summary>Retained messages held right now, and their payload bytes.</summary>
+    public (int Count, long Bytes) Retained
+    {
+        get { lock (_retainedGate) return (_retained.Count, _retainedBytes); }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var factory = new MqttServerFactory();
         var serverOptions = factory.CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Any)
-            .WithDefaultEndpointPort(_options.EmbeddedPort)
+            .WithMaxPendingMessagesPerClient(MaxPendingMessagesPerClient)
             .Build();
-        var server = factory.CreateMqttServer(serverOptions);
-        var user = _options.Username;
-        var password = _options.Password ?? "";
-        server.ValidatingConnectionAsync += e =>
-        {
-            if (user is not null && (e.UserName != user || e.Password != password))
-            {
-                e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-                _log.LogWarning("Built-in MQTT broker: rejected client {ClientId} (wrong user name or password)", e.ClientId);
-                return Task.CompletedTask;
-            }
-            // Clients that leave the id to the server (mosquitto_sub, paho with MQTT 5) get one assigned.
-            if (string.IsNullOrEmpty(e.ClientId)) e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N")[..12];
-            return Task.CompletedTask;
-        };
+        var address = IPAddress.Parse(_options.EmbeddedListen);
+        _listener = new EmbeddedMqttListener(new IPEndPoint(address, _options.EmbeddedPort), MaxPacketSize, MaxConnections, _log);
+        var server = factory.CreateMqttServer(serverOptions, [_listener]);
+        server.ValidatingConnectionAsync += Validate;
+        server.InterceptingPublishAsync += InterceptPublish;
         try
         {
             await server.StartAsync().ConfigureAwait(false);
             _server = server;
-            _log.LogInformation("Built-in MQTT broker listening on port {Port}", _options.EmbeddedPort);
+            _log.LogInformation("Built-in MQTT broker listening on {Address}:{Port}{Login}", _options.EmbeddedListen, Port,
+                !_credentials.Required ? " without a login (demo mode)" : $" (login: user '{_credentials.Username}')");
         }
         catch (Exception e)
         {
             // A busy port must not stop the gateway; the session keeps retrying and health shows it.
-            _log.LogError("Built-in MQTT broker cannot listen on port {Port}: {Reason}", _options.EmbeddedPort, e.Message);
+            _log.LogError("Built-in MQTT broker cannot listen on {Address}:{Port}: {Reason}", _options.EmbeddedListen, _options.EmbeddedPort, e.Message);
             server.Dispose();
         }
+    }
+
+    private Task Validate(ValidatingConnectionEventArgs e)
+    {
+        if (!_credentials.Matches(e.UserName, e.Password))
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            _log.LogWarning("Built-in MQTT broker: rejected client {ClientId} from {Endpoint} (wrong user name or password)", e.ClientId, e.RemoteEndPoint);
+            return Task.CompletedTask;
+        }
+        // Clients that leave the id to the server (mosquitto_sub, paho with MQTT 5) get one assigned.
+        if (string.IsNullOrEmpty(e.ClientId)) e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N")[..12];
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptPublish(InterceptingPublishEventArgs e)
+    {
+        var topic = e.ApplicationMessage.Topic;
+        var isGateway = e.ClientId == _options.ClientId;
+        if (!isGateway && topic != _topics.HomeAssistantStatus && !_topics.TryParseCommand(topic, out _, out _))
+        {
+            e.ProcessPublish = false;
+            ReportOnce(e.ClientId, $"may publish only to {_topics.CommandFilter} and {_topics.HomeAssistantStatus}; dropped its message to '{topic}'");
+            return Task.CompletedTask;
+        }
+        if (!e.ApplicationMessage.Retain) return Task.CompletedTask;
+        var size = (int)e.ApplicationMessage.Payload.Length;
+        lock (_retainedGate)
+        {
+            var old = _retained.GetValueOrDefault(topic, -1);
+            if (size == 0)
+            {
+                if (old >= 0)
+                {
+                    _retained.Remove(topic);
+                    _retainedBytes -= old;
+                }
+                return Task.CompletedTask;
+            }
+            var count = _retained.Count + (old < 0 ? 1 : 0);
+            var bytes = _retainedBytes - Math.Max(old, 0) + size;
+            if (count > MaxRetainedMessages || bytes > MaxRetainedBytes)
+            {
+                e.ProcessPublish = false;
+                ReportOnce(e.ClientId, $"the broker holds its maximum of retained messages ({MaxRetainedMessages} or {MaxRetainedBytes / 1024 / 1024} MB); dropped the retained message to '{topic}'");
+                return Task.CompletedTask;
+            }
+            _retained[topic] = size;
+            _retainedBytes = bytes;
+        }
+        return Task.CompletedTask;
+    }
+
+    private void ReportOnce(string clientId, string what)
+    {
+        lock (_reportedClients)
+        {
+            if (_reportedClients.Count > 1000) _reportedClients.Clear();
+            if (!_reportedClients.Add(clientId)) return;
+        }
+        _log.LogWarning("Built-in MQTT broker: client {ClientId} {What} (logged once per client)", clientId, what);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -80,5 +153,6 @@ public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
             s.Dispose();
             _server = null;
         }
+        _listener?.Dispose();
     }
 }

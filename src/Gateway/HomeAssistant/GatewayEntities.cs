@@ -10,6 +10,7 @@ public static class GatewayEntities
     public const string NextTrigger = "next_trigger";
     public const string NextTriggerEta = "next_trigger_eta";
     public const string Uptime = "uptime";
+    public const string FailsafeAt = "failsafe_at";
 
     public static string LinkKey(string deviceId) => "link_" + deviceId;
     public static string ReconnectsKey(string deviceId) => "reconnects_" + deviceId;
@@ -37,6 +38,11 @@ public static class GatewayEntities
         {
             Component = HaComponents.Sensor, Key = NextTriggerEta, Name = "Next shutdown trigger ETA", DeviceClass = "duration", Unit = "s",
             StateClass = "measurement", Precision = 0, FollowsDeviceLink = false,
+        };
+        yield return new HaEntity
+        {
+            Component = HaComponents.Sensor, Key = FailsafeAt, Name = "Failsafe (link lost) at", DeviceClass = "timestamp",
+            Icon = "mdi:lan-disconnect", FollowsDeviceLink = false,
         };
         yield return new HaEntity
         {

@@ -13,6 +13,7 @@ public sealed class HaCommandHandler
     private readonly IReadOnlyDictionary<string, HaDeviceEntry> _devices;
     private readonly Lock _gate;
     private readonly ILogger _log;
+    private long _retainedIgnored;
 
     public HaCommandHandler(MqttSession session, DeviceCommandGate commands, IReadOnlyDictionary<string, HaDeviceEntry> devices, Lock gate, ILogger log)
     {
@@ -28,7 +29,9 @@ public sealed class HaCommandHandler
         if (m.Retain)
         {
             if (m.Payload.Length == 0) return;
-            _log.LogWarning("Ignored a retained command on {Topic}: command topics must not be retained; clearing it", m.Topic);
+            // A flood of retained commands must not flood the log: the first, then every 100th.
+            if (Interlocked.Increment(ref _retainedIgnored) % 100 == 1)
+                _log.LogWarning("Ignored a retained command on {Topic} ({Count} so far): command topics must not be retained; clearing it", m.Topic, _retainedIgnored);
             _session.Outbox.Enqueue(new MqttOutboxMessage(m.Topic, [], Retain: true));
             return;
         }

@@ -85,9 +85,8 @@ public sealed class HaDiscoveryPublisher
         var identifiers = new List<string>(2);
         if (d.Serial is { } serial) identifiers.Add($"{d.Kind.ToString().ToLowerInvariant()}_{HaTopics.Sanitize(serial)}");
         identifiers.Add(_topics.NodeId(d.Id));
-        var manufacturer = d.Manufacturer ?? (d.Type == "em340" ? "Carlo Gavazzi" : d.Type == "must" ? "MUST" : null);
-        var model = d.Model ?? (d.Type == "em340" ? "EM340" : d.Type == "must" ? "EP20" : null);
-        var device = new HaDevice(identifiers, d.Name, manufacturer, model, d.Serial, d.Firmware, _gatewayIdentifier);
+        // Manufacturer and model come from the readings (the drivers know them); no output knows brand names.
+        var device = new HaDevice(identifiers, d.Name, d.Manufacturer, d.Model, d.Serial, d.Firmware, _gatewayIdentifier);
         var expireAfter = (int)Math.Ceiling(_options.StateInterval.TotalSeconds * 3);
 
         IEnumerable<HaEntity> entities = d.Kind == DeviceKind.Ups

@@ -73,6 +73,8 @@ public static class HaStateDocument
             w.WriteString(GatewayEntities.NextTrigger, policy.NextTrigger ?? "none");
             if (policy.NextTriggerEta is { } eta) w.WriteNumber(GatewayEntities.NextTriggerEta, Math.Round(Math.Max(0, eta.TotalSeconds)));
             else w.WriteNull(GatewayEntities.NextTriggerEta);
+            if (policy.FailsafeAt is { } failsafe) w.WriteString(GatewayEntities.FailsafeAt, failsafe.ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture));
+            else w.WriteNull(GatewayEntities.FailsafeAt);
             if (includeUptime) w.WriteNumber(GatewayEntities.Uptime, Math.Round(uptime.TotalSeconds));
             foreach (var (id, connected, reconnects) in links)
             {

@@ -26,6 +26,7 @@ public sealed class HaStatePublisher
     private readonly IReadOnlyDictionary<string, HaDeviceEntry> _devices;
     private readonly HaDiscoveryPublisher _discovery;
     private readonly Lock _gate;
+    private readonly PublishThrottle _throttle;
     private byte[]? _lastGatewaySignature;
     private long _lastGatewayAt;
 
@@ -44,7 +45,10 @@ public sealed class HaStatePublisher
         _devices = devices;
         _discovery = discovery;
         _gate = gate;
+        _throttle = new PublishThrottle(options.Publish, time);
     }
+
+    public PublishThrottle Throttle => _throttle;
 
     /// <summary>Availability and the last state of every device, and the gateway document (on connect and on HA birth).</summary>
     public void PublishAll()
@@ -52,7 +56,7 @@ public sealed class HaStatePublisher
         foreach (var d in _devices.Values)
         {
             EnqueueAvailability(d.Id);
-            if (d.LastState is { } doc) EnqueueState(d, doc);
+            if ((_throttle.TakeHeld(d.Id) ?? d.LastState) is { } doc) EnqueueState(d, doc);
         }
         PublishGatewayState(force: true);
     }
@@ -67,7 +71,7 @@ public sealed class HaStatePublisher
             foreach (var d in _devices.Values)
             {
                 if (d.LastState is { } doc && _time.GetElapsedTime(d.LastStateAt, now) >= _options.StateInterval)
-                    EnqueueState(d, doc);
+                    EnqueueState(d, _throttle.TakeHeld(d.Id) ?? doc);
             }
         }
     }
@@ -96,6 +100,7 @@ public sealed class HaStatePublisher
                     if (MeterEntities.ByMetric.TryGetValue(m.Key, out var e)) d.SeenKeys.Add(e.Key);
                 if (meter.PhaseSequence is not null) d.SeenKeys.Add(MeterEntities.PhaseSequence);
                 d.Serial = meter.Serial;
+                d.Manufacturer = meter.Manufacturer;
                 d.Model = meter.Model;
                 d.Firmware = meter.Firmware;
                 doc = HaStateDocument.ForMeter(meter);
@@ -104,7 +109,7 @@ public sealed class HaStatePublisher
                 return;
         }
         if (_options.Discovery) _discovery.PublishDevice(d, force: false);
-        if (d.LastState is null || !d.LastState.AsSpan().SequenceEqual(doc)) EnqueueState(d, doc);
+        if ((d.LastState is null || !d.LastState.AsSpan().SequenceEqual(doc)) && _throttle.ShouldPublish(d.Id, doc)) EnqueueState(d, doc);
     }
 
     public void OnLink(string deviceId, LinkState state)
@@ -118,6 +123,7 @@ public sealed class HaStatePublisher
     {
         d.LastState = doc;
         d.LastStateAt = _time.GetTimestamp();
+        _throttle.Record(d.Id, doc);
         _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(d.Id), doc, Retain: true));
     }
 

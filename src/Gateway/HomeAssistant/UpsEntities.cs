@@ -30,6 +30,9 @@ public static class UpsEntities
         (Sensor("temperature", "Temperature", "temperature", "°C", 1), NutNames.UpsTemperature, true),
         (new HaEntity { Component = HaComponents.Sensor, Key = "beeper_status", Name = "Beeper", Icon = "mdi:volume-high", EntityCategory = "diagnostic" }, NutNames.UpsBeeperStatus, false),
         (new HaEntity { Component = HaComponents.Sensor, Key = "alarm", Name = "Alarm", Icon = "mdi:alert" }, NutNames.UpsAlarm, false),
+        // Only UPSes whose runtime the gateway estimates report it: says that "Battery runtime" is an estimate, and from what.
+        (new HaEntity { Component = HaComponents.Sensor, Key = "runtime_estimated_from", Name = "Battery runtime estimated from (runtimecal)", Icon = "mdi:calculator", EntityCategory = "diagnostic" },
+            Gateway.Readings.RuntimeEstimator.MarkerVariable, false),
     ];
 
     /// <summary>Entities every UPS has from the start (status is always reported).</summary>

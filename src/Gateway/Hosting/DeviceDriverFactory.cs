@@ -23,7 +23,8 @@ public static class DeviceDriverFactory
                 return new Em340Driver(SerialDeviceSettings.ForEm340(em340), services.GetRequiredService<TimeProvider>(), log, buses: buses);
             case NutDeviceOptions nut:
                 return new Gateway.Drivers.Nut.NutDeviceDriver(
-                    new(nut.Id, nut.Host, nut.Port, nut.Ups, nut.Username, nut.Password, nut.PollInterval, nut.Timeout),
+                    new(nut.Id, nut.Host, nut.Port, nut.Ups, nut.Username, nut.Password, nut.PollInterval, nut.Timeout,
+                        nut.Tls ? new Gateway.Drivers.Nut.NutTlsSettings(nut.TlsCaFile, nut.TlsFingerprint) : null),
                     services.GetRequiredService<TimeProvider>(), log);
             default:
                 log.LogError("Device {Device}: type '{Type}' has no driver in this build; it stays unavailable", device.Id, device.Type);

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
 using Gateway.Readings;
@@ -19,8 +20,12 @@ public sealed class DeviceRunner : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceRunner> _log;
 
-    public DeviceRunner(IEnumerable<IDeviceDriver> drivers, ReadingHub hub, LoopMonitor loops, TimeProvider time, ILogger<DeviceRunner> log)
+    private readonly Dictionary<string, TimeSpan> _pollIntervals;
+
+    public DeviceRunner(IEnumerable<IDeviceDriver> drivers, ReadingHub hub, LoopMonitor loops, TimeProvider time, ILogger<DeviceRunner> log,
+        GatewayConfig? config = null)
     {
+        _pollIntervals = (config?.Devices ?? []).GroupBy(d => d.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().PollInterval, StringComparer.Ordinal);
         _drivers = drivers.ToArray();
         _hub = hub;
         _loops = loops;
@@ -41,6 +46,10 @@ public sealed class DeviceRunner : BackgroundService
     private readonly Dictionary<string, long> _progress = new(StringComparer.Ordinal);
 
     internal static string LoopName(string deviceId) => "driver:" + deviceId;
+
+    /// <summary><see cref="DriverSilenceLimit"/>, or three polls and a minute for a device polled less often.</summary>
+    internal TimeSpan SilenceLimitOf(string deviceId) =>
+        _pollIntervals.TryGetValue(deviceId, out var poll) && poll * 3 + TimeSpan.FromMinutes(1) > DriverSilenceLimit ? poll * 3 + TimeSpan.FromMinutes(1) : DriverSilenceLimit;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -77,7 +86,7 @@ public sealed class DeviceRunner : BackgroundService
     {
         const string loop = "reading-freshness";
         _loops.Register(loop, TimeSpan.FromSeconds(30));
-        foreach (var d in _drivers) _loops.Register(LoopName(d.DeviceId), DriverSilenceLimit);
+        foreach (var d in _drivers) _loops.Register(LoopName(d.DeviceId), SilenceLimitOf(d.DeviceId));
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         try
         {

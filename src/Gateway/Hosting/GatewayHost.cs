@@ -124,6 +124,7 @@ public static class GatewayHost
                 ?? new UnavailableDriver(d.Id, DeviceDriverFactory.KindOf(d)));
         }
         services.AddHostedService<StartupAnnouncer>();
+        services.AddHostedService<ReadinessAnnouncer>();
         services.AddHostedService<PowerEventDetector>();
         services.AddHostedService<DeviceRunner>();
         services.AddHostedService<SystemdWatchdog>();

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Gateway.Configuration;
 using Gateway.Drivers.Readings;
 using Gateway.Readings;
+using Gateway.Shutdown;
 using Gateway.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,12 +25,16 @@ public sealed class UsbHotplugWatcher : BackgroundService
     private readonly IReadOnlyList<string> _deviceIds;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly ICommandExecutor _executor;
     private readonly Channel<bool> _triggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private bool? _present;
 
     /// <param name="deviceIds">Gateway devices (type: nut on this host) that read this UPS; marked Lost on removal.</param>
-    public UsbHotplugWatcher(UsbHotplugOptions options, IUpsDriverControl control, ReadingHub hub, IReadOnlyList<string> deviceIds, TimeProvider time, ILogger log)
+    /// <param name="executor">Runs nut-scanner (default: the gateway's one process runner).</param>
+    public UsbHotplugWatcher(UsbHotplugOptions options, IUpsDriverControl control, ReadingHub hub, IReadOnlyList<string> deviceIds, TimeProvider time, ILogger log,
+        ICommandExecutor? executor = null)
     {
+        _executor = executor ?? new ProcessCommandExecutor(time);
         _options = options;
         _control = control;
         _hub = hub;
@@ -49,6 +53,12 @@ public sealed class UsbHotplugWatcher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (WhyCannotRewrite(_options.UpsConf) is { } why)
+        {
+            // The packaged service (user gateway, ProtectSystem=strict) cannot write /etc/nut: say so once and stay off.
+            _log.LogWarning("USB hotplug is off: {Why}. To enable it under gateway.service see \"USB hotplug\" in /usr/share/doc/gateway/appliance.md", why);
+            return;
+        }
         using var watcher = StartWatching();
         var periodic = Periodic(stoppingToken);
         _triggers.Writer.TryWrite(true);
@@ -140,33 +150,30 @@ public sealed class UsbHotplugWatcher : BackgroundService
         return decision;
     }
 
+    /// <summary>Why this process cannot rewrite <paramref name="upsConf"/> (atomically: a new file beside it), or null when it can.</summary>
+    public static string? WhyCannotRewrite(string upsConf)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(upsConf))!;
+        var probe = Path.Combine(dir, $".gateway-hotplug-probe-{Environment.ProcessId}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{dir} is not writable by user {Environment.UserName} ({e.Message}), so {upsConf} cannot be rewritten nor its driver restarted";
+        }
+    }
+
     /// <summary>vendor:product → driver from <c>nut-scanner -U</c>, or empty when it is not installed or fails.</summary>
     private async Task<IReadOnlyDictionary<string, string>> NutScannerAsync(CancellationToken ct)
     {
         const string path = "/usr/bin/nut-scanner";
         if (!File.Exists(path)) return new Dictionary<string, string>();
-        try
-        {
-            var psi = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add("-U");
-            psi.ArgumentList.Add("-q");
-            using var p = Process.Start(psi)!;
-            var output = p.StandardOutput.ReadToEndAsync(ct);
-            _ = p.StandardError.ReadToEndAsync(ct);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30), _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
-            try { await p.WaitForExitAsync(linked.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                p.Kill(entireProcessTree: true);
-                return new Dictionary<string, string>();
-            }
-            return NutScannerOutput.DriversByUsbId(await output.ConfigureAwait(false));
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
-        {
-            _log.LogDebug("USB hotplug: nut-scanner failed: {Error}", e.Message);
-            return new Dictionary<string, string>();
-        }
+        var r = await _executor.RunAsync([path, "-U", "-q"], TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        if (r.Succeeded) return NutScannerOutput.DriversByUsbId(r.Output);
+        _log.LogDebug("USB hotplug: nut-scanner failed: {Result}", r.Describe());
+        return new Dictionary<string, string>();
     }
 }

@@ -45,11 +45,18 @@ public sealed class StatusIndicators : IHostedService, IDisposable
             Status = "disabled (gpio.enabled: false)";
             return Task.CompletedTask;
         }
-        if (_options.LedPin is null && _options.BuzzerPin is null)
+        if (_options.LedPin is null || _options.BuzzerPin is null)
         {
-            Status = "off: no gpio.led_pin or gpio.buzzer_pin set";
-            _log.LogDebug("Status LED and buzzer: {Status}", Status);
-            return Task.CompletedTask;
+            // There is no default pin: driving an unknown pin on a HAT is unsafe. Say once what is off and which key turns it on.
+            var unset = string.Join(" and ", new[] { _options.LedPin is null ? "gpio.led_pin" : null, _options.BuzzerPin is null ? "gpio.buzzer_pin" : null }.OfType<string>());
+            var what = _options.LedPin is null && _options.BuzzerPin is null ? "Status LED and buzzer are" : _options.LedPin is null ? "Status LED is" : "Buzzer is";
+            _log.LogInformation("{What} off: {Keys} not set (there is no default pin); set the BCM GPIO number of your wiring, e.g. gpio: {{ led_pin: 17, buzzer_pin: 27 }}",
+                what, unset + (unset.Contains(" and ", StringComparison.Ordinal) ? " are" : " is"));
+            if (_options.LedPin is null && _options.BuzzerPin is null)
+            {
+                Status = "off: no gpio.led_pin or gpio.buzzer_pin set";
+                return Task.CompletedTask;
+            }
         }
         try
         {

@@ -26,6 +26,10 @@ public static class NotificationFormatter
             EventKinds.ShutdownCancelled => "Shutdown cancelled",
             EventKinds.PowerQuality => "Power quality",
             EventKinds.Alarm => "UPS alarm",
+            EventKinds.UpsPowerCycle => "UPS power-cycle",
+            EventKinds.LoadShed => "Load shed",
+            EventKinds.PowerRestore => "Power restore",
+            EventKinds.OutageReport => "Outage report",
             _ => null,
         };
         if (title is null) return null;

@@ -8,6 +8,8 @@ public interface IFsdSignal
 {
     void SetFsd(string deviceId, string reason);
     bool IsFsd(string deviceId);
+    /// <summary>Lifts the latch (the shutdown was cancelled or power came back), so secondaries that reboot stay up.</summary>
+    void ClearFsd(string deviceId, string reason);
     /// <summary>Clients that sent LOGIN for this UPS and are still connected.</summary>
     int LoginCount(string deviceId);
 }

@@ -4,7 +4,8 @@ namespace Gateway.NutServer;
 
 /// <summary>
 /// upsd's forced-shutdown latch: once set for a UPS (FSD from a primary, or the gateway's shutdown policy) it
-/// shows as <c>FSD</c> in front of <c>ups.status</c> until the gateway restarts, so every secondary shuts down.
+/// shows as <c>FSD</c> in front of <c>ups.status</c>, so every secondary shuts down. The policy lifts it when the
+/// shutdown is cancelled or power comes back, so a secondary that boots again does not see FSD and shut down again.
 /// </summary>
 public sealed class NutFsdLatch : IFsdSignal
 {
@@ -25,6 +26,12 @@ public sealed class NutFsdLatch : IFsdSignal
     }
 
     public bool IsFsd(string deviceId) => _latched.ContainsKey(deviceId);
+
+    public void ClearFsd(string deviceId, string reason)
+    {
+        if (_latched.TryRemove(deviceId, out _))
+            _log.LogWarning("NUT server: forced shutdown (FSD) cleared on {Device}: {Reason}", deviceId, reason);
+    }
 
     public int LoginCount(string deviceId) => _logins.Count(deviceId);
 }

@@ -6,6 +6,7 @@ using Gateway.DeviceCommands;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Nut;
 using Gateway.Drivers.Readings;
+using Gateway.Hosting;
 using Gateway.Readings;
 using Microsoft.Extensions.Logging;
 
@@ -32,14 +33,14 @@ public sealed class NutRequestHandler
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxAge;
     private readonly ILogger _log;
-    private readonly NutLoginThrottle _throttle;
+    private readonly LoginThrottle _throttle;
     private readonly ConcurrentDictionary<string, string> _tracking = new(StringComparer.OrdinalIgnoreCase);
 
     public NutRequestHandler(NutUpsCatalog catalog, ReadingHub hub, DeviceCommandGate commands, NutUserDirectory users,
         NutLoginRegistry logins, NutFsdLatch fsd, NutDescriptions descriptions, TimeProvider time, TimeSpan maxAge, ILogger log,
-        NutLoginThrottle? throttle = null)
+        LoginThrottle? throttle = null)
     {
-        _throttle = throttle ?? new NutLoginThrottle(time, log);
+        _throttle = throttle ?? ForNut(time, log);
         _catalog = catalog;
         _hub = hub;
         _commands = commands;
@@ -52,7 +53,11 @@ public sealed class NutRequestHandler
         _log = log;
     }
 
-    public NutLoginThrottle Throttle => _throttle;
+    public LoginThrottle Throttle => _throttle;
+
+    /// <summary>The NUT server's lockout after wrong passwords (shared by every connection).</summary>
+    public static LoginThrottle ForNut(TimeProvider time, ILogger log) =>
+        new("NUT server", "passwords", "Check that host's upsmon.conf (or block it) if this is not you", time, log);
 
     /// <summary>Whether STARTTLS can be offered (a certificate is loaded).</summary>
     public bool TlsAvailable { get; set; }

@@ -2,6 +2,7 @@ using Gateway.Configuration;
 using Gateway.DeviceCommands;
 using Gateway.Hosting;
 using Gateway.Hotplug;
+using Gateway.Shutdown;
 using Gateway.Readings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,9 +35,9 @@ public static class NutServerServiceCollectionExtensions
         if (hotplug.Enabled)
         {
             services.AddHostedService(sp => new UsbHotplugWatcher(hotplug,
-                new NutDriverControl(hotplug.DriverControl, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NutDriverControl>>()),
+                new NutDriverControl(hotplug.DriverControl, sp.GetRequiredService<ICommandExecutor>(), sp.GetRequiredService<ILogger<NutDriverControl>>()),
                 sp.GetRequiredService<ReadingHub>(), UsbHotplugWatcher.DevicesReading(config, hotplug.Name), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Hotplug")));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Hotplug"), sp.GetRequiredService<ICommandExecutor>()));
         }
         return services;
     }

@@ -4,6 +4,7 @@ namespace Gateway.Policy;
 /// What the policy keeps across a restart during an outage (data_dir/policy-state.json): when the outage began and
 /// the charge history of the depletion window, on the wall clock (the monotonic clock restarts with the process).
 /// </summary>
-public sealed record PolicyMemory(DateTimeOffset SavedAt, DateTimeOffset? OnBatterySince, IReadOnlyList<PolicyMemorySample> Samples);
+/// <param name="Confirmed">The outage had been confirmed before the restart.</param>
+public sealed record PolicyMemory(DateTimeOffset SavedAt, DateTimeOffset? OnBatterySince, IReadOnlyList<PolicyMemorySample> Samples, bool Confirmed = false);
 
 public sealed record PolicyMemorySample(DateTimeOffset At, double Charge);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
+using Gateway.NutServer;
 using Gateway.Readings;
 using Gateway.Shutdown;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(30);
 
     private readonly string _deviceId;
+    private readonly GatewayConfig _config;
     private readonly bool _dryRun;
     private readonly ReadingHub _hub;
     private readonly EventBus _events;
@@ -29,6 +31,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     private readonly PolicyMemoryStore _memoryStore;
     private readonly TimeProvider _time;
     private readonly ILogger<PolicyRunner> _log;
+    private readonly IFsdSignal? _fsd;
     private readonly ShutdownPolicy _policy;
     private readonly long _origin;
     private readonly Lock _gate = new();
@@ -36,6 +39,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     private Task? _sequenceTask;
     private long? _lastSaveAt;
     private bool _outageSaved;
+    private bool _savedConfirmed;
     private int _saving;
     private readonly CancellationTokenSource _stop = new();
 
@@ -43,11 +47,14 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     public const string LoopName = "policy";
     private readonly ILoopHeartbeat? _heartbeat;
 
+    /// <param name="fsd">The NUT server's FSD latch, lifted when a shutdown is cancelled or power comes back (null without a NUT server).</param>
     public PolicyRunner(GatewayConfig config, ReadingHub hub, EventBus events, ShutdownSequence sequence, TimeProvider time, ILogger<PolicyRunner> log,
-        ILoopHeartbeat? heartbeat = null)
+        ILoopHeartbeat? heartbeat = null, IFsdSignal? fsd = null)
     {
         _heartbeat = heartbeat;
+        _fsd = fsd;
         var ups = config.ProtectedUps ?? throw new InvalidOperationException("no UPS to protect");
+        _config = config;
         _deviceId = ups.Id;
         _dryRun = config.Shutdown.DryRun;
         _hub = hub;
@@ -55,8 +62,8 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         _sequence = sequence;
         _time = time;
         _log = log;
-        _shutdownStore = new ShutdownStateStore(config.Gateway.DataDir);
-        _memoryStore = new PolicyMemoryStore(config.Gateway.DataDir);
+        _shutdownStore = new ShutdownStateStore(config.Gateway.DataDir, log);
+        _memoryStore = new PolicyMemoryStore(config.Gateway.DataDir, log);
         _policy = new ShutdownPolicy(config.Policy, ups.Id, ups.PollInterval, _dryRun);
         _origin = time.GetTimestamp();
     }
@@ -86,8 +93,9 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
             if (memory is not null)
             {
                 _policy.Restore(memory, Monotonic, _time.GetUtcNow());
-                if (memory.OnBatterySince is { } since)
-                    _log.LogWarning("Restored an outage in progress since {Since:u} with {Count} battery sample(s)", since, _policy.History.Samples.Count);
+                if (_policy.InOutage)
+                    _log.LogWarning("Restored an outage in progress since {Since:u} with {Count} battery sample(s); if no data comes from the UPS, the link_lost failsafe fires at {At:u} (policy.link_lost_after from now)",
+                        memory.OnBatterySince, _policy.History.Samples.Count, _time.GetUtcNow() + _config.Policy.LinkLostAfter);
             }
             if (progress is { InProgress: true } && progress.FromAnotherBoot(BootId.Current))
             {
@@ -97,6 +105,9 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
             }
             else if (progress is { InProgress: true })
             {
+                if (_dryRun && !progress.DryRun)
+                    _log.LogWarning("The interrupted shutdown sequence ({Trigger}) was a real one, but shutdown.dry_run is on (or demo mode): it resumes as a dry run", progress.Trigger);
+                progress = progress with { DryRun = progress.DryRun || _dryRun };
                 _policy.RestoreShutdown(new TriggerHit(progress.Trigger, progress.Reason), progress.PointOfNoReturnPassed, _time.GetUtcNow());
                 _log.LogCritical("A shutdown sequence ({Trigger}) was interrupted by a restart after {Count} step(s); resuming it", progress.Trigger, progress.Completed.Count);
                 StartSequence(new TriggerHit(progress.Trigger, progress.Reason), progress);
@@ -172,6 +183,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         PolicyDecision d;
         lock (_gate)
         {
+            var before = _policy.State;
             d = _policy.Evaluate(o);
             if (d.Changed)
             {
@@ -191,6 +203,8 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
                         $"Shutdown cancelled: {d.Message}", _deviceId));
                     break;
             }
+            if (before is PolicyState.ShutdownPending or PolicyState.ShuttingDown && d.Status.State == PolicyState.Normal)
+                _fsd?.ClearFsd(_deviceId, d.Message ?? "power is back");
         }
         MaybeSaveMemory(o);
         return d;
@@ -215,7 +229,8 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     {
         var cancel = new CancellationTokenSource();
         _cancelSequence = cancel;
-        var request = new ShutdownRequest(trigger.Name, trigger.Reason, resume?.DryRun ?? _dryRun, resume, OnPointOfNoReturn);
+        // Dry run is sticky: the configuration (or demo mode) saying dry run wins over a record resumed from disk.
+        var request = new ShutdownRequest(trigger.Name, trigger.Reason, _dryRun || (resume?.DryRun ?? false), resume, () => PassPointOfNoReturn(cancel));
         _sequenceTask = Task.Run(async () =>
         {
             try
@@ -235,12 +250,18 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         });
     }
 
-    private void OnPointOfNoReturn()
+    /// <summary>
+    /// Under the lock every cancel decision is taken under: either the cancel came first (the sequence stops as
+    /// cancelled) or the point of no return does (power coming back afterwards is announced as "goes on").
+    /// </summary>
+    private bool PassPointOfNoReturn(CancellationTokenSource cancel)
     {
         lock (_gate)
         {
+            if (cancel.IsCancellationRequested) return false;
             var d = _policy.MarkPointOfNoReturn(_time.GetUtcNow());
             if (d.Changed) _log.LogWarning("Policy [{Device}] {State}: {Message}", _deviceId, PolicyStatus.StateName(d.Status.State), d.Message);
+            return true;
         }
     }
 
@@ -250,9 +271,11 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         lock (_gate)
         {
             var inOutage = _policy.Status.OnBatterySince is not null;
-            var due = _lastSaveAt is not { } last || _time.GetElapsedTime(last) >= SaveInterval;
+            // The confirmation is written at once: after a restart it decides that the failsafe is armed.
+            var due = _lastSaveAt is not { } last || _time.GetElapsedTime(last) >= SaveInterval || _policy.OutageConfirmed != _savedConfirmed;
             if (inOutage ? (_outageSaved && !due) : !_outageSaved) return;
             _outageSaved = inOutage;
+            _savedConfirmed = _policy.OutageConfirmed;
             _lastSaveAt = _time.GetTimestamp();
             memory = _policy.Remember(o.Monotonic, o.Wall);
         }
@@ -277,6 +300,28 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
             try { await t.WaitAsync(TimeSpan.FromSeconds(2), _time, cancellationToken).ConfigureAwait(false); }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
         }
+        await FlushMemoryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the battery history now (after any save in flight), so a restart resumes from this moment.</summary>
+    internal async Task FlushMemoryAsync(CancellationToken ct)
+    {
+        while (Interlocked.CompareExchange(ref _saving, 1, 0) == 1) await Task.Yield();
+        try
+        {
+            PolicyMemory memory;
+            lock (_gate)
+            {
+                if (_policy.Status.OnBatterySince is null && !_outageSaved) return;
+                memory = _policy.Remember(Monotonic, _time.GetUtcNow());
+            }
+            await _memoryStore.SaveAsync(memory, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            _log.LogWarning("Cannot save the battery history to {Path}: {Error}", _memoryStore.FilePath, e.Message);
+        }
+        finally { Volatile.Write(ref _saving, 0); }
     }
 
     public override void Dispose()

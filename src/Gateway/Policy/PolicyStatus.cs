@@ -5,6 +5,9 @@ namespace Gateway.Policy;
 /// <param name="NextTrigger">The trigger expected to fire first if nothing changes (e.g. "runtime"), or null.</param>
 /// <param name="NextTriggerEta">Estimated time until <paramref name="NextTrigger"/> fires.</param>
 /// <param name="LastDecision">The last decision with its reason, in words.</param>
+/// <param name="FailsafeAt">While the link is lost during an outage: when the <c>link_lost</c> failsafe fires if no data comes back.</param>
+/// <param name="RuntimeSeconds">The battery runtime left (range-checked), reported by the UPS or estimated.</param>
+/// <param name="RuntimeEstimated">True when <paramref name="RuntimeSeconds"/> is the gateway's estimate, not the UPS's figure.</param>
 public sealed record PolicyStatus(
     PolicyState State,
     string? ProtectedDevice,
@@ -13,7 +16,10 @@ public sealed record PolicyStatus(
     TimeSpan? NextTriggerEta,
     string? LastDecision,
     DateTimeOffset? LastDecisionAt,
-    bool DryRun)
+    bool DryRun,
+    DateTimeOffset? FailsafeAt = null,
+    double? RuntimeSeconds = null,
+    bool RuntimeEstimated = false)
 {
     public static PolicyStatus Unprotected { get; } = new(PolicyState.Normal, null, null, null, null, "no UPS is protected (set policy.protect)", null, false);
 

@@ -3,6 +3,8 @@ using Gateway.Notifications;
 using Gateway.NutServer;
 using Gateway.Readings;
 using Gateway.Shutdown;
+using Gateway.Shutdown.PowerCycle;
+using Gateway.Shutdown.Restore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,9 +16,14 @@ public static class PowerProtectionServiceCollectionExtensions
 {
     public static IServiceCollection AddPowerProtection(this IServiceCollection services, GatewayConfig config)
     {
+        services.AddSingleton(RuntimeEstimator.FromConfig(config));
         services.AddSingleton<ICommandExecutor>(sp => new ProcessCommandExecutor(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new UpsPowerCycle(config.ProtectedUps?.Id, id => sp.GetRequiredService<DeviceDirectory>().Find(id),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"), sp.GetRequiredService<EventBus>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<UpsPowerCycle>());
         services.AddSingleton(sp => new ShutdownSequence(
-            ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id),
+            OutageServiceCollectionExtensions.WrapForShedding(sp, ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id,
+                powerCycle: config.Shutdown.PowerCycle.Enabled ? sp.GetRequiredService<UpsPowerCycle>() : null)),
             config.Shutdown.PointOfNoReturn,
             sp.GetRequiredService<ICommandExecutor>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -24,6 +31,7 @@ public static class PowerProtectionServiceCollectionExtensions
             sp.GetRequiredService<EventBus>(),
             new ShutdownStateStore(config.Gateway.DataDir)));
         services.AddSingleton<IShutdownRehearsal, ShutdownRehearsal>();
+        services.AddOutageLifecycle(config);
 
         if (config.ProtectedUps is not null)
         {

@@ -23,10 +23,17 @@ public sealed class ShutdownPolicy
     private readonly BatteryHistory _history = new();
 
     private UpsReading? _last;
+    private double? _charge;
+    private TimeSpan? _runtime;
     private TimeSpan? _lastDataAt;
     private TimeSpan? _outageSince;
     private DateTimeOffset? _outageSinceWall;
+    private int _outageReadings;
     private bool _confirmed;
+    private bool _restoredOutage;
+    private int _onLineStreak;
+    private readonly int[] _streaks;
+    private readonly ChargeMedian _chargeMedian = new();
     private PolicyState _state = PolicyState.Normal;
     private TriggerHit? _fired;
     private bool _pointOfNoReturn;
@@ -45,6 +52,7 @@ public sealed class ShutdownPolicy
             new FsdTrigger(), new LowChargeTrigger(), new LowRuntimeTrigger(), new DepletionRateTrigger(),
             new MaxTimeOnBatteryTrigger(), new LinkLostTrigger(), new UpsLowBatteryTrigger(),
         ];
+        _streaks = new int[_triggers.Count];
         _status = new PolicyStatus(PolicyState.Normal, deviceId, null, null, null, "waiting for the first reading", null, dryRun);
     }
 
@@ -53,6 +61,10 @@ public sealed class ShutdownPolicy
     public TriggerHit? FiredTrigger => _fired;
     public bool PointOfNoReturnPassed => _pointOfNoReturn;
     public BatteryHistory History => _history;
+    /// <summary>The outage is confirmed (fresh OB readings spanning <c>on_battery_delay</c>, or restored after a restart).</summary>
+    public bool OutageConfirmed => _confirmed;
+    /// <summary>An outage is in progress (confirmed or not).</summary>
+    public bool InOutage => _outageSince is not null;
 
     public PolicyDecision Evaluate(PolicyObservation o)
     {
@@ -60,45 +72,61 @@ public sealed class ShutdownPolicy
         string? message = null;
         var action = PolicyAction.None;
         TriggerHit? hit = null;
+        var fresh = o.Reading is { } r0 && o.Link == LinkState.Connected && r0.IsFresh(o.Wall) ? r0 : null;
 
-        if (o.Reading is { } r && o.Link == LinkState.Connected)
+        if (fresh is { } r)
         {
             _last = r;
             _lastDataAt = now;
-            var onBattery = r.Status.OnBattery && !r.Status.Has(UpsStatusFlags.CAL);
-            if (onBattery)
+            _runtime = ReadingEvidence.Runtime(r);
+            var charge = ReadingEvidence.Charge(r);
+            _charge = charge is { } raw ? _chargeMedian.Add(raw) : null;
+            switch (ReadingEvidence.Power(r.Status))
             {
-                if (_outageSince is null)
-                {
-                    _outageSince = now;
-                    _outageSinceWall = o.Wall;
-                    _history.Clear();
-                }
-                if (r.BatteryCharge is { } charge) _history.Add(now, charge);
-            }
-            else
-            {
-                message = PowerPresent(r, now, ref action);
-            }
-        }
-
-        if (_outageSince is { } since && !_confirmed && now - since >= _options.OnBatteryDelay)
-        {
-            _confirmed = true;
-            if (_state == PolicyState.Normal)
-            {
-                _state = PolicyState.OnBattery;
-                message = $"on battery for {Duration.Format(_options.OnBatteryDelay)} or more: watching the battery ({Describe(_last)})";
+                case PowerEvidence.OnBattery:
+                    _onLineStreak = 0;
+                    if (_outageSince is null)
+                    {
+                        _outageSince = now;
+                        _outageSinceWall = o.Wall;
+                        _outageReadings = 0;
+                        _history.Clear();
+                    }
+                    _outageReadings++;
+                    if (!_confirmed && now - _outageSince.Value >= _options.OnBatteryDelay)
+                    {
+                        _confirmed = true;
+                        if (_state == PolicyState.Normal)
+                        {
+                            _state = PolicyState.OnBattery;
+                            message = $"on battery for {Duration.Format(_options.OnBatteryDelay)} or more: watching the battery ({Describe(r)})";
+                        }
+                    }
+                    if (_charge is { } c) _history.Add(now, c);
+                    break;
+                case PowerEvidence.OnLine:
+                    _onLineStreak++;
+                    // Before an outage is confirmed one OL reading ends it (the delay starts again at the next OB);
+                    // a confirmed outage, or a shutdown under way, ends only on power_back_readings in a row.
+                    var needed = _confirmed || _restoredOutage || _fired is not null ? _options.PowerBackReadings : 1;
+                    if (_onLineStreak >= needed) message = PowerPresent(r, ref action);
+                    break;
+                default:
+                    _onLineStreak = 0;
+                    break;
             }
         }
 
         _history.Prune(now, _options.DepletionWindow);
         var context = Context(now);
+        if (fresh is not null) CountConditions(context);
 
         if (_fired is null && _state is PolicyState.Normal or PolicyState.OnBattery)
         {
-            foreach (var t in _triggers)
+            for (var i = 0; i < _triggers.Count; i++)
             {
+                var t = _triggers[i];
+                if (t.CountsReadings && _streaks[i] < _options.TriggerReadings) continue;
                 hit = t.Check(context);
                 if (hit is null) continue;
                 _fired = hit;
@@ -111,6 +139,20 @@ public sealed class ShutdownPolicy
 
         _status = BuildStatus(context, o, message);
         return new PolicyDecision(action, hit, message, _status);
+    }
+
+    /// <summary>
+    /// Counts, per trigger that judges readings, the fresh readings in a row that meet its condition as if the
+    /// outage were already confirmed (so a runtime that is already short fires as soon as it is).
+    /// </summary>
+    private void CountConditions(TriggerContext context)
+    {
+        var asIfConfirmed = context with { OnBattery = _outageSince is not null };
+        for (var i = 0; i < _triggers.Count; i++)
+        {
+            if (!_triggers[i].CountsReadings) continue;
+            _streaks[i] = _triggers[i].Check(asIfConfirmed) is null ? 0 : _streaks[i] + 1;
+        }
     }
 
     /// <summary>The sequence passed its point of no return: power coming back no longer cancels it.</summary>
@@ -138,12 +180,13 @@ public sealed class ShutdownPolicy
 
     /// <summary>What to persist so a restart in an outage keeps the outage start and the depletion history.</summary>
     public PolicyMemory Remember(TimeSpan monotonicNow, DateTimeOffset wallNow) =>
-        new(wallNow, _outageSinceWall, _history.Samples.Select(s => new PolicyMemorySample(wallNow - (monotonicNow - s.At), s.Charge)).ToArray());
+        new(wallNow, _outageSinceWall, _history.Samples.Select(s => new PolicyMemorySample(wallNow - (monotonicNow - s.At), s.Charge)).ToArray(), _confirmed);
 
     /// <summary>
     /// Restores memory saved before a restart. Anything from the future (the clock went backwards) or older than the
-    /// window is dropped; an outage start older than a day is not believed. The outage continues only if the first
-    /// fresh reading still shows the UPS on battery.
+    /// window is dropped; an outage start older than a day is not believed. The outage goes on until
+    /// <c>power_back_readings</c> fresh OL readings end it, and the failsafe clock starts now: if the link never
+    /// comes back, <c>link_lost</c> still fires <c>link_lost_after</c> from the restart.
     /// </summary>
     public void Restore(PolicyMemory memory, TimeSpan monotonicNow, DateTimeOffset wallNow)
     {
@@ -152,6 +195,15 @@ public sealed class ShutdownPolicy
         if (age < TimeSpan.Zero || age > TimeSpan.FromDays(1)) return;
         _outageSince = monotonicNow - age;
         _outageSinceWall = since;
+        _outageReadings = 1;
+        _restoredOutage = true;
+        _lastDataAt = monotonicNow;
+        if (memory.Confirmed || age >= _options.OnBatteryDelay)
+        {
+            _confirmed = true;
+            if (_state == PolicyState.Normal) _state = PolicyState.OnBattery;
+        }
+        _status = _status with { State = _state, OnBatterySince = since };
         _history.Clear();
         foreach (var s in memory.Samples.OrderBy(s => s.At))
         {
@@ -161,22 +213,26 @@ public sealed class ShutdownPolicy
         }
     }
 
-    private string? PowerPresent(UpsReading r, TimeSpan now, ref PolicyAction action)
+    private string? PowerPresent(UpsReading r, ref PolicyAction action)
     {
         var wasOutage = _outageSince is not null;
         _outageSince = null;
         _outageSinceWall = null;
+        _outageReadings = 0;
         _confirmed = false;
+        _restoredOutage = false;
         _history.Clear();
-        var why = r.Status.Has(UpsStatusFlags.CAL) && r.Status.OnBattery ? "self-test (CAL), not a power failure" : "power is back";
+        _chargeMedian.Clear();
+        if (wasOutage) Array.Clear(_streaks);
+        var why = "power is back";
+        // FSD is an order that stands while the UPS or the primary keeps it set: line power does not end it.
+        if (_fired?.Name == "fsd" && r.Status.Has(UpsStatusFlags.FSD)) return null;
 
         switch (_state)
         {
             case PolicyState.OnBattery:
                 _state = PolicyState.Normal;
                 return $"{why} ({Describe(r)})";
-            case PolicyState.ShutdownPending when _fired?.Name == "fsd" && r.Status.Has(UpsStatusFlags.FSD):
-                return null;
             case PolicyState.ShutdownPending when !_pointOfNoReturn:
                 _state = PolicyState.Normal;
                 var trigger = _fired;
@@ -215,13 +271,16 @@ public sealed class ShutdownPolicy
         _lastDataAt is { } d ? now - d : null,
         _outageSince is { } start
             ? _history.DepletionRate(now, _options.DepletionWindow, TimeSpan.FromTicks(Math.Min(MinimumDepletionSpan.Ticks, _options.DepletionWindow.Ticks / 2)), start + _options.DepletionGrace)
-            : null);
+            : null,
+        _charge,
+        _runtime,
+        FailsafeArmed: _confirmed || _restoredOutage || _outageReadings >= 2);
 
     private PolicyStatus BuildStatus(TriggerContext c, PolicyObservation o, string? message)
     {
         string? next = null;
         TimeSpan? eta = null;
-        if (_state == PolicyState.OnBattery)
+        if (_state == PolicyState.OnBattery || (_state == PolicyState.Normal && c.FailsafeArmed))
         {
             foreach (var t in _triggers)
             {
@@ -230,6 +289,7 @@ public sealed class ShutdownPolicy
             }
         }
         var since = _outageSince is null ? (DateTimeOffset?)null : _outageSinceWall;
+        var failsafe = _fired is null && _triggers.OfType<LinkLostTrigger>().First().EstimateTimeToFire(c) is { } left ? o.Wall + left : (DateTimeOffset?)null;
         return new PolicyStatus(
             _state,
             _deviceId,
@@ -238,7 +298,10 @@ public sealed class ShutdownPolicy
             eta,
             message ?? _status.LastDecision,
             message is null ? _status.LastDecisionAt : o.Wall,
-            _dryRun);
+            _dryRun,
+            failsafe,
+            _runtime is { } rt ? Math.Round(rt.TotalSeconds) : null,
+            _last is { } l && Gateway.Readings.RuntimeEstimator.IsEstimate(l));
     }
 
     private static string Describe(UpsReading? r)

@@ -4,7 +4,8 @@ namespace Gateway.Readings;
 
 /// <summary>
 /// Finds a device's driver by id. Commands to a device go through <see cref="DeviceCommands.DeviceCommandGate"/>
-/// (the only way back into a driver), never straight to the driver.
+/// (the only way back into a driver), never straight to the driver — except the shutdown sequence's own UPS
+/// power-cycle (<see cref="Shutdown.PowerCycle.UpsPowerCycle"/>), an internal call no outside request can reach.
 /// </summary>
 public sealed class DeviceDirectory
 {

@@ -15,6 +15,10 @@ public static class EventKinds
     public const string ShutdownCancelled = "shutdown_cancelled";
     public const string ShutdownStep = "shutdown_step";
     public const string ShutdownFinished = "shutdown_finished";
+    public const string UpsPowerCycle = "ups_power_cycle";
+    public const string LoadShed = "load_shed";
+    public const string PowerRestore = "power_restore";
+    public const string OutageReport = "outage_report";
     public const string PowerQuality = "power_quality";
     public const string Alarm = "alarm";
     /// <summary>The command gate refused a command (dangerous, busy or rate-limited); floods are summarised, not repeated.</summary>

@@ -15,11 +15,14 @@ public sealed class ReadingHub : IReadingSink
     private readonly Lock _gate = new();
     private Dictionary<string, DeviceSnapshot> _devices = new(StringComparer.Ordinal);
     private HubSubscription[] _subscribers = [];
+    private readonly RuntimeEstimator? _runtime;
 
-    public ReadingHub(TimeProvider time, ILogger<ReadingHub> log)
+    /// <param name="runtime">Estimates <c>battery.runtime</c> for UPSes that do not report it, before any output sees the reading.</param>
+    public ReadingHub(TimeProvider time, ILogger<ReadingHub> log, RuntimeEstimator? runtime = null)
     {
         _time = time;
         _log = log;
+        _runtime = runtime;
     }
 
     public TimeProvider Time => _time;
@@ -58,6 +61,7 @@ public sealed class ReadingHub : IReadingSink
 
     public void Publish(Reading reading)
     {
+        if (_runtime is not null) reading = _runtime.Enrich(reading);
         LinkStateChanged? change = null;
         lock (_gate)
         {

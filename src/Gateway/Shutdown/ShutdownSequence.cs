@@ -36,16 +36,19 @@ public sealed class ShutdownSequence
     public IReadOnlyList<IShutdownStep> Steps => _steps;
 
     /// <summary>The steps the configuration asks for, in order.</summary>
-    public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId)
+    /// <param name="viaHelper">Through the root helper unit; null = what <c>shutdown.privileges</c> says for this process.</param>
+    public static IReadOnlyList<IShutdownStep> BuildSteps(ShutdownOptions o, IFsdSignal? fsd, string? protectedDeviceId, bool? viaHelper = null,
+        PowerCycle.UpsPowerCycle? powerCycle = null)
     {
         var steps = new List<IShutdownStep>();
-        var helper = PrivilegedHelper.Use(o.Privileges);
+        var helper = viaHelper ?? PrivilegedHelper.Use(o.Privileges);
         if (o.Vms.Enabled) steps.Add(new VmShutdownStep(o.Vms, helper));
         if (o.Containers.Enabled) steps.Add(new ContainerStopStep(o.Containers, helper));
         if (o.Sync) steps.Add(new SyncStep());
         steps.AddRange(o.Unmounts.Select(u => new UnmountStep(u, viaHelper: helper)));
         if (o.NutFsd.Enabled) steps.Add(new NutFsdStep(o.NutFsd, fsd, protectedDeviceId));
         steps.AddRange(o.RemoteHosts.Select(h => new SshHostStep(h)));
+        if (o.PowerCycle.Enabled) steps.Add(new PowerCycleStep(o.PowerCycle, o.Local, powerCycle, protectedDeviceId));
         if (o.Local.Enabled) steps.Add(new LocalPoweroffStep(o.Local));
         return steps;
     }
@@ -79,11 +82,15 @@ public sealed class ShutdownSequence
             if (done.Contains(step.Name)) continue;
             if (!passed && ShutdownStepKinds.IndexOf(step.Kind) >= _pointOfNoReturn)
             {
+                if (cancel.IsCancellationRequested || request.PassPointOfNoReturn?.Invoke() == false)
+                {
+                    cancelled = true;
+                    break;
+                }
                 passed = true;
                 progress = progress with { PointOfNoReturnPassed = true };
                 await PersistAsync(request, progress).ConfigureAwait(false);
                 _log.LogWarning("{Dry}Shutdown passed its point of no return (before {Step}): power returning will no longer cancel it", dry, step.Name);
-                request.OnPointOfNoReturn?.Invoke();
             }
             if (!passed && cancel.IsCancellationRequested)
             {
@@ -155,6 +162,7 @@ public sealed class ShutdownSequence
                     ["step"] = step.Name, ["outcome"] = report.Outcome, ["detail"] = report.Detail, ["dry_run"] = Bool(context.DryRun),
                     ["index"] = (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["count"] = _steps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["seconds"] = result.Duration.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
                 });
         return result;
     }

@@ -1,22 +1,20 @@
 using System.Text.Json;
 using Gateway.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Shutdown;
 
-/// <summary>Reads and writes <see cref="ShutdownProgress"/> crash-safely (<see cref="AtomicFile"/>).</summary>
-public sealed class ShutdownStateStore(string dataDir)
+/// <summary>Reads and writes <see cref="ShutdownProgress"/> crash-safely (<see cref="AtomicFile"/>); an unusable file is moved aside.</summary>
+public sealed class ShutdownStateStore(string dataDir, ILogger? log = null)
 {
     public const string FileName = "shutdown-state.json";
 
     public string FilePath { get; } = Path.Combine(dataDir, FileName);
 
-    public async Task<ShutdownProgress?> LoadAsync(CancellationToken ct)
-    {
-        var text = await AtomicFile.ReadAllTextOrNullAsync(FilePath, ct).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        try { return JsonSerializer.Deserialize(text, ShutdownJsonContext.Default.ShutdownProgress); }
-        catch (JsonException) { return null; }
-    }
+    public Task<ShutdownProgress?> LoadAsync(CancellationToken ct) =>
+        StateFileReader.LoadAsync(FilePath, ShutdownJsonContext.Default.ShutdownProgress,
+            p => p.Trigger is not null && p.Reason is not null && p.Completed is not null && p.Completed.All(r => r?.Step is not null),
+            "an interrupted shutdown sequence is not resumed", log, ct);
 
     public Task SaveAsync(ShutdownProgress progress, CancellationToken ct) =>
         AtomicFile.WriteAllTextAsync(FilePath, JsonSerializer.Serialize(progress, ShutdownJsonContext.Default.ShutdownProgress), ct);

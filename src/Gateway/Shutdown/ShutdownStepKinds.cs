@@ -9,9 +9,10 @@ public static class ShutdownStepKinds
     public const string Unmounts = "unmounts";
     public const string NutFsd = "nut_fsd";
     public const string RemoteHosts = "remote_hosts";
+    public const string PowerCycle = "power_cycle";
     public const string Local = "local";
 
-    public static readonly string[] Order = [Vms, Containers, Sync, Unmounts, NutFsd, RemoteHosts, Local];
+    public static readonly string[] Order = [Vms, Containers, Sync, Unmounts, NutFsd, RemoteHosts, PowerCycle, Local];
 
     public static int IndexOf(string kind) => Array.IndexOf(Order, kind);
 }

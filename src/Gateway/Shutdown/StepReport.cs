@@ -13,4 +13,13 @@ public sealed record StepReport(string Outcome, string Detail)
         r.Succeeded ? Ok($"{CommandText.Format(argv)}: {r.Describe()}")
         : r.TimedOut ? TimedOut($"{CommandText.Format(argv)}: {r.Describe()}")
         : Failed($"{CommandText.Format(argv)}: {r.Describe()}");
+
+    /// <summary>Several reports of one step (one per helper request): the worst outcome, every detail.</summary>
+    public static StepReport Combine(IReadOnlyList<StepReport> reports)
+    {
+        if (reports.Count == 1) return reports[0];
+        string[] worstFirst = [ShutdownOutcomes.Failed, ShutdownOutcomes.Timeout, ShutdownOutcomes.DryRun, ShutdownOutcomes.Ok, ShutdownOutcomes.Skipped];
+        var outcome = worstFirst.FirstOrDefault(o => reports.Any(r => r.Outcome == o)) ?? reports[0].Outcome;
+        return new StepReport(outcome, string.Join("; ", reports.Select(r => r.Detail)));
+    }
 }

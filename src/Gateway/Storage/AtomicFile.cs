@@ -2,12 +2,14 @@ namespace Gateway.Storage;
 
 /// <summary>
 /// Writes a file so that a power cut or SIGKILL at any moment leaves either the old or the new content:
-/// write a temp file in the same directory, fsync it, rename over the target, fsync the directory.
+/// write a temp file in the same directory, fsync it, rename over the target, fsync the directory. A file that
+/// already holds exactly this content is left alone: state files are rewritten only when they change (SD cards).
 /// </summary>
 public static class AtomicFile
 {
     public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
+        if (await HoldsAsync(path, content, cancellationToken).ConfigureAwait(false)) return;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -27,6 +29,21 @@ public static class AtomicFile
         {
             try { File.Delete(tmp); } catch (IOException) { }
             throw;
+        }
+    }
+
+    private static async Task<bool> HoldsAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length != content.Length) return false;
+            var existing = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return content.Span.SequenceEqual(existing);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

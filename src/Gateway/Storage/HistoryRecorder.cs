@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Drivers.Readings;
 using Gateway.Readings;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Storage;
 
 /// <summary>
-/// Feeds the history store: readings from the hub (averaged per device per <c>history.interval</c>) and every
-/// gateway event, written together once per <c>history.flush_interval</c>. A critical event (shutdown
+/// Feeds the history store: readings from the hub (averaged per device per <c>history.interval</c>, of which only
+/// the values that moved beyond the deadband are kept, see <see cref="HistoryChangeFilter"/>), their 1-minute and
+/// 15-minute roll-ups, and every gateway event, written together once per <c>history.flush_interval</c>. A critical event (shutdown
 /// started, …) is written at once, because the machine may lose power soon after. When the host has stopped
 /// every service (so the service_stopping event is in), everything, including the interval still open, is written.
 /// </summary>
@@ -18,6 +20,9 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
     private readonly ILogger<HistoryRecorder> _log;
     private readonly TimeSpan _flushInterval;
     private readonly ReadingDownsampler _downsampler;
+    private readonly ReadingDownsampler _minutes = new(TimeSpan.FromMinutes(1));
+    private readonly ReadingDownsampler _quarters = new(TimeSpan.FromMinutes(15));
+    private readonly HistoryChangeFilter _changes;
     private readonly HubSubscription _readings;
     private readonly EventSubscription _events;
     private readonly SemaphoreSlim _flushNow = new(0);
@@ -32,6 +37,7 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
         _log = log;
         _flushInterval = options.FlushInterval;
         _downsampler = new ReadingDownsampler(options.Interval);
+        _changes = new HistoryChangeFilter(options.DeadbandPercent, options.Heartbeat);
         // Subscribed here, not in ExecuteAsync: hosted services are all constructed before any starts, so the
         // service_started event published by another service at start is not missed.
         _readings = hub.Subscribe("history", 4096);
@@ -40,6 +46,12 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
 
     public long ReadingsSeen => Interlocked.Read(ref _readingsSeen);
     public long EventsSeen => Interlocked.Read(ref _eventsSeen);
+
+    /// <summary>Values of closed intervals, and how many of them moved enough to be written.</summary>
+    public (long In, long Out) ChangeCounts
+    {
+        get { lock (_downsampler) return (_changes.MetricsIn, _changes.MetricsOut); }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,9 +86,13 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
     /// <summary>Moves the intervals that have ended into the store and writes one batch.</summary>
     public void FlushDue()
     {
-        IReadOnlyList<HistorySample> closed;
-        lock (_downsampler) closed = _downsampler.TakeClosed(_time.GetUtcNow());
-        _store.Add(closed);
+        var now = _time.GetUtcNow();
+        lock (_downsampler)
+        {
+            _store.Add(_changes.Filter(_downsampler.TakeClosed(now)));
+            _store.AddRollups(HistoryTier.Minute, _minutes.TakeClosedRollups(now));
+            _store.AddRollups(HistoryTier.Quarter, _quarters.TakeClosedRollups(now));
+        }
         _store.Flush();
     }
 
@@ -93,9 +109,12 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
         if (Interlocked.Exchange(ref _finalFlushed, 1) == 1) return;
         while (_readings.Reader.TryRead(out var e)) Accept(e);
         while (_events.Reader.TryRead(out var e)) _store.Add(e);
-        IReadOnlyList<HistorySample> all;
-        lock (_downsampler) all = _downsampler.TakeAll();
-        _store.Add(all);
+        lock (_downsampler)
+        {
+            _store.Add(_changes.Filter(_downsampler.TakeAll()));
+            _store.AddRollups(HistoryTier.Minute, _minutes.TakeAllRollups());
+            _store.AddRollups(HistoryTier.Quarter, _quarters.TakeAllRollups());
+        }
         _store.Flush();
         _log.LogDebug("History: final flush done ({Transactions} transactions, {Samples} samples, {Events} events written since start)",
             _store.Transactions, _store.SamplesWritten, _store.EventsWritten);
@@ -150,8 +169,18 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
 
     private void Accept(HubEvent e)
     {
-        if (e is not ReadingPublished p) return;
-        lock (_downsampler) _downsampler.Add(p.Reading);
+        if (e is ReadingPublished p) Add(p.Reading);
+    }
+
+    /// <summary>Takes one reading as if it came from the hub (the history size bench fast-forwards through this).</summary>
+    public void Add(Reading reading)
+    {
+        lock (_downsampler)
+        {
+            _downsampler.Add(reading);
+            _minutes.Add(reading);
+            _quarters.Add(reading);
+        }
         Interlocked.Increment(ref _readingsSeen);
     }
 }

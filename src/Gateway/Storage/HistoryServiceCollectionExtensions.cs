@@ -17,7 +17,7 @@ public static class HistoryServiceCollectionExtensions
         services.AddSingleton(config.History);
         services.AddSingleton(sp => new SqliteHistoryStore(
             config.Gateway.DataDir,
-            config.History.Retention,
+            config.History,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Storage.History"),
             sp.GetRequiredService<StartupWarnings>().Add));

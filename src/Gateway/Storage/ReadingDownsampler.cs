@@ -5,13 +5,14 @@ namespace Gateway.Storage;
 /// <summary>
 /// Folds readings into one <see cref="HistorySample"/> per device per interval, averaging each metric over the
 /// interval (a 1 s poll and a 10 s interval give the mean of ten readings). Intervals are aligned to the Unix
-/// epoch, so a restart continues the same grid. Not thread-safe: the caller serialises access.
+/// epoch, so a restart continues the same grid. The same folding with a 1-minute or 15-minute interval gives the
+/// roll-up tiers (<see cref="TakeClosedRollups"/>: mean, minimum and maximum). Not thread-safe: the caller serialises access.
 /// </summary>
 public sealed class ReadingDownsampler
 {
     private readonly long _intervalSeconds;
     private readonly Dictionary<string, OpenInterval> _open = new(StringComparer.Ordinal);
-    private readonly List<HistorySample> _closed = [];
+    private readonly List<(string Device, OpenInterval Interval)> _closed = [];
 
     public ReadingDownsampler(TimeSpan interval)
     {
@@ -36,7 +37,7 @@ public sealed class ReadingDownsampler
             }
             if (start > open.Start)
             {
-                _closed.Add(open.ToSample(reading.DeviceId));
+                _closed.Add((reading.DeviceId, open));
                 open = new OpenInterval(start);
                 _open[reading.DeviceId] = open;
             }
@@ -52,30 +53,54 @@ public sealed class ReadingDownsampler
     /// <summary>Samples of every interval that has ended by <paramref name="now"/>, oldest first; they are handed over once.</summary>
     public IReadOnlyList<HistorySample> TakeClosed(DateTimeOffset now)
     {
-        var nowSeconds = now.ToUnixTimeSeconds();
-        foreach (var (device, open) in _open.ToArray())
-        {
-            if (open.Start + _intervalSeconds <= nowSeconds)
-            {
-                _closed.Add(open.ToSample(device));
-                _open.Remove(device);
-            }
-        }
-        return Drain();
+        CloseEnded(now);
+        return Drain(static (device, open) => open.ToSample(device));
+    }
+
+    /// <summary>Like <see cref="TakeClosed"/>, with each metric's mean, minimum and maximum over the interval.</summary>
+    public IReadOnlyList<RollupSample> TakeClosedRollups(DateTimeOffset now)
+    {
+        CloseEnded(now);
+        return Drain(static (device, open) => open.ToRollup(device));
     }
 
     /// <summary>Everything, including intervals still open (used when the gateway stops).</summary>
     public IReadOnlyList<HistorySample> TakeAll()
     {
-        foreach (var (device, open) in _open) _closed.Add(open.ToSample(device));
-        _open.Clear();
-        return Drain();
+        CloseAll();
+        return Drain(static (device, open) => open.ToSample(device));
     }
 
-    private IReadOnlyList<HistorySample> Drain()
+    /// <summary>Every roll-up, including intervals still open (used when the gateway stops).</summary>
+    public IReadOnlyList<RollupSample> TakeAllRollups()
+    {
+        CloseAll();
+        return Drain(static (device, open) => open.ToRollup(device));
+    }
+
+    private void CloseEnded(DateTimeOffset now)
+    {
+        var nowSeconds = now.ToUnixTimeSeconds();
+        foreach (var (device, open) in _open.ToArray())
+        {
+            if (open.Start + _intervalSeconds <= nowSeconds)
+            {
+                _closed.Add((device, open));
+                _open.Remove(device);
+            }
+        }
+    }
+
+    private void CloseAll()
+    {
+        foreach (var (device, open) in _open) _closed.Add((device, open));
+        _open.Clear();
+    }
+
+    private T[] Drain<T>(Func<string, OpenInterval, T> convert)
     {
         if (_closed.Count == 0) return [];
-        var result = _closed.OrderBy(s => s.At).ThenBy(s => s.DeviceId, StringComparer.Ordinal).ToArray();
+        var result = _closed.OrderBy(c => c.Interval.Start).ThenBy(c => c.Device, StringComparer.Ordinal).Select(c => convert(c.Device, c.Interval)).ToArray();
         _closed.Clear();
         return result;
     }
@@ -88,7 +113,7 @@ public sealed class ReadingDownsampler
 
     private sealed class OpenInterval(long start)
     {
-        private readonly Dictionary<string, (double Sum, int Count, string Unit)> _sums = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (double Sum, int Count, double Min, double Max, string Unit)> _sums = new(StringComparer.Ordinal);
 
         public long Start { get; } = start;
 
@@ -97,7 +122,9 @@ public sealed class ReadingDownsampler
             foreach (var m in metrics)
             {
                 if (!double.IsFinite(m.Value)) continue;
-                _sums[m.Key] = _sums.TryGetValue(m.Key, out var s) ? (s.Sum + m.Value, s.Count + 1, m.Unit) : (m.Value, 1, m.Unit);
+                _sums[m.Key] = _sums.TryGetValue(m.Key, out var s)
+                    ? (s.Sum + m.Value, s.Count + 1, Math.Min(s.Min, m.Value), Math.Max(s.Max, m.Value), m.Unit)
+                    : (m.Value, 1, m.Value, m.Value, m.Unit);
             }
         }
 
@@ -105,5 +132,10 @@ public sealed class ReadingDownsampler
             device,
             DateTimeOffset.FromUnixTimeSeconds(Start),
             _sums.Select(kv => new Metric(kv.Key, kv.Value.Sum / kv.Value.Count, kv.Value.Unit)).ToArray());
+
+        public RollupSample ToRollup(string device) => new(
+            device,
+            DateTimeOffset.FromUnixTimeSeconds(Start),
+            _sums.Select(kv => new MetricStats(kv.Key, kv.Value.Sum / kv.Value.Count, kv.Value.Min, kv.Value.Max, kv.Value.Unit)).ToArray());
     }
 }

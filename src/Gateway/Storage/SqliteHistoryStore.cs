@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using Gateway.Configuration;
 using Gateway.Drivers.Readings;
 using Gateway.Readings;
 using Microsoft.Data.Sqlite;
@@ -9,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Storage;
 
 /// <summary>
-/// History and event log in one SQLite database (WAL, synchronous=NORMAL). Samples and events are queued in
-/// memory and written by <see cref="Flush"/> in a single transaction, so the SD card sees one small write per
-/// flush instead of one per reading. Queries see queued data too. A corrupt database is moved aside
+/// History and event log in one SQLite database (WAL, synchronous=NORMAL). Samples, roll-ups and events are
+/// queued in memory and written by <see cref="Flush"/> in a single transaction, so the SD card sees one small
+/// write per flush instead of one per reading. History has three tiers (<see cref="HistoryTier"/>), each pruned
+/// after its own retention; a query reads the finest tier that still covers its start. Queries see queued data too. A corrupt database is moved aside
 /// (<c>history.db.corrupt-&lt;UTC time&gt;</c>) and a fresh one is started; the gateway never stops for it.
 /// </summary>
 public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
@@ -28,13 +30,25 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
 
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// WAL pages before SQLite copies them into the database (a checkpoint: the only fsyncs besides none per
+    /// commit at synchronous=NORMAL). 2,000 pages (8 MB) is days of history at the defaults; the default 1,000
+    /// would double-write more often for no gain.
+    /// </summary>
+    public const int WalCheckpointPages = 2000;
+
     private readonly TimeSpan _retention;
+    private readonly TimeSpan _rawRetention;
+    private readonly TimeSpan _minuteRetention;
+    private readonly long _intervalSeconds;
+    private readonly long _heartbeatSeconds;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly Action<string>? _warn;
     private readonly Lock _writeGate = new();
     private readonly Lock _pendingGate = new();
     private readonly List<HistorySample> _pendingSamples = [];
+    private readonly List<(HistoryTier Tier, RollupSample Sample)> _pendingRollups = [];
     private readonly List<(long Id, GatewayEvent Event)> _pendingEvents = [];
     private readonly ConcurrentDictionary<string, long> _deviceIds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ushort> _metricIds = new(StringComparer.Ordinal);
@@ -42,12 +56,26 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
     private long _nextEventId = 1;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
     private string? _lastFailure;
-    private long _transactions, _samplesWritten, _eventsWritten, _dropped, _movedAside;
+    private long _transactions, _samplesWritten, _rollupsWritten, _eventsWritten, _dropped, _movedAside;
 
+    /// <summary>A store that keeps every tier for <paramref name="retention"/>.</summary>
     public SqliteHistoryStore(string dataDir, TimeSpan retention, TimeProvider time, ILogger log, Action<string>? warn = null)
+        : this(dataDir, new HistoryOptions(true, TimeSpan.FromSeconds(10), retention, TimeSpan.FromSeconds(10))
+        {
+            RawRetention = retention,
+            MinuteRetention = retention,
+        }, time, log, warn)
+    {
+    }
+
+    public SqliteHistoryStore(string dataDir, HistoryOptions options, TimeProvider time, ILogger log, Action<string>? warn = null)
     {
         DatabasePath = Path.Combine(Path.GetFullPath(dataDir), FileName);
-        _retention = retention;
+        _retention = options.Retention;
+        _rawRetention = options.RawRetention;
+        _minuteRetention = options.MinuteRetention;
+        _intervalSeconds = (long)options.Interval.TotalSeconds;
+        _heartbeatSeconds = (long)options.Heartbeat.TotalSeconds;
         _time = time;
         _log = log;
         _warn = warn;
@@ -58,6 +86,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
     /// <summary>Write transactions committed since start.</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
     public long SamplesWritten => Interlocked.Read(ref _samplesWritten);
+    public long RollupsWritten => Interlocked.Read(ref _rollupsWritten);
     public long EventsWritten => Interlocked.Read(ref _eventsWritten);
     public long DroppedSamples => Interlocked.Read(ref _dropped);
     public long MovedAside => Interlocked.Read(ref _movedAside);
@@ -68,7 +97,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
 
     public int PendingCount
     {
-        get { lock (_pendingGate) return _pendingSamples.Count + _pendingEvents.Count; }
+        get { lock (_pendingGate) return _pendingSamples.Count + _pendingRollups.Count + _pendingEvents.Count; }
     }
 
     /// <summary>Opens (or creates) the database; checks it and moves a corrupt one aside. False when it cannot be written at all.</summary>
@@ -87,6 +116,23 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             if (excess > 0)
             {
                 _pendingSamples.RemoveRange(0, excess);
+                Interlocked.Add(ref _dropped, excess);
+            }
+        }
+    }
+
+    /// <summary>Queues roll-ups of the <see cref="HistoryTier.Minute"/> or <see cref="HistoryTier.Quarter"/> tier.</summary>
+    public void AddRollups(HistoryTier tier, IReadOnlyList<RollupSample> rollups)
+    {
+        if (tier == HistoryTier.Raw) throw new ArgumentOutOfRangeException(nameof(tier), "raw samples go through Add");
+        if (rollups.Count == 0) return;
+        lock (_pendingGate)
+        {
+            foreach (var r in rollups) _pendingRollups.Add((tier, r));
+            var excess = _pendingRollups.Count - MaxPendingSamples;
+            if (excess > 0)
+            {
+                _pendingRollups.RemoveRange(0, excess);
                 Interlocked.Add(ref _dropped, excess);
             }
         }
@@ -111,15 +157,17 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             if (PendingCount == 0 && !prune) return;
             if (!EnsureOpen()) return;
             HistorySample[] samples;
+            (HistoryTier Tier, RollupSample Sample)[] rollups;
             (long Id, GatewayEvent Event)[] events;
             lock (_pendingGate)
             {
                 samples = _pendingSamples.ToArray();
+                rollups = _pendingRollups.ToArray();
                 events = _pendingEvents.ToArray();
             }
             try
             {
-                Write(samples, events, prune ? now - _retention : null);
+                Write(samples, rollups, events, prune ? now : null);
                 if (prune) _lastPrune = now;
             }
             catch (Exception e) when (IsCorruption(e))
@@ -136,6 +184,8 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             lock (_pendingGate)
             {
                 RemoveWritten(_pendingSamples, samples);
+                var writtenRollups = rollups.Select(r => r.Sample).ToHashSet(ReferenceEqualityComparer.Instance);
+                _pendingRollups.RemoveAll(r => writtenRollups.Contains(r.Sample));
                 if (events.Length > 0)
                 {
                     var lastId = events[^1].Id;
@@ -144,6 +194,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             }
             Interlocked.Increment(ref _transactions);
             Interlocked.Add(ref _samplesWritten, samples.Length);
+            Interlocked.Add(ref _rollupsWritten, rollups.Length);
             Interlocked.Add(ref _eventsWritten, events.Length);
             if (_lastFailure is not null)
             {
@@ -151,6 +202,17 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
                 Volatile.Write(ref _lastFailure, null);
             }
         }
+    }
+
+    /// <summary>The tier a query starting at <paramref name="from"/> reads: the finest one whose retention still covers it.</summary>
+    public HistoryTier TierFor(DateTimeOffset from)
+    {
+        var age = _time.GetUtcNow() - from;
+        if (age <= _rawRetention) return HistoryTier.Raw;
+        if (age <= _minuteRetention) return HistoryTier.Minute;
+        if (age <= _retention) return HistoryTier.Quarter;
+        // Older than everything kept: the longest-kept tier, the finest of equals.
+        return _retention > _minuteRetention ? HistoryTier.Quarter : _minuteRetention > _rawRetention ? HistoryTier.Minute : HistoryTier.Raw;
     }
 
     public async Task<IReadOnlyList<HistoryPoint>> QueryAsync(string deviceId, string metric, DateTimeOffset from, DateTimeOffset to, int maxPoints, CancellationToken cancellationToken)
@@ -161,11 +223,26 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         if (to < from) throw new ArgumentOutOfRangeException(nameof(to), "'to' is before 'from'");
         var fromS = from.ToUnixTimeSeconds();
         var toS = to.ToUnixTimeSeconds();
-        var series = new SeriesDownsampler(fromS, toS, maxPoints);
+        var tier = TierFor(from);
+        // The raw tier holds changes only: the value before 'from' (at most a heartbeat earlier) is where the series starts.
+        var readFromS = tier == HistoryTier.Raw ? fromS - _heartbeatSeconds : fromS;
+        var found = new List<(long At, double Value)>();
 
-        // Queued samples are read before the database, so a flush in between can only duplicate (filtered below), never hide.
-        HistorySample[] pending;
-        lock (_pendingGate) pending = _pendingSamples.Where(s => s.DeviceId == deviceId).ToArray();
+        // Queued rows are read before the database, so a flush in between can only duplicate (filtered below), never hide.
+        List<(long At, double Value)> pending = [];
+        lock (_pendingGate)
+        {
+            if (tier == HistoryTier.Raw)
+            {
+                foreach (var s in _pendingSamples)
+                    if (s.DeviceId == deviceId && FindMetric(s.Metrics, metric) is { } v) pending.Add((s.At.ToUnixTimeSeconds(), v));
+            }
+            else
+            {
+                foreach (var (t, r) in _pendingRollups)
+                    if (t == tier && r.DeviceId == deviceId && FindStats(r.Stats, metric) is { } v) pending.Add((r.At.ToUnixTimeSeconds(), v));
+            }
+        }
 
         var lastStored = long.MinValue;
         if (_deviceIds.TryGetValue(deviceId, out var deviceKey) && _metricIds.TryGetValue(metric, out var metricKey) && IsOpen)
@@ -174,9 +251,9 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             {
                 await using var conn = OpenReader();
                 await using var cmd = conn.CreateCommand();
-                cmd.CommandText = "SELECT at, data FROM readings WHERE device = $d AND at >= $f AND at <= $t ORDER BY at";
+                cmd.CommandText = $"SELECT at, data FROM {TableOf(tier)} WHERE id >= $f << 8 AND id <= ($t << 8) | 255 AND device = $d ORDER BY id";
                 cmd.Parameters.AddWithValue("$d", deviceKey);
-                cmd.Parameters.AddWithValue("$f", fromS);
+                cmd.Parameters.AddWithValue("$f", readFromS);
                 cmd.Parameters.AddWithValue("$t", toS);
                 await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 var rows = 0;
@@ -185,7 +262,12 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
                     if ((++rows & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
                     var at = reader.GetInt64(0);
                     lastStored = at;
-                    if (MetricBlob.TryFind((byte[])reader.GetValue(1), metricKey, out var v)) series.Add(at, v);
+                    var blob = (byte[])reader.GetValue(1);
+                    if (tier == HistoryTier.Raw)
+                    {
+                        if (MetricBlob.TryFind(blob, metricKey, out var v)) found.Add((at, v));
+                    }
+                    else if (RollupBlob.TryFind(blob, metricKey, out var avg, out _, out _)) found.Add((at, avg));
                 }
             }
             catch (SqliteException e)
@@ -193,21 +275,67 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
                 _log.LogWarning("History query for {Device}/{Metric} failed: {Error}", deviceId, metric, e.Message);
             }
         }
-        foreach (var s in pending)
-        {
-            var at = s.At.ToUnixTimeSeconds();
-            if (at <= lastStored || at < fromS || at > toS) continue;
-            foreach (var m in s.Metrics)
-            {
-                if (m.Key == metric)
-                {
-                    series.Add(at, m.Value);
-                    break;
-                }
-            }
-        }
+        pending.Sort(static (a, b) => a.At.CompareTo(b.At));
+        foreach (var p in pending)
+            if (p.At > lastStored && p.At >= readFromS && p.At <= toS) found.Add(p);
+
+        var series = new SeriesDownsampler(fromS, toS, maxPoints);
+        if (tier == HistoryTier.Raw) AddHeldSteps(series, found, fromS, toS);
+        else foreach (var (at, v) in found) series.Add(at, v);
         return series.Result();
     }
+
+    /// <summary>
+    /// Rebuilds the steps of a change-only series: a value holds until the next row (which is at most a
+    /// heartbeat later unless the gateway was not recording), so the value before a change is drawn up to the
+    /// interval before it, the value before 'from' starts the series, and the last value runs on to now.
+    /// </summary>
+    private void AddHeldSteps(SeriesDownsampler series, List<(long At, double Value)> found, long fromS, long toS)
+    {
+        var hold = _heartbeatSeconds + _intervalSeconds;
+        (long At, double Value)? prev = null;
+        foreach (var (at, v) in found)
+        {
+            if (at < fromS)
+            {
+                prev = (at, v);
+                continue;
+            }
+            if (prev is { } p && at - p.At <= hold)
+            {
+                if (p.At < fromS && at > fromS) series.Add(fromS, p.Value);
+                if (at - _intervalSeconds > Math.Max(p.At, fromS)) series.Add(at - _intervalSeconds, p.Value);
+            }
+            series.Add(at, v);
+            prev = (at, v);
+        }
+        if (prev is { } last)
+        {
+            var end = Math.Min(toS, _time.GetUtcNow().ToUnixTimeSeconds());
+            if (end - last.At <= hold && end > last.At) series.Add(end, last.Value);
+        }
+    }
+
+    private static double? FindMetric(IReadOnlyList<Metric> metrics, string key)
+    {
+        foreach (var m in metrics)
+            if (m.Key == key) return m.Value;
+        return null;
+    }
+
+    private static double? FindStats(IReadOnlyList<MetricStats> stats, string key)
+    {
+        foreach (var m in stats)
+            if (m.Key == key) return m.Avg;
+        return null;
+    }
+
+    private static string TableOf(HistoryTier tier) => tier switch
+    {
+        HistoryTier.Minute => "rollup_1m",
+        HistoryTier.Quarter => "rollup_15m",
+        _ => "readings",
+    };
 
     public async Task<IReadOnlyList<GatewayEvent>> EventsAsync(int limit, CancellationToken cancellationToken)
     {
@@ -368,9 +496,10 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             var mode = Scalar(conn, "PRAGMA journal_mode=WAL");
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 _log.LogWarning("History database {Path}: WAL mode not available (journal_mode={Mode})", DatabasePath, mode);
-            Exec(conn, "PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=4194304; PRAGMA temp_store=MEMORY;");
+            Exec(conn, $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointPages}; PRAGMA journal_size_limit={WalCheckpointPages * 4096}; PRAGMA temp_store=MEMORY;");
             var check = Scalar(conn, "PRAGMA quick_check");
             if (check != "ok") throw new InvalidDataException($"quick_check: {check}");
+            if (long.Parse(Scalar(conn, "PRAGMA user_version") ?? "0", CultureInfo.InvariantCulture) == 1) MigrateFromVersion1(conn);
             Exec(conn, Schema);
             _deviceIds.Clear();
             _metricIds.Clear();
@@ -411,7 +540,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         w?.Dispose();
     }
 
-    private void Write(HistorySample[] samples, (long Id, GatewayEvent Event)[] events, DateTimeOffset? pruneBefore)
+    private void Write(HistorySample[] samples, (HistoryTier Tier, RollupSample Sample)[] rollups, (long Id, GatewayEvent Event)[] events, DateTimeOffset? pruneAt)
     {
         var conn = _writer!;
         var newDevices = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -421,7 +550,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         {
             using var insert = conn.CreateCommand();
             insert.Transaction = tx;
-            insert.CommandText = "INSERT OR REPLACE INTO readings(device, at, data) VALUES($d, $a, $b)";
+            insert.CommandText = "INSERT OR REPLACE INTO readings(id, device, at, data) VALUES(($a << 8) | $d, $d, $a, $b)";
             var pd = insert.Parameters.Add("$d", SqliteType.Integer);
             var pa = insert.Parameters.Add("$a", SqliteType.Integer);
             var pb = insert.Parameters.Add("$b", SqliteType.Blob);
@@ -429,10 +558,31 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             foreach (var s in samples)
             {
                 entries.Clear();
-                foreach (var m in s.Metrics) entries.Add((MetricId(conn, tx, m, newMetrics), m.Value));
+                foreach (var m in s.Metrics) entries.Add((MetricId(conn, tx, m.Key, m.Unit, newMetrics), m.Value));
                 pd.Value = DeviceId(conn, tx, s.DeviceId, newDevices);
                 pa.Value = s.At.ToUnixTimeSeconds();
                 pb.Value = MetricBlob.Encode(entries);
+                insert.ExecuteNonQuery();
+            }
+        }
+        foreach (var tier in (ReadOnlySpan<HistoryTier>)[HistoryTier.Minute, HistoryTier.Quarter])
+        {
+            if (!rollups.Any(r => r.Tier == tier)) continue;
+            using var insert = conn.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = $"INSERT OR REPLACE INTO {TableOf(tier)}(id, device, at, data) VALUES(($a << 8) | $d, $d, $a, $b)";
+            var pd = insert.Parameters.Add("$d", SqliteType.Integer);
+            var pa = insert.Parameters.Add("$a", SqliteType.Integer);
+            var pb = insert.Parameters.Add("$b", SqliteType.Blob);
+            var entries = new List<(ushort, MetricStats)>(32);
+            foreach (var (t, r) in rollups)
+            {
+                if (t != tier) continue;
+                entries.Clear();
+                foreach (var m in r.Stats) entries.Add((MetricId(conn, tx, m.Key, m.Unit, newMetrics), m));
+                pd.Value = DeviceId(conn, tx, r.DeviceId, newDevices);
+                pa.Value = r.At.ToUnixTimeSeconds();
+                pb.Value = RollupBlob.Encode(entries);
                 insert.ExecuteNonQuery();
             }
         }
@@ -460,13 +610,17 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
                 insert.ExecuteNonQuery();
             }
         }
-        if (pruneBefore is { } cutoff)
+        if (pruneAt is { } now)
         {
-            using var prune = conn.CreateCommand();
-            prune.Transaction = tx;
-            prune.CommandText = "DELETE FROM readings WHERE at < $c";
-            prune.Parameters.AddWithValue("$c", cutoff.ToUnixTimeSeconds());
-            prune.ExecuteNonQuery();
+            foreach (var (tier, keep) in (ReadOnlySpan<(HistoryTier, TimeSpan)>)[(HistoryTier.Raw, _rawRetention), (HistoryTier.Minute, _minuteRetention), (HistoryTier.Quarter, _retention)])
+            {
+                using var prune = conn.CreateCommand();
+                prune.Transaction = tx;
+                prune.CommandText = $"DELETE FROM {TableOf(tier)} WHERE id < $c << 8";
+                prune.Parameters.AddWithValue("$c", (now - keep).ToUnixTimeSeconds());
+                prune.ExecuteNonQuery();
+            }
+            var cutoff = now - _retention;
             using var pruneEvents = conn.CreateCommand();
             pruneEvents.Transaction = tx;
             pruneEvents.CommandText = "DELETE FROM events WHERE at < $c";
@@ -481,6 +635,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
     private long DeviceId(SqliteConnection conn, SqliteTransaction tx, string name, Dictionary<string, long> added)
     {
         if (_deviceIds.TryGetValue(name, out var id) || added.TryGetValue(name, out id)) return id;
+        if (_deviceIds.Count + added.Count >= 255) throw new SqliteException("too many distinct devices in the history database (255)", 1);
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = "INSERT INTO devices(name) VALUES($n) RETURNING id";
@@ -490,18 +645,18 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         return id;
     }
 
-    private ushort MetricId(SqliteConnection conn, SqliteTransaction tx, Metric metric, Dictionary<string, ushort> added)
+    private ushort MetricId(SqliteConnection conn, SqliteTransaction tx, string key, string unit, Dictionary<string, ushort> added)
     {
-        if (_metricIds.TryGetValue(metric.Key, out var id) || added.TryGetValue(metric.Key, out id)) return id;
+        if (_metricIds.TryGetValue(key, out var id) || added.TryGetValue(key, out id)) return id;
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = "INSERT INTO metrics(key, unit) VALUES($k, $u) RETURNING id";
-        cmd.Parameters.AddWithValue("$k", metric.Key);
-        cmd.Parameters.AddWithValue("$u", metric.Unit);
+        cmd.Parameters.AddWithValue("$k", key);
+        cmd.Parameters.AddWithValue("$u", unit);
         var raw = (long)cmd.ExecuteScalar()!;
-        if (raw > ushort.MaxValue) throw new SqliteException("too many distinct metrics", 1);
+        if (raw >= RollupBlob.ConstantFlag) throw new SqliteException("too many distinct metrics", 1);
         id = (ushort)raw;
-        added[metric.Key] = id;
+        added[key] = id;
         return id;
     }
 
@@ -512,21 +667,39 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         return Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static void Exec(SqliteConnection conn, string sql)
+    private static void Exec(SqliteConnection conn, string sql, SqliteTransaction? tx = null)
     {
         using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Version 1 kept every 10 s row for 30 days in a WITHOUT ROWID table; its rows of the last raw retention move
+    /// into the version 2 table (older ones are not kept at full resolution any more).
+    /// </summary>
+    private void MigrateFromVersion1(SqliteConnection conn)
+    {
+        using var tx = conn.BeginTransaction();
+        Exec(conn, "ALTER TABLE readings RENAME TO readings_v1", tx);
+        Exec(conn, Schema, tx);
+        Exec(conn, $"INSERT OR REPLACE INTO readings(id, device, at, data) SELECT (at << 8) | device, device, at, data FROM readings_v1 WHERE at >= {(_time.GetUtcNow() - _rawRetention).ToUnixTimeSeconds()}", tx);
+        Exec(conn, "DROP TABLE readings_v1", tx);
+        tx.Commit();
+        _log.LogInformation("History database {Path} upgraded: rows of the last {Hours:0} h kept at full resolution", DatabasePath, _rawRetention.TotalHours);
+    }
+
+    // A table of the history tiers is keyed by id = (time << 8) | device: a rowid table, so a flush appends
+    // to its last page (SQLite's quick balance) instead of splitting pages half-full, which halves the bytes written.
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS devices(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         CREATE TABLE IF NOT EXISTS metrics(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, unit TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS readings(
+            id INTEGER PRIMARY KEY,
             device INTEGER NOT NULL,
             at INTEGER NOT NULL,
-            data BLOB NOT NULL,
-            PRIMARY KEY(at, device)) WITHOUT ROWID;
+            data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS events(
             id INTEGER PRIMARY KEY,
             at INTEGER NOT NULL,
@@ -536,6 +709,16 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             device TEXT,
             data TEXT);
         CREATE INDEX IF NOT EXISTS events_at ON events(at);
-        PRAGMA user_version = 1;
+        CREATE TABLE IF NOT EXISTS rollup_1m(
+            id INTEGER PRIMARY KEY,
+            device INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            data BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS rollup_15m(
+            id INTEGER PRIMARY KEY,
+            device INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            data BLOB NOT NULL);
+        PRAGMA user_version = 2;
         """;
 }

@@ -33,6 +33,7 @@ public static class GatewayWebExtensions
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
     {
         app.MapApi();
+        app.MapOutages();
         app.MapGet("/metrics", (HttpContext ctx) =>
         {
             var s = ctx.RequestServices;

@@ -13,7 +13,11 @@ public sealed record PolicyReport(
     DateTimeOffset? NextTriggerAt,
     string? LastDecision,
     DateTimeOffset? LastDecisionAt,
-    bool DryRun)
+    bool DryRun,
+    DateTimeOffset? FailsafeAt,
+    double? FailsafeInSeconds,
+    double? RuntimeSeconds,
+    bool RuntimeEstimated)
 {
     public static PolicyReport From(PolicyStatus s, DateTimeOffset now) => new(
         PolicyStatus.StateName(s.State),
@@ -25,5 +29,9 @@ public sealed record PolicyReport(
         s.NextTriggerEta is { } e ? now + e : null,
         s.LastDecision,
         s.LastDecisionAt,
-        s.DryRun);
+        s.DryRun,
+        s.FailsafeAt,
+        s.FailsafeAt is { } f ? Math.Round(Math.Max(0, (f - now).TotalSeconds), 1) : null,
+        s.RuntimeSeconds,
+        s.RuntimeEstimated);
 }

@@ -18,8 +18,12 @@ public class ConfigExampleTests
         shutdown:
           unmounts: [ { path: /mnt/x } ]
           remote_hosts: [ { name: n, host: h, user: u, key_file: k, command: c } ]
+          restore:
+            wake: [ { name: n, mac: "00:11:22:33:44:55" } ]
+          shedding: [ { name: s, after_on_battery: 2m, charge_below: 50, runtime_below: 10m, hosts: [n], containers: [c], vms: [v] } ]
         notifications:
           ntfy: { topic: t }
+        battery: { installed: 2024-01-01 }
         """;
 
     [Fact]

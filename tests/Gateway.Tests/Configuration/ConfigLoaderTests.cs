@@ -60,7 +60,7 @@ public class ConfigLoaderTests
         Assert.Equal("http://0.0.0.0:8080", c.Web.Listen);
         Assert.Equal(["127.0.0.1:3493"], c.NutServer.Listen);
         Assert.Equal(TimeSpan.FromMinutes(10), c.Policy.CriticalRuntime);
-        Assert.Equal(TimeSpan.Zero, c.Policy.MaxTimeOnBattery);
+        Assert.Equal(TimeSpan.FromMinutes(15), c.Policy.MaxTimeOnBattery);
         Assert.Null(c.ProtectedUps);
     }
 
@@ -323,7 +323,7 @@ public class ConfigLoaderTests
         Assert.True(r.Ok);
         var w = Assert.Single(r.Warnings);
         Assert.Equal(3, w.Line);
-        Assert.Contains($"chmod 600 {f}", w.Message);
+        Assert.Contains($"chmod o-r {f}", w.Message);
         Assert.Contains("other users", w.Message);
         Assert.DoesNotContain("hunter2", w.ToString());
 

@@ -14,8 +14,8 @@ namespace Gateway.Tests.HomeAssistant;
 [Trait("Category", "Integration")]
 public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
 {
-    // UPS: 4 always + 11 reported values + 2 buttons; meter: 31 per-phase/total + 5 system + phase sequence; gateway: 5 + 2 per device.
-    private const int ExpectedConfigs = 17 + 37 + 9;
+    // UPS: 4 always + 11 reported values + 2 buttons; meter: 31 per-phase/total + 5 system + phase sequence; gateway: 6 (policy state, time on battery, next trigger and its ETA, failsafe at, uptime) + 2 per device.
+    private const int ExpectedConfigs = 17 + 37 + 10;
     private const string UpsState = GatewayUnderTest.Base + "/ups1/state";
     private const string MeterState = GatewayUnderTest.Base + "/meter1/state";
     private const string GatewayState = GatewayUnderTest.Base + "/gateway/state";
@@ -284,6 +284,8 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
             first.Hub.Publish(first.MeterReading());
             await first.StartAsync();
             await Wait.UntilAsync(() => File.Exists(recordPath) && File.ReadAllText(recordPath).Contains("testgw_meter1/import_energy", StringComparison.Ordinal), "record written");
+            // The record can be written before the outbox has sent the configs; stopping then would lose them.
+            await Wait.UntilAsync(() => first.Session.Outbox.Count == 0, "the configs sent to the broker");
         }
         try
         {

@@ -26,13 +26,24 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>The CA certificate that signed the broker's certificate, when started with TLS.</summary>
     public string? CaFile { get; private set; }
 
-    public static async Task<MosquittoBroker> StartAsync(int? port = null, bool start = true, bool tls = false)
+    /// <param name="acl">An acl_file to enforce; <paramref name="users"/> are added to the password file besides <see cref="User"/>.</param>
+    public static async Task<MosquittoBroker> StartAsync(int? port = null, bool start = true, bool tls = false, string? acl = null,
+        IReadOnlyDictionary<string, string>? users = null)
     {
         var dir = Directory.CreateTempSubdirectory("mosq-").FullName;
         // mosquitto started as root drops to user "mosquitto" unless told "user root"; keep files readable either way.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var passwd = Path.Combine(dir, "passwd");
         await RunAsync("mosquitto_passwd", ["-b", "-c", passwd, User, Password]);
+        foreach (var (user, password) in users ?? new Dictionary<string, string>()) await RunAsync("mosquitto_passwd", ["-b", passwd, user, password]);
+        var aclLine = "";
+        if (acl is not null)
+        {
+            var aclPath = Path.Combine(dir, "acl");
+            await File.WriteAllTextAsync(aclPath, acl);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(aclPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            aclLine = $"acl_file {aclPath}";
+        }
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(passwd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var broker = new MosquittoBroker(dir, port ?? FreePort());
         var isRoot = Environment.UserName == "root";
@@ -56,6 +67,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             {tlsLines}
             allow_anonymous false
             password_file {passwd}
+            {aclLine}
             persistence false
             log_dest stderr
             log_type error

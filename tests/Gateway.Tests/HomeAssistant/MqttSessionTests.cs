@@ -131,7 +131,8 @@ public sealed class MqttSessionTests
         var port = MosquittoBroker.FreePort();
         var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
         using var factory = LoggerFactory.Create(_ => { });
-        await using var broker = new EmbeddedMqttBroker(config.Mqtt with { EmbeddedPort = port }, factory.CreateLogger<EmbeddedMqttBroker>());
+        await using var broker = new EmbeddedMqttBroker(config with { Mqtt = config.Mqtt with { EmbeddedPort = port } },
+            new EmbeddedBrokerCredentials(MosquittoBroker.User, MosquittoBroker.Password, null), factory.CreateLogger<EmbeddedMqttBroker>());
         await broker.StartAsync(CancellationToken.None);
         Assert.True(broker.IsRunning);
 

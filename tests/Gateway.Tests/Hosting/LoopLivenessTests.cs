@@ -58,6 +58,15 @@ public sealed class LoopLivenessTests
     }
 
     [Fact]
+    public void A_device_polled_every_ten_minutes_gets_three_polls_and_a_minute()
+    {
+        var config = TestConfig.Load("devices:\n  - id: ups\n    type: must\n    port: /dev/null\n    poll_interval: 10m\n  - id: grid\n    type: em340\n    port: /dev/null\n");
+        var runner = new DeviceRunner([], _hub, _loops, _time, NullLogger<DeviceRunner>.Instance, config);
+        Assert.Equal(TimeSpan.FromMinutes(31), runner.SilenceLimitOf("ups"));
+        Assert.Equal(DeviceRunner.DriverSilenceLimit, runner.SilenceLimitOf("grid"));
+    }
+
+    [Fact]
     public void A_driver_waiting_for_a_lost_device_is_alive()
     {
         var driver = new FakeDeviceDriver("ups", DeviceKind.Ups);

@@ -36,14 +36,18 @@ public sealed class NonEssentialFailureTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_read_only_data_dir_leaves_protection_running_and_health_names_the_history_problem()
+    public async Task A_read_only_data_dir_and_a_dead_broker_leave_protection_running_and_health_names_both()
     {
         using var dir = new TempDir("gw-ro");
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
         await using var mount = await Mount.ReadOnlyAsync(data);
 
         await using var rig = await MustGatewayRig.StartAsync(dataDir: data);
+        await rig.Broker.KillAsync();
         await ProtectionStillWorksAsync(rig);
+        var mqtt = await ComponentAsync(rig, "mqtt", "reconnecting");
+        output.WriteLine(mqtt);
+        Assert.Contains("reconnecting", mqtt);
 
         var history = await HistoryHealthAsync(rig);
         output.WriteLine(history);
@@ -77,7 +81,10 @@ public sealed class NonEssentialFailureTests(ITestOutputHelper output)
         Assert.False(rig.Gateway.HasExited, rig.Gateway.Output);
     }
 
-    private static async Task<string> HistoryHealthAsync(MustGatewayRig rig)
+    private static Task<string> HistoryHealthAsync(MustGatewayRig rig) => ComponentAsync(rig, "history", "failing");
+
+    /// <summary>A component of /api/health as JSON text, once its state is <paramref name="state"/> (or after 30 s).</summary>
+    private static async Task<string> ComponentAsync(MustGatewayRig rig, string component, string state)
     {
         using var http = new HttpClient();
         string last = "";
@@ -85,8 +92,8 @@ public sealed class NonEssentialFailureTests(ITestOutputHelper output)
         while (sw.Elapsed < TimeSpan.FromSeconds(30))
         {
             using var doc = JsonDocument.Parse(await http.GetStringAsync(rig.Url + "/api/health"));
-            last = doc.RootElement.GetProperty("components").GetProperty("history").ToString();
-            if (last.Contains("failing", StringComparison.Ordinal)) return last;
+            last = doc.RootElement.GetProperty("components").GetProperty(component).ToString();
+            if (last.Contains($"\"state\":\"{state}\"", StringComparison.Ordinal)) return last;
             await Task.Delay(200);
         }
         return last;

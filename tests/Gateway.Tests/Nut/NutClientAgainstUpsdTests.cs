@@ -80,7 +80,7 @@ public sealed class NutClientAgainstUpsdTests
         var wait = await driver.PollOnceAsync(sink, default);
         Assert.Equal(LinkState.Lost, sink.Current);
         Assert.Contains("no UPS named 'nosuch'", sink.Reports.Last().Reason);
-        Assert.Equal(NutReconnectBackoff.Max, wait);
+        Assert.Equal(NutDeviceDriver.MaxReconnectDelay, wait);
     }
 
     [Fact]

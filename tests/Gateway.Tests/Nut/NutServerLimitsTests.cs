@@ -99,20 +99,20 @@ public sealed class NutServerLimitsTests
         var logs = new CapturingLoggerProvider();
         await using var s = await GatewayNutServer.StartAsync(time, logs: logs);
         static string Login(string password) => $"USERNAME monuser\nPASSWORD {password}\nLOGIN ups\n";
-        for (var i = 0; i < NutLoginThrottle.FreeFailures; i++)
+        for (var i = 0; i < Gateway.Hosting.LoginThrottle.FreeFailures; i++)
             Assert.Equal("ERR ACCESS-DENIED", (await NutProcess.ConverseAsync(s.Port, Login("guess" + i), 3))[2]);
         // Locked out: even the right password is refused, without being checked.
         Assert.Equal("ERR ACCESS-DENIED", (await NutProcess.ConverseAsync(s.Port, Login("secret"), 3))[2]);
         // Another host is not affected.
         Assert.Equal("OK", (await NutProcess.ConverseAsync(s.Port, Login("secret"), 3, from: Second))[2]);
-        time.Advance(NutLoginThrottle.FirstLockout);
+        time.Advance(Gateway.Hosting.LoginThrottle.FirstLockout);
         Assert.Equal("ERR ACCESS-DENIED", (await NutProcess.ConverseAsync(s.Port, Login("guess-after-pause"), 3))[2]);
         // That failure doubled the pause: one second later the right password is still refused, two seconds later it works.
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal("ERR ACCESS-DENIED", (await NutProcess.ConverseAsync(s.Port, Login("secret"), 3))[2]);
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal("OK", (await NutProcess.ConverseAsync(s.Port, Login("secret"), 3))[2]);
-        Assert.Equal(NutLoginThrottle.FreeFailures + 1, s.Handler.Throttle.TotalFailures);
+        Assert.Equal(Gateway.Hosting.LoginThrottle.FreeFailures + 1, s.Handler.Throttle.TotalFailures);
         Assert.Single(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("wrong passwords from 127.0.0.1", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains("guess", StringComparison.Ordinal));
     }

@@ -189,10 +189,11 @@ public sealed class NutServerProtocolTests
     public async Task Starttls_without_certificate_and_health()
     {
         await using var s = await GatewayNutServer.StartAsync();
-        var health = new Gateway.NutServer.NutServerHealth(s.Status).Check();
+        var health = new Gateway.NutServer.NutServerHealth(s.Status, s.Handler).Check();
         Assert.Equal("listening", health.State);
         Assert.True(health.Healthy);
         Assert.Contains($"127.0.0.1:{s.Port}", health.Detail);
+        Assert.Contains("0 wrong passwords", health.Detail);
     }
 
     [Fact]
@@ -202,6 +203,6 @@ public sealed class NutServerProtocolTests
         var options = GatewayNutServer.DefaultOptions with { Listen = [$"127.0.0.1:{first.Port}"] };
         await using var second = await GatewayNutServer.StartAsync(options: options);
         Assert.Equal("failed", second.Status.State);
-        Assert.False(new Gateway.NutServer.NutServerHealth(second.Status).Check().Healthy);
+        Assert.False(new Gateway.NutServer.NutServerHealth(second.Status, second.Handler).Check().Healthy);
     }
 }

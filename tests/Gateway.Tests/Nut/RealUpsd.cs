@@ -40,7 +40,8 @@ internal sealed class RealUpsd : IAsyncDisposable
         ups.model: Test UPS
         """;
 
-    public static async Task<RealUpsd> StartAsync(string? data = null)
+    /// <param name="upsdConf">Extra upsd.conf lines (e.g. CERTPATH and CERTIDENT for STARTTLS).</param>
+    public static async Task<RealUpsd> StartAsync(string? data = null, string upsdConf = "")
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -64,7 +65,7 @@ internal sealed class RealUpsd : IAsyncDisposable
         var port = NutProcess.FreePort();
         await File.WriteAllTextAsync(Path.Combine(etc, "ups.conf"), $"[{UpsName}]\n driver = dummy-ups\n port = dummy.dev\n desc = \"Test dummy UPS\"\n");
         await File.WriteAllTextAsync(Path.Combine(etc, "dummy.dev"), (data ?? DefaultData) + "\n");
-        await File.WriteAllTextAsync(Path.Combine(etc, "upsd.conf"), $"LISTEN 127.0.0.1 {port.ToString(CultureInfo.InvariantCulture)}\nMAXAGE 15\n");
+        await File.WriteAllTextAsync(Path.Combine(etc, "upsd.conf"), $"LISTEN 127.0.0.1 {port.ToString(CultureInfo.InvariantCulture)}\nMAXAGE 15\n{upsdConf}");
         await File.WriteAllTextAsync(Path.Combine(etc, "upsd.users"),
             "[admin]\n password = adminpw\n actions = SET\n actions = FSD\n instcmds = ALL\n upsmon primary\n[monuser]\n password = secret\n upsmon secondary\n");
         var upsd = new RealUpsd(dir, port);

@@ -67,8 +67,9 @@ public sealed class PolicyScenarioTests
         h.Run(S(120), _ => OB(charge: 100, runtime: 3600));
         AssertNothingFired(h);
         Assert.Equal(PolicyState.OnBattery, h.Policy.State);
+        // Readings every 2 s: the one at 6 s is the first that spans on_battery_delay (5 s) of OB readings.
         var confirmed = h.Decisions.First(d => d.Decision.Status.State == PolicyState.OnBattery);
-        Assert.Equal(S(5), confirmed.At);
+        Assert.Equal(S(6), confirmed.At);
         Assert.Equal(PolicyHarness.Epoch, h.Policy.Status.OnBatterySince);
     }
 
@@ -77,7 +78,8 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(600), t => OB(charge: 25 - t.TotalMinutes, runtime: null));
-        AssertFired(h, "low_battery", 302);
+        // Below 20 % from 302 s; the median of three passes it at 304 s; three readings in a row: 308 s.
+        AssertFired(h, "low_battery", 308);
         Assert.Contains("below 20%", h.Fired!.Value.Trigger.Reason);
     }
 
@@ -94,7 +96,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness(new PolicyOptions { LowBatteryPercent = 50 });
         h.Run(S(120), t => OB(charge: 60 - t.TotalSeconds / 6, runtime: null));
-        AssertFired(h, "low_battery", 62);
+        AssertFired(h, "low_battery", 68);
     }
 
     [Fact]
@@ -102,7 +104,8 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(600), t => OB(charge: 90, runtime: 900 - t.TotalSeconds));
-        AssertFired(h, "runtime", 302);
+        // Below 10 min from 302 s; three readings in a row: 306 s.
+        AssertFired(h, "runtime", 306);
     }
 
     [Fact]
@@ -110,7 +113,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(30), _ => OB(charge: 90, runtime: 300));
-        AssertFired(h, "runtime", 5);
+        AssertFired(h, "runtime", 6);
     }
 
     [Fact]
@@ -118,7 +121,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(400), t => OB(charge: 100 - 20 * t.TotalMinutes, runtime: null));
-        AssertFired(h, "depletion_rate", 120);
+        AssertFired(h, "depletion_rate", 124);
         Assert.Contains("20%/min", h.Fired!.Value.Trigger.Reason);
     }
 
@@ -136,7 +139,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness(new PolicyOptions { DepletionGrace = TimeSpan.Zero });
         h.Run(S(200), t => OB(charge: 100 - 20 * t.TotalMinutes, runtime: null));
-        AssertFired(h, "depletion_rate", 30);
+        AssertFired(h, "depletion_rate", 34);
     }
 
     [Fact]
@@ -144,7 +147,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(900), t => OB(charge: 100 - 10 * t.TotalMinutes, runtime: null));
-        AssertFired(h, "low_battery", 482);
+        AssertFired(h, "low_battery", 488);
     }
 
     [Fact]
@@ -156,27 +159,32 @@ public sealed class PolicyScenarioTests
     }
 
     [Fact]
-    public void Max_time_on_battery_is_off_by_default()
+    public void Max_time_on_battery_is_15_minutes_by_default_and_zero_turns_it_off()
     {
         var h = new PolicyHarness();
-        h.Run(S(1800), _ => OB(charge: 100, runtime: 7200));
-        AssertNothingFired(h);
+        h.Run(S(1200), _ => OB(charge: 100, runtime: 7200));
+        AssertFired(h, "max_time_on_battery", 900);
+        var off = new PolicyHarness(new PolicyOptions { MaxTimeOnBattery = TimeSpan.Zero });
+        off.Run(S(1800), _ => OB(charge: 100, runtime: 7200));
+        AssertNothingFired(off);
     }
 
     [Fact]
-    public void Link_lost_on_battery_fires_the_failsafe_after_stale_tolerance_polls()
+    public void Link_lost_on_battery_fires_the_failsafe_after_link_lost_after()
     {
         var h = new PolicyHarness();
-        h.Run(S(60), t => t <= S(20) ? OB(charge: 90, runtime: 3000) : null);
-        // Last data at 20 s; 3 polls of 2 s = 6 s; the first second beyond is 27 s.
-        AssertFired(h, "link_lost", 27);
+        h.Run(S(200), t => t <= S(20) ? OB(charge: 90, runtime: 3000) : null);
+        // Last data at 20 s; link_lost_after 90 s (well above 3 polls of 2 s): due at 110 s, a poll instant
+        // without data where the harness does not tick, so the tick at 111 s fires it.
+        AssertFired(h, "link_lost", 111);
     }
 
     [Fact]
     public void Stale_tolerance_is_counted_in_polls_of_the_device()
     {
-        var h = new PolicyHarness(new PolicyOptions { StaleTolerance = 5 }, poll: TimeSpan.FromSeconds(5));
+        var h = new PolicyHarness(new PolicyOptions { StaleTolerance = 5, LinkLostAfter = S(10) }, poll: TimeSpan.FromSeconds(5));
         h.Run(S(120), t => t <= S(30) ? OB(charge: 90, runtime: 3000) : null);
+        // 5 polls of 5 s = 25 s, above link_lost_after (10 s): last data at 30 s, due at 55 s (a poll instant), fires at the 56 s tick.
         AssertFired(h, "link_lost", 56);
     }
 
@@ -210,7 +218,8 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(30), t => t >= S(10) ? new UpsSample("FSD OL", 100, 1800) : OL());
-        AssertFired(h, "fsd", 10);
+        // Three readings in a row: 10, 12, 14 s.
+        AssertFired(h, "fsd", 14);
     }
 
     [Fact]
@@ -218,7 +227,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(30), t => t >= S(4) ? new UpsSample("FSD OB DISCHRG", 100, 1800) : OL());
-        AssertFired(h, "fsd", 4);
+        AssertFired(h, "fsd", 8);
     }
 
     [Fact]
@@ -226,7 +235,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(30), _ => new UpsSample("OB DISCHRG LB", 60, 1500));
-        AssertFired(h, "ups_low_battery", 5);
+        AssertFired(h, "ups_low_battery", 6);
     }
 
     [Fact]
@@ -248,11 +257,11 @@ public sealed class PolicyScenarioTests
     }
 
     [Fact]
-    public void A_self_test_with_LB_is_not_a_power_failure()
+    public void A_self_test_never_hides_low_battery_on_battery()
     {
         var h = new PolicyHarness();
         h.Run(S(120), _ => new UpsSample("OB LB CAL", 15, 100));
-        AssertNothingFired(h);
+        AssertFired(h, "low_battery", 6);
     }
 
     [Fact]
@@ -260,7 +269,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(60), _ => new UpsSample("OB DISCHRG LB", 10, 60));
-        AssertFired(h, "low_battery", 5);
+        AssertFired(h, "low_battery", 6);
     }
 
     [Fact]
@@ -268,8 +277,9 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(30), t => t < S(20) ? OB(charge: 80, runtime: 300) : OL(charge: 80));
-        AssertFired(h, "runtime", 5, stillPending: false);
-        Assert.Equal(S(20), h.CancelledAt);
+        AssertFired(h, "runtime", 6, stillPending: false);
+        // OL at 20, 22, 24 s: power_back_readings (3) in a row.
+        Assert.Equal(S(24), h.CancelledAt);
         Assert.Equal(PolicyState.Normal, h.Policy.State);
         Assert.Contains(h.Messages, m => m.Contains("cancelled"));
     }
@@ -305,10 +315,10 @@ public sealed class PolicyScenarioTests
     [Fact]
     public void Stale_link_then_power_back_before_the_point_of_no_return_cancels()
     {
-        var h = new PolicyHarness();
+        var h = new PolicyHarness(new PolicyOptions { LinkLostAfter = S(10) });
         h.Run(S(60), t => t <= S(20) ? OB(charge: 90, runtime: 3000) : t < S(40) ? null : OL());
-        AssertFired(h, "link_lost", 27, stillPending: false);
-        Assert.Equal(S(40), h.CancelledAt);
+        AssertFired(h, "link_lost", 31, stillPending: false);
+        Assert.Equal(S(44), h.CancelledAt);
     }
 
     [Fact]
@@ -316,7 +326,7 @@ public sealed class PolicyScenarioTests
     {
         var h = new PolicyHarness();
         h.Run(S(30), _ => new UpsSample("FSD OL", 100, 1800));
-        AssertFired(h, "fsd", 0);
+        AssertFired(h, "fsd", 4);
         Assert.Null(h.CancelledAt);
     }
 
@@ -340,8 +350,8 @@ public sealed class PolicyScenarioTests
         h.Run(S(100), t => OB(charge: 100 - 20 * t.TotalMinutes, runtime: null));
         h.WallOffset = -TimeSpan.FromDays(1);
         h.Run(S(300), t => OB(charge: 100 - 20 * (t + S(101)).TotalMinutes, runtime: null));
-        // Polls now fall on odd seconds (101, 103 …): the first with 30 s of post-grace samples is 121 s.
-        AssertFired(h, "depletion_rate", 121);
+        // Polls now fall on odd seconds (101, 103 …): the first with 30 s of post-grace samples is 121 s, the third in a row 125 s.
+        AssertFired(h, "depletion_rate", 125);
     }
 
     [Fact]
@@ -380,7 +390,7 @@ public sealed class PolicyScenarioTests
         // Without the history the grace would start again (fire at 111 + 120 s); with it the rate is known at 120 s wall.
         Assert.NotNull(b.Fired);
         Assert.Equal("depletion_rate", b.Fired!.Value.Trigger.Name);
-        Assert.Equal(S(120 - 111 + 1), b.Fired.Value.At);
+        Assert.Equal(S(120 - 111 + 5), b.Fired.Value.At);
         Assert.Equal(PolicyHarness.Epoch, b.Policy.Status.OnBatterySince);
     }
 

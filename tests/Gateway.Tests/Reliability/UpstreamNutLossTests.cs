@@ -54,6 +54,7 @@ public sealed class UpstreamNutLossTests(ITestOutputHelper output) : IAsyncLifet
               protect: {Device}
               on_battery_delay: 1s
               stale_tolerance: {StaleTolerance}
+              link_lost_after: 1s      # the polls decide here, not the serial-backoff floor
             shutdown:
               dry_run: true
               sync: false

@@ -33,4 +33,15 @@ public class ReconnectBackoffTests
         b.Reset();
         Assert.Equal(TimeSpan.FromSeconds(2), b.Next());
     }
+
+    [Fact]
+    public void The_nut_client_form_doubles_up_to_30_s_and_jumps_to_the_cap_for_configuration_errors()
+    {
+        var b = new ReconnectBackoff(jitter: 0, initial: TimeSpan.FromSeconds(1), max: TimeSpan.FromSeconds(30), factor: 2);
+        Assert.Equal([1, 2, 4, 8, 16, 30, 30, 30], Enumerable.Range(0, 8).Select(_ => b.Next().TotalSeconds));
+        b.Reset();
+        Assert.Equal(1, b.Next().TotalSeconds);
+        Assert.Equal(30, b.NextAtMax().TotalSeconds);
+        Assert.Equal(30, b.Next().TotalSeconds);
+    }
 }

@@ -25,7 +25,7 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        foreach (var line in _log.Lines) output.WriteLine($"{line.Level}: {line.Message}");
+        foreach (var line in _log.Lines) output.WriteLine(line.Text);
         _stop.Cancel();
         _stop.Dispose();
         Directory.Delete(_dir, true);

@@ -17,6 +17,11 @@ public sealed class FakeFsdSignal(int logins, int logoutAfterPolls) : IFsdSignal
 
     public bool IsFsd(string deviceId) => FsdDevice == deviceId;
 
+    public void ClearFsd(string deviceId, string reason)
+    {
+        if (FsdDevice == deviceId) FsdDevice = null;
+    }
+
     public int LoginCount(string deviceId)
     {
         if (FsdDevice is null) return logins;

@@ -46,12 +46,13 @@ public class PrivilegedHelperTests
         Assert.Equal("ok", (await new ContainerStopStep(new ContainerStepOptions(true, TimeSpan.FromSeconds(30), ["db", "web"]), viaHelper: true).RunAsync(ctx, default)).Outcome);
         Assert.Equal("ok", (await new UnmountStep(new UnmountOptions("/mnt/my nas", "-l", TimeSpan.FromSeconds(15)), mounts, viaHelper: true).RunAsync(ctx, default)).Outcome);
 
+        // Every option travels in the request: the VM wait and force-off, the container timeout, the lazy unmount.
         Assert.Equal(
         [
-            "systemctl start gateway-shutdown@vms.service",
-            "systemctl start gateway-shutdown@container-db.service",
-            "systemctl start gateway-shutdown@container-web.service",
-            @"systemctl start 'gateway-shutdown@unmount-mnt-my\x20nas.service'",
+            @"systemctl start 'gateway-shutdown@vms\x20wait\x3d30\x20force\x2doff.service'",
+            @"systemctl start 'gateway-shutdown@containers\x20timeout\x3d30\x20db.service'",
+            @"systemctl start 'gateway-shutdown@containers\x20timeout\x3d30\x20web.service'",
+            @"systemctl start 'gateway-shutdown@unmount\x20lazy\x20-mnt-my\x20nas.service'",
         ], exec.Commands);
     }
 
@@ -59,23 +60,25 @@ public class PrivilegedHelperTests
     public async Task AFailingHelperActionIsReportedAndTheOthersStillRun()
     {
         var time = new FakeTimeProvider();
-        var exec = new FakeCommandExecutor(time).Fail("systemctl start gateway-shutdown@container-db", 1, "Job failed");
+        var exec = new FakeCommandExecutor(time).Fail(@"systemctl start 'gateway-shutdown@containers\x20timeout\x3d30\x20db", 1, "Job failed")
+            .Succeed("systemctl show", "1\n");
         var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
         var r = await new ContainerStopStep(new ContainerStepOptions(true, TimeSpan.FromSeconds(30), ["db", "web"]), viaHelper: true).RunAsync(ctx, default);
         Assert.Equal("failed", r.Outcome);
-        Assert.Contains("container-db", r.Detail);
-        Assert.Equal(2, exec.Commands.Count);
+        Assert.Contains("containers timeout=30 db' failed as root (exit 1", r.Detail);
+        Assert.Equal(3, exec.Commands.Count);
     }
 
     [Fact]
-    public async Task TheDryRunNamesTheHelperCommand()
+    public async Task TheDryRunRunsTheHelpersCheckVerb()
     {
         var time = new FakeTimeProvider();
         var exec = new FakeCommandExecutor(time);
         var ctx = new ShutdownStepContext(true, exec, time, NullLogger.Instance, "test");
         var r = await new VmShutdownStep(new VmStepOptions(true, TimeSpan.FromSeconds(30)), viaHelper: true).RunAsync(ctx, default);
-        Assert.Equal("[DRY-RUN] systemctl start gateway-shutdown@vms.service", r.Detail);
-        Assert.Empty(exec.Commands);
+        Assert.Equal("dry_run", r.Outcome);
+        Assert.StartsWith(@"[DRY-RUN] systemctl start 'gateway-shutdown@vms\x20check\x20wait\x3d30\x20force\x2doff.service' (the helper's check passed", r.Detail);
+        Assert.Equal([@"systemctl start 'gateway-shutdown@vms\x20check\x20wait\x3d30\x20force\x2doff.service'"], exec.Commands);
     }
 
     [Fact]

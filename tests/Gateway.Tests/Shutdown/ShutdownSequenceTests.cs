@@ -196,7 +196,7 @@ public sealed class ShutdownSequenceTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var ponr = 0;
         var run = Sequence(AllSteps(mountTable: MountTable("/mnt/nas", "/mnt/backup")), exec.Succeed("docker ps", "c1"))
-            .RunAsync(new ShutdownRequest("runtime", "x", false, OnPointOfNoReturn: () => ponr++), cancel.Token);
+            .RunAsync(new ShutdownRequest("runtime", "x", false, PassPointOfNoReturn: () => { ponr++; return true; }), cancel.Token);
         while (!exec.Commands.Contains("docker stop --time 20 c1")) await Task.Delay(5);
         cancel.Cancel();
         var summary = await VirtualTime.RunAsync(_time, run);
@@ -214,7 +214,7 @@ public sealed class ShutdownSequenceTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var ponr = 0;
         var run = Sequence(AllSteps(new FakeFsdSignal(1, 8), MountTable()), exec, ponr: "sync")
-            .RunAsync(new ShutdownRequest("runtime", "x", false, OnPointOfNoReturn: () => { ponr++; cancel.Cancel(); }), cancel.Token);
+            .RunAsync(new ShutdownRequest("runtime", "x", false, PassPointOfNoReturn: () => { ponr++; cancel.Cancel(); return true; }), cancel.Token);
         var summary = await VirtualTime.RunAsync(_time, run);
         Assert.Equal(1, ponr);
         Assert.Equal(AllNames, summary.Steps.Select(s => s.Step));
@@ -261,7 +261,7 @@ public sealed class ShutdownSequenceTests : IDisposable
               local: { enabled: false }
             """);
         var steps = ShutdownSequence.BuildSteps(o, null, "ups");
-        Assert.Equal(["ssh:nas"], steps.Select(s => s.Name));
+        Assert.Equal(["ssh:nas", "power_cycle"], steps.Select(s => s.Name));
         Assert.Equal("nut_fsd", o.PointOfNoReturn);
         await Task.CompletedTask;
     }

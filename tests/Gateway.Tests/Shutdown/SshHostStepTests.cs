@@ -22,7 +22,7 @@ public sealed class SshHostStepTests(SshServerFixture sshd) : IClassFixture<SshS
     }
 
     private RemoteHostOptions Host(string knownHosts, string command, int? port = null, double timeoutSeconds = 20) =>
-        new("nas", "127.0.0.1", port ?? sshd.Port, sshd.User, sshd.ClientKey, knownHosts, command, TimeSpan.FromSeconds(timeoutSeconds));
+        new("nas", "127.0.0.1", port ?? sshd.Port, sshd.User, sshd.ClientKey, knownHosts, command, TimeSpan.FromSeconds(timeoutSeconds)) { VerifyDown = TimeSpan.Zero };
 
     private static Task<StepReport> Run(RemoteHostOptions o, bool dryRun = false) =>
         new SshHostStep(o).RunAsync(new ShutdownStepContext(dryRun, new ProcessCommandExecutor(TimeProvider.System), TimeProvider.System, NullLogger.Instance, "test"), CancellationToken.None);

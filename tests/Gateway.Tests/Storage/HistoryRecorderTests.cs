@@ -25,7 +25,7 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         new(true, TimeSpan.FromSeconds(intervalS), TimeSpan.FromDays(30), TimeSpan.FromSeconds(flushS));
 
     [Fact]
-    public async Task One_second_polling_of_two_devices_gives_six_transactions_and_twelve_rows_a_minute()
+    public async Task One_second_polling_of_two_devices_gives_six_transactions_and_a_row_only_where_a_value_moved()
     {
         var hub = new ReadingHub(_time, NullLogger<ReadingHub>.Instance);
         var bus = new EventBus(NullLogger<EventBus>.Instance);
@@ -45,10 +45,13 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         await Wait.UntilAsync(() => store.Transactions == 6 && store.PendingCount == 0, "six flushes");
 
         output.WriteLine($"1 s polling, 2 devices, 60 s: {recorder.ReadingsSeen} readings in -> {store.SamplesWritten} rows, {store.EventsWritten} events, {store.Transactions} write transactions");
-        Assert.Equal(12, store.SamplesWritten);
+        // The UPS's charge falls every interval: six rows. The meter never moves: only its first row.
+        Assert.Equal(7, store.SamplesWritten);
+        // A full minute closed: one 1-minute roll-up per device, with the charge's mean, min and max.
+        Assert.Equal(2, store.RollupsWritten);
         Assert.Equal(1, store.EventsWritten);
 
-        var charge = await store.QueryAsync("ups", NutNames.BatteryCharge, T0, T0.AddMinutes(1), 100, default);
+        var charge = await store.QueryAsync("ups", NutNames.BatteryCharge, T0, T0.AddSeconds(50), 100, default);
         Assert.Equal([95.5, 85.5, 75.5, 65.5, 55.5, 45.5], charge.Select(p => p.Value));
         Assert.Equal(Enumerable.Range(0, 6).Select(i => T0.AddSeconds(10 * i)), charge.Select(p => p.At));
 
@@ -59,7 +62,12 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(6, store.Transactions);
         await recorder.StoppedAsync(default);   // the host calls this once every service has stopped
         Assert.Equal(7, store.Transactions);
-        Assert.Equal(13, store.SamplesWritten);
+        Assert.Equal(8, store.SamplesWritten);
+        // The meter's steady value reads back over the whole minute although only its first interval was stored.
+        var power = await store.QueryAsync("grid", "total.power", T0, T0.AddSeconds(60), 100, default);
+        Assert.Equal(T0, power[0].At);
+        Assert.Equal(T0.AddSeconds(60), power[^1].At);
+        Assert.All(power, p => Assert.Equal(1234.5, p.Value));
         Assert.Equal(1, (await store.QueryAsync("ups", NutNames.BatteryCharge, T0.AddSeconds(60), T0.AddSeconds(60), 1, default))[0].Value);
     }
 

@@ -5,6 +5,12 @@ public interface IShutdownTrigger
 {
     string Name { get; }
 
+    /// <summary>
+    /// True for a trigger that judges readings (charge, runtime, status flags): it fires only when its condition held
+    /// in <c>trigger_readings</c> consecutive fresh readings. False for one that judges time (time on battery, silence).
+    /// </summary>
+    bool CountsReadings => true;
+
     /// <summary>Fires (returns the reason) or not (null).</summary>
     TriggerHit? Check(TriggerContext context);
 

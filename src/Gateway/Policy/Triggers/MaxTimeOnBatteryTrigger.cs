@@ -6,6 +6,7 @@ namespace Gateway.Policy.Triggers;
 public sealed class MaxTimeOnBatteryTrigger : IShutdownTrigger
 {
     public string Name => "max_time_on_battery";
+    public bool CountsReadings => false;
 
     public TriggerHit? Check(TriggerContext c)
     {

@@ -32,16 +32,14 @@ public sealed class ContainerStopStep(ContainerStepOptions options, bool viaHelp
 
     private async Task<StepReport> ViaHelper(ShutdownStepContext ctx, CancellationToken ct)
     {
-        var commands = options.Names.Count == 0
-            ? [PrivilegedHelper.Start("containers")]
-            : options.Names.Select(n => PrivilegedHelper.Start("container-" + n)).ToList();
-        if (ctx.DryRun) return StepReport.DryRun(string.Join("; ", commands.Select(c => CommandText.Format(c))));
-        var problems = new List<string>();
-        foreach (var argv in commands)
+        IReadOnlyList<string?> names = options.Names.Count == 0 ? [(string?)null] : [.. options.Names];
+        var reports = new List<StepReport>();
+        foreach (var name in names)
         {
-            var r = await ctx.Executor.RunAsync(argv, options.Timeout + TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-            if (!r.Succeeded) problems.Add($"{CommandText.Format(argv)}: {r.Describe()}");
+            var request = PrivilegedHelper.ContainerRequest(options.Timeout, name, check: ctx.DryRun);
+            var timeout = ctx.DryRun ? ListTimeout : options.Timeout + TimeSpan.FromSeconds(30);
+            reports.Add(PrivilegedHelper.Report(await PrivilegedHelper.RunAsync(ctx.Executor, request, timeout, ct).ConfigureAwait(false), ctx.DryRun));
         }
-        return problems.Count == 0 ? StepReport.Ok($"{commands.Count} helper action(s) done") : StepReport.Failed(string.Join("; ", problems));
+        return StepReport.Combine(reports);
     }
 }

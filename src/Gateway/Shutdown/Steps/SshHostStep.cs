@@ -14,11 +14,27 @@ public sealed class SshHostStep(RemoteHostOptions options) : IShutdownStep
 {
     public string Name => $"ssh:{options.Name}";
     public string Kind => ShutdownStepKinds.RemoteHosts;
-    public TimeSpan Budget => options.Timeout + TimeSpan.FromSeconds(5);
+    public TimeSpan Budget => options.Timeout + options.VerifyDown + TimeSpan.FromSeconds(5);
 
     private string Target => $"{options.User}@{options.Host}:{options.Port}";
 
     public async Task<StepReport> RunAsync(ShutdownStepContext ctx, CancellationToken ct)
+    {
+        var report = await RunCommandAsync(ctx, ct).ConfigureAwait(false);
+        return report.Outcome == ShutdownOutcomes.Ok ? await VerifyDownAsync(report, ctx, ct).ConfigureAwait(false) : report;
+    }
+
+    /// <summary>Verified shutdown: the step ends when the host's SSH port stops answering, and says how long that took.</summary>
+    private async Task<StepReport> VerifyDownAsync(StepReport report, ShutdownStepContext ctx, CancellationToken ct)
+    {
+        if (options.VerifyDown <= TimeSpan.Zero) return report;
+        var took = await HostDownWait.WaitAsync(options.Host, options.Port, options.VerifyDown, ctx.Time, ct).ConfigureAwait(false);
+        return took is { } t
+            ? StepReport.Ok($"{report.Detail}; down after {t.TotalSeconds:0.0}s (port {options.Port} no longer answers)")
+            : StepReport.TimedOut($"{report.Detail}; still answering on port {options.Port} after verify_down {Duration.Format(options.VerifyDown)} (the host may still be shutting down; raise verify_down if it is slow)");
+    }
+
+    private async Task<StepReport> RunCommandAsync(ShutdownStepContext ctx, CancellationToken ct)
     {
         // Checked here because exception texts are stripped in the trimmed build (UseSystemResourceKeys).
         if (!File.Exists(options.KnownHosts))
@@ -65,7 +81,7 @@ public sealed class SshHostStep(RemoteHostOptions options) : IShutdownStep
                 await client.ConnectAsync(linked.Token).ConfigureAwait(false);
                 var verified = $"host key {verdict?.Fingerprint} verified";
                 if (ctx.DryRun)
-                    return StepReport.DryRun($"would run on {Target}: {options.Command} ({verified}, key accepted; command not run)");
+                    return StepReport.DryRun($"would run on {Target}: {options.Command}{(options.VerifyDown > TimeSpan.Zero ? $", then wait up to {Duration.Format(options.VerifyDown)} for port {options.Port} to stop answering" : "")} ({verified}, key accepted; command not run)");
 
                 using var command = client.CreateCommand(options.Command);
                 commandSent = true;

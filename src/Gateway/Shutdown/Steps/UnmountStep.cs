@@ -4,7 +4,9 @@ namespace Gateway.Shutdown.Steps;
 
 /// <summary>
 /// <c>umount [options] path</c> in a separate process, killed at the timeout: a dead NFS server cannot hang the
-/// sequence. A path that is not mounted is skipped.
+/// sequence. A path that is not mounted is skipped. Through the root helper the request is
+/// <c>unmount [lazy] [force] PATH</c>: the helper resolves the path as root, unmounts it in PID 1's mount namespace
+/// and checks that it is gone from the host's mount table.
 /// </summary>
 public sealed class UnmountStep(UnmountOptions options, string mountTable = "/proc/self/mounts", bool viaHelper = false) : IShutdownStep
 {
@@ -12,13 +14,19 @@ public sealed class UnmountStep(UnmountOptions options, string mountTable = "/pr
     public string Kind => ShutdownStepKinds.Unmounts;
     public TimeSpan Budget => options.Timeout + TimeSpan.FromSeconds(5);
 
-    /// <summary>Direct: <c>umount [options] path</c>. Via the root helper unit the helper unmounts (its own checks; no options).</summary>
-    public IReadOnlyList<string> Argv => viaHelper
-        ? PrivilegedHelper.Start(PrivilegedHelper.UnmountAction(options.Path))
-        : ["umount", .. CommandText.Split(options.Options), options.Path];
+    /// <summary>The direct command: <c>umount [options] path</c>.</summary>
+    public IReadOnlyList<string> Argv => ["umount", .. CommandText.Split(options.Options), options.Path];
 
     public async Task<StepReport> RunAsync(ShutdownStepContext ctx, CancellationToken ct)
     {
+        if (viaHelper)
+        {
+            // The helper decides "not mounted" in the host's mount table, not in this process's copy of it.
+            var request = PrivilegedHelper.UnmountRequest(options, ctx.DryRun, out var problem);
+            if (request is null) return StepReport.Failed(problem!);
+            var helper = await PrivilegedHelper.RunAsync(ctx.Executor, request, options.Timeout, ct).ConfigureAwait(false);
+            return PrivilegedHelper.Report(helper, ctx.DryRun);
+        }
         var mounted = IsMounted();
         if (mounted == false) return StepReport.Skipped($"{options.Path} is not mounted");
         if (ctx.DryRun) return StepReport.DryRun($"{CommandText.Format(Argv)} (timeout {Duration.Format(options.Timeout)})");

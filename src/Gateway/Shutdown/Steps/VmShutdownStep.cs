@@ -2,12 +2,15 @@ using Gateway.Configuration;
 
 namespace Gateway.Shutdown.Steps;
 
-/// <summary>libvirt guests: <c>virsh shutdown</c> each running domain, poll until they are off or <c>vms.wait</c> passes, then <c>virsh destroy</c> the rest.</summary>
+/// <summary>
+/// libvirt guests: <c>virsh shutdown</c> each running domain, poll until they are off or <c>vms.wait</c> passes, then
+/// (<c>force_off</c>) <c>virsh destroy</c> the rest; on <c>vms.uri</c> when set. Through the root helper the same
+/// options travel in its request (<c>vms uri=… wait=… force-off</c>) and the helper verifies the VMs are off.
+/// </summary>
 public sealed class VmShutdownStep(VmStepOptions options, bool viaHelper = false) : IShutdownStep
 {
     public static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(20);
-    private static readonly string[] ListRunning = ["virsh", "list", "--name", "--state-running"];
 
     public string Name => "vms";
     public string Kind => ShutdownStepKinds.Vms;
@@ -17,11 +20,11 @@ public sealed class VmShutdownStep(VmStepOptions options, bool viaHelper = false
     {
         if (viaHelper)
         {
-            // The root helper shuts every running VM down and waits for them (GATEWAY_VM_WAIT in its unit).
-            var argv = PrivilegedHelper.Start("vms");
-            if (ctx.DryRun) return StepReport.DryRun(CommandText.Format(argv));
-            return StepReport.FromCommand(argv, await ctx.Executor.RunAsync(argv, options.Wait + TimeSpan.FromSeconds(60), ct).ConfigureAwait(false));
+            var request = PrivilegedHelper.VmRequest(options, check: ctx.DryRun);
+            var helper = await PrivilegedHelper.RunAsync(ctx.Executor, request, ctx.DryRun ? CommandTimeout : options.Wait + TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            return PrivilegedHelper.Report(helper, ctx.DryRun);
         }
+        string[] ListRunning = [.. Virsh, "list", "--name", "--state-running"];
         var list = await ctx.Executor.RunAsync(ListRunning, CommandTimeout, ct).ConfigureAwait(false);
         if (!list.Succeeded) return StepReport.Failed($"{CommandText.Format(ListRunning)}: {list.Describe()}");
         var running = Names(list.Output);
@@ -29,14 +32,15 @@ public sealed class VmShutdownStep(VmStepOptions options, bool viaHelper = false
 
         if (ctx.DryRun)
         {
-            var would = running.Select(n => CommandText.Format(["virsh", "shutdown", n])).ToList();
-            return StepReport.DryRun($"{string.Join("; ", would)}; then poll '{CommandText.Format(ListRunning)}' every {Duration.Format(PollEvery)} for up to {Duration.Format(options.Wait)}; then 'virsh destroy <name>' for any still running");
+            var would = running.Select(n => CommandText.Format([.. Virsh, "shutdown", n])).ToList();
+            return StepReport.DryRun($"{string.Join("; ", would)}; then poll '{CommandText.Format(ListRunning)}' every {Duration.Format(PollEvery)} for up to {Duration.Format(options.Wait)}" +
+                                     (options.ForceOff ? $"; then '{CommandText.Format([.. Virsh, "destroy"])} <name>' for any still running" : "; VMs still running then are left running (force_off: false)"));
         }
 
         var problems = new List<string>();
         foreach (var vm in running)
         {
-            string[] cmd = ["virsh", "shutdown", vm];
+            string[] cmd = [.. Virsh, "shutdown", vm];
             var r = await ctx.Executor.RunAsync(cmd, CommandTimeout, ct).ConfigureAwait(false);
             if (!r.Succeeded) problems.Add($"{CommandText.Format(cmd)}: {r.Describe()}");
         }
@@ -51,9 +55,11 @@ public sealed class VmShutdownStep(VmStepOptions options, bool viaHelper = false
         }
 
         var destroyed = new List<string>();
-        foreach (var vm in still)
+        if (!options.ForceOff && still.Count > 0)
+            problems.Add($"still running after {Duration.Format(options.Wait)} and force_off is false: {string.Join(", ", still)}");
+        foreach (var vm in options.ForceOff ? still : [])
         {
-            string[] cmd = ["virsh", "destroy", vm];
+            string[] cmd = [.. Virsh, "destroy", vm];
             var r = await ctx.Executor.RunAsync(cmd, CommandTimeout, ct).ConfigureAwait(false);
             if (r.Succeeded) destroyed.Add(vm);
             else problems.Add($"{CommandText.Format(cmd)}: {r.Describe()}");
@@ -63,6 +69,8 @@ public sealed class VmShutdownStep(VmStepOptions options, bool viaHelper = false
                       (destroyed.Count > 0 ? $"; destroyed after {Duration.Format(options.Wait)}: {string.Join(", ", destroyed)}" : "");
         return problems.Count == 0 ? StepReport.Ok(summary) : StepReport.Failed(summary + "; " + string.Join("; ", problems));
     }
+
+    private string[] Virsh => options.Uri.Length > 0 ? ["virsh", "-c", options.Uri] : ["virsh"];
 
     private static List<string> Names(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

@@ -17,7 +17,8 @@ public static class AlarmEvaluator
     public const double LoadMargin = 2;         // %
 
     /// <param name="active">The alarms already on for this device (kind → alarm); kept with their original <c>Since</c>.</param>
-    public static IReadOnlyList<ActiveAlarm> Evaluate(UpsReading reading, AlarmThresholds thresholds, IReadOnlyDictionary<string, ActiveAlarm> active)
+    /// <param name="battery">The battery's install date and life, for the protected UPS only.</param>
+    public static IReadOnlyList<ActiveAlarm> Evaluate(UpsReading reading, AlarmThresholds thresholds, IReadOnlyDictionary<string, ActiveAlarm> active, BatteryOptions? battery = null)
     {
         var list = new List<ActiveAlarm>(2);
         var id = reading.DeviceId;
@@ -41,6 +42,7 @@ public static class AlarmEvaluator
                 ? prev
                 : new ActiveAlarm(id, AlarmKinds.UpsAlarm, message, null, null, null, reading.Timestamp));
         }
+        foreach (var alarm in BatteryAlarms.Evaluate(reading, battery, active)) list.Add(alarm);
         return list;
 
         void Check(string kind, double value, double threshold, string unit, bool below, double margin, string message)

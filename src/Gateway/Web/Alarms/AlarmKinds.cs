@@ -10,5 +10,10 @@ public static class AlarmKinds
     /// <summary>The UPS itself reports an alarm (NUT <c>ups.alarm</c> is not empty).</summary>
     public const string UpsAlarm = "ups_alarm";
 
-    public static readonly string[] All = [InputVoltageLow, BatteryLow, TemperatureHigh, LoadHigh, UpsAlarm];
+    /// <summary>The UPS reports <c>RB</c>: its battery needs replacing.</summary>
+    public const string ReplaceBattery = "replace_battery";
+    /// <summary>The configured battery install date says it is near or past its expected life.</summary>
+    public const string BatteryAge = "battery_age";
+
+    public static readonly string[] All = [InputVoltageLow, BatteryLow, TemperatureHigh, LoadHigh, UpsAlarm, ReplaceBattery, BatteryAge];
 }

@@ -16,6 +16,8 @@ public sealed class AlarmMonitor : BackgroundService
     private readonly ReadingHub _hub;
     private readonly EventBus _events;
     private readonly AlarmThresholds _thresholds;
+    private readonly BatteryOptions _battery;
+    private readonly string? _protectedUps;
     private readonly Lock _gate = new();
     private Dictionary<string, IReadOnlyDictionary<string, ActiveAlarm>> _active = new(StringComparer.Ordinal);
 
@@ -24,6 +26,8 @@ public sealed class AlarmMonitor : BackgroundService
         _hub = hub;
         _events = events;
         _thresholds = config.Web.Alarms;
+        _battery = config.Battery;
+        _protectedUps = config.ProtectedUps?.Id;
     }
 
     public AlarmThresholds Thresholds => _thresholds;
@@ -57,7 +61,7 @@ public sealed class AlarmMonitor : BackgroundService
         lock (_gate)
         {
             var before = _active.TryGetValue(ups.DeviceId, out var a) ? a : new Dictionary<string, ActiveAlarm>(StringComparer.Ordinal);
-            var now = AlarmEvaluator.Evaluate(ups, _thresholds, before).ToDictionary(x => x.Kind, StringComparer.Ordinal);
+            var now = AlarmEvaluator.Evaluate(ups, _thresholds, before, ups.DeviceId == _protectedUps ? _battery : null).ToDictionary(x => x.Kind, StringComparer.Ordinal);
             changes = [];
             foreach (var (kind, alarm) in now)
             {
@@ -91,6 +95,8 @@ public sealed class AlarmMonitor : BackgroundService
         AlarmKinds.TemperatureHigh => "temperature back to normal",
         AlarmKinds.LoadHigh => "load back to normal",
         AlarmKinds.UpsAlarm => "the UPS no longer reports an alarm",
+        AlarmKinds.ReplaceBattery => "the UPS no longer reports that its battery needs replacing",
+        AlarmKinds.BatteryAge => "the battery is no longer near the end of its expected life",
         _ => kind,
     };
 

@@ -24,6 +24,7 @@ public sealed class PrometheusExporter(ReadingHub hub, DeviceDirectory directory
         p.Gauge("gateway_info", "Power Gateway build information", 1, ("version", StartInfo.Version));
         p.Gauge("gateway_uptime_seconds", "Seconds since the gateway started", Math.Round(start.Uptime.TotalSeconds, 3));
         p.Gauge("gateway_start_time_seconds", "Start time of the gateway, Unix seconds", start.StartedAt.ToUnixTimeMilliseconds() / 1000.0);
+        WriteRuntime(p);
         p.Declare("gateway_device_link_state", "gauge", "1 for the current link state of a device (connecting, connected, stale, lost), 0 for the others");
         p.Declare("gateway_device_up", "gauge", "1 when the device is connected and its reading is fresh");
         p.Declare("gateway_device_reading_age_seconds", "gauge", "Age of the device's latest reading");
@@ -101,6 +102,20 @@ public sealed class PrometheusExporter(ReadingHub hub, DeviceDirectory directory
         }
     }
 
+    /// <summary>The managed heap after the last collection, per generation, and what the GC holds from the OS (bench/ reads these).</summary>
+    private static void WriteRuntime(PrometheusText p)
+    {
+        var info = GC.GetGCMemoryInfo();
+        string[] generations = ["gen0", "gen1", "gen2", "loh", "poh"];
+        p.Declare("gateway_gc_heap_bytes", "gauge", "Managed heap size per generation after the last garbage collection");
+        for (var i = 0; i < generations.Length && i < info.GenerationInfo.Length; i++)
+            p.Gauge("gateway_gc_heap_bytes", "", info.GenerationInfo[i].SizeAfterBytes, ("generation", generations[i]));
+        p.Gauge("gateway_gc_committed_bytes", "Memory the garbage collector has committed from the OS", info.TotalCommittedBytes);
+        p.Counter("gateway_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start", GC.GetTotalAllocatedBytes());
+        p.Declare("gateway_gc_collections_total", "counter", "Garbage collections since start per generation");
+        for (var g = 0; g <= 2; g++) p.Counter("gateway_gc_collections_total", "", GC.CollectionCount(g), ("generation", generations[g]));
+    }
+
     private static void WritePolicy(PrometheusText p, PolicyStatus s, DateTimeOffset now)
     {
         foreach (var state in PolicyStates)
@@ -112,5 +127,11 @@ public sealed class PrometheusExporter(ReadingHub hub, DeviceDirectory directory
         if (s.NextTriggerEta is { } eta)
             p.Gauge("gateway_policy_next_trigger_eta_seconds", "", Math.Round(eta.TotalSeconds, 1), ("trigger", s.NextTrigger ?? ""));
         p.Gauge("gateway_policy_dry_run", "1 when the shutdown policy only rehearses (dry run)", s.DryRun ? 1 : 0);
+        p.Declare("gateway_policy_failsafe_seconds", "gauge", "While the link to the UPS is lost in an outage: seconds until the link_lost failsafe fires (absent otherwise)");
+        if (s.FailsafeAt is { } failsafe)
+            p.Gauge("gateway_policy_failsafe_seconds", "", Math.Round(Math.Max(0, (failsafe - now).TotalSeconds), 1));
+        p.Declare("gateway_policy_runtime_seconds", "gauge", "Battery runtime left of the protected UPS as the policy sees it; estimated=\"true\" when the gateway estimated it (absent when unknown)");
+        if (s.RuntimeSeconds is { } runtime)
+            p.Gauge("gateway_policy_runtime_seconds", "", runtime, ("estimated", s.RuntimeEstimated ? "true" : "false"));
     }
 }

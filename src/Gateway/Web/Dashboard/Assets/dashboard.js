@@ -108,6 +108,8 @@
       item("Protects", esc(p.protected_device || "nothing")) +
       item("On battery", onBatt === null ? "no" : esc(dur(onBatt)), ' data-key="policy.on_battery"') +
       item("Next trigger", p.next_trigger ? `${esc(p.next_trigger)} in ${esc(dur(eta))}` : "–", ' data-key="policy.eta"') +
+      item("Runtime left", p.runtime_seconds == null ? "–" : `${esc(dur(p.runtime_seconds))}${p.runtime_estimated ? " (estimate)" : ""}`, ' data-key="policy.runtime"') +
+      (p.failsafe_at ? item("Link lost: failsafe", `fires at ${esc(new Date(p.failsafe_at).toLocaleTimeString())}`, ' data-key="policy.failsafe"') : "") +
       item("Last decision", esc(p.last_decision || "–"), ' data-key="policy.decision"');
   }
 

@@ -2,14 +2,15 @@ using System.Collections.Concurrent;
 using Gateway.Drivers.Modbus;
 using Gateway.Drivers.Simulation;
 
-namespace Gateway.Tests.Abuse;
+namespace Gateway.Tests.Support;
 
-/// <summary>Wraps a simulated device and counts the writes it receives, per register.</summary>
+/// <summary>Wraps a simulated device, counts the writes it receives per register and logs every request in order ("R30000", "W31006").</summary>
 public sealed class CountingSlave(IModbusSlaveDevice inner) : IModbusSlaveDevice
 {
     private long _reads;
 
     public ConcurrentDictionary<ushort, int> Writes { get; } = new();
+    public ConcurrentQueue<string> Requests { get; } = new();
     public long Reads => Interlocked.Read(ref _reads);
     public int WritesTo(ushort register) => Writes.GetValueOrDefault(register);
 
@@ -19,12 +20,14 @@ public sealed class CountingSlave(IModbusSlaveDevice inner) : IModbusSlaveDevice
     public ModbusExceptionCode? Read(ModbusFunction function, ushort address, ushort count, Span<ushort> into)
     {
         Interlocked.Increment(ref _reads);
+        Requests.Enqueue("R" + address);
         return inner.Read(function, address, count, into);
     }
 
     public ModbusExceptionCode? Write(ModbusFunction function, ushort address, ReadOnlySpan<ushort> values)
     {
         Writes.AddOrUpdate(address, 1, (_, n) => n + 1);
+        Requests.Enqueue("W" + address);
         return inner.Write(function, address, values);
     }
 }

@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Logging;
 
-namespace Gateway.NutServer;
+namespace Gateway.Hosting;
 
 /// <summary>
-/// Slows password guessing per client address. The first <see cref="FreeFailures"/> wrong passwords cost nothing
-/// (a typo in upsmon.conf); after that the address is locked out for 1 s, doubling with every further failure up
-/// to <see cref="MaxLockout"/>. While locked out, every LOGIN, PRIMARY, FSD, SET and INSTCMD from the address is
-/// answered ERR ACCESS-DENIED without looking at the password, so a guess made then is wasted. One correct
-/// password clears the record. One log line per offender, when its lockout begins, never one per attempt.
+/// Slows password (or token) guessing per client address, for the NUT server and the web API. The first
+/// <see cref="FreeFailures"/> wrong secrets cost nothing (a typo in upsmon.conf); after that the address is locked
+/// out for 1 s, doubling with every further failure up to <see cref="MaxLockout"/>. While locked out, every attempt
+/// from the address is refused without looking at the secret, so a guess made then is wasted. One correct secret
+/// clears the record. One log line per offender, when its lockout begins, never one per attempt.
 /// </summary>
-public sealed class NutLoginThrottle
+public sealed class LoginThrottle
 {
     public const int FreeFailures = 5;
     public static readonly TimeSpan FirstLockout = TimeSpan.FromSeconds(1);
@@ -29,11 +29,20 @@ public sealed class NutLoginThrottle
 
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly string _service;
+    private readonly string _secret;
+    private readonly string _hint;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public NutLoginThrottle(TimeProvider time, ILogger log)
+    /// <param name="service">Who logs ("NUT server").</param>
+    /// <param name="secret">What was wrong, plural ("passwords").</param>
+    /// <param name="hint">What the operator can do about an offender.</param>
+    public LoginThrottle(string service, string secret, string hint, TimeProvider time, ILogger log)
     {
+        _service = service;
+        _secret = secret;
+        _hint = hint;
         _time = time;
         _log = log;
     }
@@ -82,9 +91,9 @@ public sealed class NutLoginThrottle
             e.LockedUntil = now + (long)(lockout.TotalSeconds * _time.TimestampFrequency);
             if (e.Reported) return;
             e.Reported = true;
-            _log.LogWarning("NUT server: {Failures} wrong passwords from {Client} (last user '{User}'); refusing its logins for {Lockout:0} s, doubling with each "
-                + "further failure up to {Max:0} s, until one succeeds. Check that host's upsmon.conf (or block it) if this is not you",
-                e.Failures, address, user, lockout.TotalSeconds, MaxLockout.TotalSeconds);
+            _log.LogWarning("{Service}: {Failures} wrong {Secret} from {Client}{User}; refusing its logins for {Lockout:0} s, doubling with each "
+                + "further failure up to {Max:0} s, until one succeeds. {Hint}",
+                _service, e.Failures, _secret, address, user is null ? "" : $" (last user '{user}')", lockout.TotalSeconds, MaxLockout.TotalSeconds, _hint);
         }
     }
 
@@ -93,7 +102,7 @@ public sealed class NutLoginThrottle
         lock (_gate)
         {
             if (!_entries.Remove(address, out var e) || !e.Reported) return;
-            _log.LogInformation("NUT server: {Client} logged in after {Failures} wrong passwords; its lockout is lifted", address, e.Failures);
+            _log.LogInformation("{Service}: {Client} logged in after {Failures} wrong {Secret}; its lockout is lifted", _service, address, e.Failures, _secret);
         }
     }
 

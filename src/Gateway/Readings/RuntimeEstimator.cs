@@ -1,0 +1,51 @@
+using System.Globalization;
+using Gateway.Configuration;
+using Gateway.Drivers.Readings;
+
+namespace Gateway.Readings;
+
+/// <summary>
+/// Gives <c>battery.runtime</c> to every UPS that does not report it (the MUST has no runtime register) and has a
+/// <c>runtimecal</c>. The <see cref="ReadingHub"/> runs every reading through it before storing and fanning it out,
+/// so the NUT server, MQTT, the API, the metrics and the policy all see the same estimate. An estimated reading also
+/// carries <c>driver.parameter.runtimecal</c> (as NUT's nutdrv_qx does when it computes the runtime): that is the
+/// marker that says "estimate".
+/// </summary>
+public sealed class RuntimeEstimator
+{
+    public const string MarkerVariable = "driver.parameter.runtimecal";
+
+    private readonly Dictionary<string, DeviceRuntimeModel> _models;
+    private readonly Lock _gate = new();
+
+    public RuntimeEstimator(IEnumerable<(string DeviceId, RuntimeCalibration Calibration)> devices) =>
+        _models = devices.ToDictionary(d => d.DeviceId, d => new DeviceRuntimeModel(d.Calibration), StringComparer.Ordinal);
+
+    public static RuntimeEstimator FromConfig(GatewayConfig config) => new(config.Devices.Select(d => d switch
+    {
+        MustDeviceOptions { RuntimeCal: { } c } => (d.Id, c),
+        NutDeviceOptions { RuntimeCal: { } c } => (d.Id, c),
+        _ => (d.Id, (RuntimeCalibration?)null),
+    }).Where(x => x.Item2 is not null).Select(x => (x.Id, x.Item2!)));
+
+    /// <summary>True when the reading's <c>battery.runtime</c> is the gateway's estimate.</summary>
+    public static bool IsEstimate(UpsReading r) => r.Get(MarkerVariable) is not null;
+
+    public DeviceRuntimeModel? ModelOf(string deviceId) => _models.GetValueOrDefault(deviceId);
+
+    /// <summary>The reading with an estimated runtime, or the reading itself when it needs none or none can be made.</summary>
+    public Reading Enrich(Reading reading)
+    {
+        if (reading is not UpsReading r || !_models.TryGetValue(r.DeviceId, out var model)) return reading;
+        if (r.BatteryRuntimeSeconds is > 0) return reading;
+        if (r.BatteryCharge is not (>= 0 and <= 100) || r.Load is not (>= 0 and <= 200)) return reading;
+        double seconds;
+        lock (_gate) seconds = model.Update(r.Timestamp, r.BatteryCharge.Value, r.Load.Value, r.Status.OnBattery && !r.Status.OnLine);
+        var vars = new Dictionary<string, string>(r.Variables, StringComparer.Ordinal)
+        {
+            [NutNames.BatteryRuntime] = Math.Round(seconds).ToString("0", CultureInfo.InvariantCulture),
+            [MarkerVariable] = model.Calibration.ToString(),
+        };
+        return new UpsReading(r.DeviceId, r.Timestamp, r.MaxAge, r.Status, vars);
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Gateway.Shutdown.Restore;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(OutageRecord))]
+[JsonSerializable(typeof(List<OutageRecord>))]
+[JsonSerializable(typeof(OutagesReport))]
+[JsonSerializable(typeof(Gateway.Battery.BatteryReport))]
+internal sealed partial class OutageJsonContext : JsonSerializerContext;

@@ -1,0 +1,46 @@
+using Gateway.Battery;
+using Gateway.Configuration;
+using Gateway.Shutdown.Restore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Web;
+
+/// <summary><c>GET /api/outages</c>: the outage in progress (if any) and the last finished ones, newest first (the dashboard's timelines); <c>GET /api/battery</c>: age and health.</summary>
+public static class OutageEndpoints
+{
+    public static IEndpointRouteBuilder MapOutages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/outages", async (HttpContext ctx) =>
+        {
+            if (ctx.RequestServices.GetRequiredService<ApiAccess>().CheckRead(ctx) is { } denied) return denied;
+            if (ctx.RequestServices.GetService<OutageRecorder>() is not { } recorder)
+                return TypedResults.Json(new OutagesReport(null, []), OutageJsonContext.Default.OutagesReport);
+            List<OutageRecord> recent;
+            try { recent = await recorder.Store.LoadHistoryAsync(ctx.RequestAborted).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the outage history cannot be read", $"{recorder.Store.HistoryPath}: {e.Message}");
+            }
+            recent.Reverse();
+            return TypedResults.Json(new OutagesReport(recorder.Current, recent), OutageJsonContext.Default.OutagesReport);
+        });
+        app.MapGet("/api/battery", async (HttpContext ctx) =>
+        {
+            if (ctx.RequestServices.GetRequiredService<ApiAccess>().CheckRead(ctx) is { } denied) return denied;
+            var config = ctx.RequestServices.GetRequiredService<GatewayConfig>();
+            var recorder = ctx.RequestServices.GetService<OutageRecorder>();
+            List<OutageRecord> outages = [];
+            try { if (recorder is not null) outages = await recorder.Store.LoadHistoryAsync(ctx.RequestAborted).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the outage history cannot be read", $"{recorder!.Store.HistoryPath}: {e.Message}");
+            }
+            var now = ctx.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            return TypedResults.Json(BatteryReport.Build(config.Battery, outages, now), OutageJsonContext.Default.BatteryReport);
+        });
+        return app;
+    }
+}

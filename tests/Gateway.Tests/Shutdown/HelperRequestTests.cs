@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Gateway.Configuration;
+using Gateway.Shutdown;
+using Gateway.Shutdown.Steps;
+using Gateway.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Tests.Shutdown;
+
+/// <summary>
+/// The requests the gateway builds for the root helper, against the real helper script
+/// (systemd/gateway-shutdown-action) and systemd's own escaping: what the gateway says, the helper understands.
+/// </summary>
+public class HelperRequestTests
+{
+    private static readonly string Script = RepoPaths.File("systemd", "gateway-shutdown-action");
+
+    public static TheoryData<string> Requests() =>
+    [
+        PrivilegedHelper.VmRequest(new VmStepOptions(true, TimeSpan.FromSeconds(45), "test+unix:///default", ForceOff: true), check: true),
+        PrivilegedHelper.VmRequest(new VmStepOptions(true, TimeSpan.FromMinutes(30), "", ForceOff: false), check: true),
+        PrivilegedHelper.ContainerRequest(TimeSpan.FromSeconds(20), "nextcloud", check: true),
+        PrivilegedHelper.ContainerRequest(TimeSpan.FromSeconds(20), null, check: true),
+        PrivilegedHelper.UnmountRequest(new UnmountOptions("/srv/not mounted here", "-l -f", TimeSpan.FromSeconds(5)), check: true, out _)!,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public void EveryRequestSurvivesSystemdsEscapingAndIsUnderstoodByTheHelper(string request)
+    {
+        var unit = PrivilegedHelper.Unit(request);
+        Assert.Equal($"gateway-shutdown@{Run("systemd-escape", request).Output.Trim()}.service", unit);
+        // %I in the unit is systemd's unescape of the instance: the helper gets the request back, word for word.
+        var instance = unit["gateway-shutdown@".Length..^".service".Length];
+        Assert.Equal(request, Run("systemd-escape", "--unescape", instance).Output.TrimEnd('\n'));
+
+        // The helper parses it (exit 2 would be a refusal of the vocabulary); as a check it changes nothing. Whether
+        // virsh/docker exist here or the path is mounted decides between 0, 3 and 4.
+        var r = Run("sh", Script, request);
+        Assert.True(r.Code is 0 or 1 or 3 or 4, $"the helper refused '{request}' (exit {r.Code}): {r.Output}");
+    }
+
+    [Theory]
+    [InlineData("-o remount,ro", "umount option '-o'")]
+    [InlineData("--recursive", "umount option '--recursive'")]
+    public async Task AnUnmountOptionTheHelperCannotSayIsAFailureNamingIt(string options, string expected)
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time);
+        var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
+        var r = await new UnmountStep(new UnmountOptions("/mnt/nas", options, TimeSpan.FromSeconds(5)), viaHelper: true).RunAsync(ctx, default);
+        Assert.Equal("failed", r.Outcome);
+        Assert.Contains(expected, r.Detail);
+        Assert.Contains("shutdown.privileges: direct", r.Detail);
+        Assert.Empty(exec.Commands);
+    }
+
+    [Theory]
+    [InlineData(4, "skipped", "does not exist or is not mounted")]
+    [InlineData(3, "failed", "a tool the helper needs is not installed")]
+    [InlineData(2, "failed", "the helper refused")]
+    [InlineData(5, "failed", "still running after the wait")]
+    public async Task TheHelpersExitStatusIsReadBackAndSaidInWords(int status, string outcome, string words)
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time)
+            .Fail("systemctl start", 1, "Job for gateway-shutdown@… failed because the control process exited with error code.")
+            .Succeed("systemctl show --property=ExecMainStatus", status + "\n");
+        var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
+        var r = await new UnmountStep(new UnmountOptions("/mnt/nas", "", TimeSpan.FromSeconds(5)), viaHelper: true).RunAsync(ctx, default);
+        Assert.Equal(outcome, r.Outcome);
+        Assert.Contains(words, r.Detail);
+        Assert.Contains("journalctl -u 'gateway-shutdown@unmount\\x20-mnt-nas.service'", r.Detail);
+    }
+
+    [Fact]
+    public async Task APolkitDenialSaysToInstallPolkitNotThatTheActionFailed()
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time).Fail("systemctl start", 1, "Failed to start gateway-shutdown@vms.service: Access denied");
+        var ctx = new ShutdownStepContext(true, exec, time, NullLogger.Instance, "test");
+        var r = await new VmShutdownStep(new VmStepOptions(true, TimeSpan.FromSeconds(30)), viaHelper: true).RunAsync(ctx, default);
+        Assert.Equal("failed", r.Outcome);
+        Assert.Contains("apt install polkitd", r.Detail);
+        Assert.Single(exec.Commands);
+    }
+
+    [Fact]
+    public void ARemoteLibvirtUriIsAConfigErrorBecauseRootWouldConnectToIt()
+    {
+        var bad = ConfigLoader.LoadText("shutdown: { vms: { enabled: true, uri: 'qemu+ssh://root@nas/system' } }\n", "t.yaml", new Dictionary<string, string>(), []);
+        Assert.Contains(bad.Errors, e => e.Key == "shutdown.vms.uri" && e.Message.Contains("not a local libvirt URI"));
+        var good = TestConfig.Load("shutdown: { vms: { enabled: true, uri: 'test+unix:///default', force_off: false } }\n");
+        Assert.Equal("test+unix:///default", good.Shutdown.Vms.Uri);
+        Assert.False(good.Shutdown.Vms.ForceOff);
+    }
+
+    [Fact]
+    public async Task DirectlyTheVmStepUsesTheUriAndLeavesVmsRunningWithoutForceOff()
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time).Succeed("virsh -c test+unix:///default list", "web\n");
+        var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
+        var run = new VmShutdownStep(new VmStepOptions(true, TimeSpan.FromSeconds(4), "test+unix:///default", ForceOff: false)).RunAsync(ctx, default);
+        while (!run.IsCompleted) { time.Advance(VmShutdownStep.PollEvery); await Task.Yield(); }
+        var r = await run;
+        Assert.Equal("failed", r.Outcome);
+        Assert.Contains("force_off is false: web", r.Detail);
+        Assert.Contains("virsh -c test+unix:///default shutdown web", exec.Commands);
+        Assert.DoesNotContain(exec.Commands, c => c.Contains("destroy", StringComparison.Ordinal));
+    }
+
+    private static (int Code, string Output) Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result + stderr);
+    }
+}
