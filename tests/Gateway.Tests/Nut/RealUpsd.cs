@@ -47,7 +47,7 @@ internal sealed class RealUpsd : IAsyncDisposable
         {
             try
             {
-                return await StartOnceAsync(data);
+                return await StartOnceAsync(data, upsdConf);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("not listening on", StringComparison.Ordinal))
             {
@@ -56,7 +56,7 @@ internal sealed class RealUpsd : IAsyncDisposable
         }
     }
 
-    private static async Task<RealUpsd> StartOnceAsync(string? data)
+    private static async Task<RealUpsd> StartOnceAsync(string? data, string upsdConf)
     {
         var dir = Directory.CreateTempSubdirectory("gw-nut-upsd-").FullName;
         var etc = Directory.CreateDirectory(Path.Combine(dir, "etc")).FullName;
