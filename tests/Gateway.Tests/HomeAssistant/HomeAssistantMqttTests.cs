@@ -114,6 +114,7 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(Lane.Trait, Lane.FullOnly)]
     public async Task After_the_broker_is_killed_and_restarted_ten_times_configs_and_current_states_come_back_each_time()
     {
         var (broker, gw, obs) = await StartAllAsync();

@@ -43,6 +43,21 @@ internal sealed class RealUpsd : IAsyncDisposable
     /// <param name="upsdConf">Extra upsd.conf lines (e.g. CERTPATH and CERTIDENT for STARTTLS).</param>
     public static async Task<RealUpsd> StartAsync(string? data = null, string upsdConf = "")
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(data, upsdConf);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("not listening on", StringComparison.Ordinal))
+            {
+                // Another process took the free port between FreePort and upsd's bind (the machine is shared): take another.
+            }
+        }
+    }
+
+    private static async Task<RealUpsd> StartOnceAsync(string? data, string upsdConf)
+    {
         var dir = Directory.CreateTempSubdirectory("gw-nut-upsd-").FullName;
         var etc = Directory.CreateDirectory(Path.Combine(dir, "etc")).FullName;
         var state = Directory.CreateDirectory(Path.Combine(dir, "state")).FullName;

@@ -21,6 +21,7 @@ namespace Gateway.Tests.Reliability;
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 [Trait("Category", "Reliability")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class UpstreamNutLossTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Device = "rack";
