@@ -4,7 +4,7 @@
 # with the list (apt-get install --no-install-recommends), then scripts/preflight.sh, which must find every tool and
 # Python module the tests use.
 # Usage: ci/check-fresh-packages.sh        (root; cold ~5 min, mostly downloads; warm: seconds)
-# Cache (default out/fresh-packages, or FRESH_ROOT_CACHE=DIR): the minbase root, the downloaded .debs, and the
+# Cache (default /var/cache/power-gateway-ci/fresh-packages, outside the clone so CI runs from fresh clones share it; or FRESH_ROOT_CACHE=DIR): the minbase root, the downloaded .debs, and the
 # installed root of the last passing run with a stamp of its three inputs; when none of them changed, only the
 # preflight runs again in that root. FRESH_ROOT_REBUILD=1 ignores the installed root (the .debs stay cached).
 set -euo pipefail
@@ -14,7 +14,7 @@ root=$(pwd)
 started=$SECONDS
 scripts/ensure-packages.sh mmdebstrap
 
-cache=${FRESH_ROOT_CACHE:-$root/out/fresh-packages}
+cache=${FRESH_ROOT_CACHE:-/var/cache/power-gateway-ci/fresh-packages}
 base="$cache/base"; debs="$cache/debs"; work="$cache/installed"
 mkdir -p "$cache" "$debs"
 inputs=(tests/packages.txt scripts/ensure-packages.sh scripts/preflight.sh)
