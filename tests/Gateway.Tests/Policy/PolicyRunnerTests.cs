@@ -74,8 +74,13 @@ public sealed class PolicyRunnerTests : IDisposable
         var runner = Runner();
         Publish(runner, "OL CHRG", 100, 1800);
         Assert.Equal(PolicyState.Normal, runner.Current.State);
-        Publish(runner, "OB DISCHRG", 90, 300);
-        _time.Advance(TimeSpan.FromSeconds(5));
+        // The outage is confirmed by OB readings spanning on_battery_delay (5 s), the runtime by 3 readings in a row.
+        for (var i = 0; i <= 5; i++)
+        {
+            Assert.Equal(PolicyState.Normal, runner.Current.State);
+            Publish(runner, "OB DISCHRG", 90, 300);
+            if (i < 5) _time.Advance(TimeSpan.FromSeconds(1));
+        }
         runner.Tick();
         Assert.Equal(PolicyState.ShutdownPending, runner.Current.State);
         Assert.Contains("runtime", runner.Current.LastDecision);
@@ -98,11 +103,20 @@ public sealed class PolicyRunnerTests : IDisposable
         using var sub = _events.Subscribe("t");
         _exec.Hang("sync");
         var runner = Runner();
-        Publish(runner, "OB DISCHRG", 15, 1200);
-        _time.Advance(TimeSpan.FromSeconds(6));
+        // Evidence, not one sample: the low charge must be seen in readings spanning the confirmation, and power
+        // is back only after power_back_readings (3) OL readings in a row.
+        for (var i = 0; i <= 6; i++)
+        {
+            Publish(runner, "OB DISCHRG", 15, 1200);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
         runner.Tick();
-        while (!_exec.Commands.Contains("sync")) await Task.Delay(5);
-        Publish(runner, "OL CHRG", 15, 1200);
+        await Wait.UntilAsync(() => _exec.Commands.Contains("sync"), "the sequence reaching its sync step");
+        for (var i = 0; i < 3; i++)
+        {
+            Publish(runner, "OL CHRG", 15, 1200);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
         await VirtualTime.RunAsync(_time, runner.SequenceTask!);
 
         Assert.Equal(PolicyState.Normal, runner.Current.State);
