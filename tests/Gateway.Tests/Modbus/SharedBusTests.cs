@@ -98,6 +98,11 @@ public sealed class SharedBusTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, _opens);
         Assert.Equal(3, _buses.UsersOf(link));
 
+        // The grid meter's rate with every slave alive, measured on this machine now (a loaded machine is slower).
+        var healthyFrom = gridSink.Readings.Count;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var gridHealthy = gridSink.Readings.Count - healthyFrom;
+
         // The PV meter loses its supply: only it goes Lost, and while Lost it is asked ever less often.
         pvSim.LoseMains();
         await RecordingSink.WaitUntil(() => pvSink.Current == LinkState.Lost, Wait, "the PV meter Lost");
@@ -106,10 +111,13 @@ public sealed class SharedBusTests(ITestOutputHelper output) : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(6));
         var askedWhileLost = pv.Addressed - lostAt;
         var gridWhileLost = gridSink.Readings.Count - gridCount;
-        output.WriteLine($"in 6 s while the PV meter was Lost: asked {askedWhileLost} times; grid published {gridWhileLost} readings");
+        output.WriteLine($"in 6 s while the PV meter was Lost: asked {askedWhileLost} times; grid published {gridWhileLost} readings (healthy: {gridHealthy} in 3 s)");
         // Backoff 2 s, 3 s: at most two verify attempts (one request each) in 6 s, against ~12 polls when alive.
         Assert.InRange(askedWhileLost, 1, 3);
-        Assert.True(gridWhileLost >= 9, $"grid published only {gridWhileLost} readings in 6 s");
+        // The dead meter costs the grid meter at most its two timeouts: the grid keeps at least 3/4 of its healthy
+        // rate (9 of 12 polls on an idle machine), measured against the same machine a moment before.
+        Assert.True(gridWhileLost * 4 >= gridHealthy * 2 * 3 && gridWhileLost >= 4,
+            $"grid published only {gridWhileLost} readings in 6 s against {gridHealthy} in 3 s with every slave alive");
         Assert.DoesNotContain(gridSink.States, s => s.State == LinkState.Lost);
         Assert.DoesNotContain(upsSink.States, s => s.State == LinkState.Lost);
         Assert.Equal(1, _opens);
