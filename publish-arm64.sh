@@ -50,6 +50,23 @@ file "$bin" 2>/dev/null | grep -q 'ARM aarch64' || die "$bin is not an arm64 ELF
 qemu=$(command -v qemu-aarch64-static) || die "qemu-aarch64-static not found"
 # The binary is dynamically linked against the arm64 glibc; the cross libc6 package provides the loader and libs.
 export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
+# On a Pi, libssl3 and libsqlite3 come with the OS (the package depends on them); .NET loads them at run time
+# (hashing aborts the process without libssl). The cross toolchain has neither, so put Debian's arm64 builds of the
+# two libraries beside the cross libc (once; apt learns the arm64 architecture for that).
+arm64_runtime_libs() {
+  [ -e "$QEMU_LD_PREFIX/lib/libssl.so.3" ] && [ -e "$QEMU_LD_PREFIX/lib/libsqlite3.so.0" ] && return 0
+  say "installing Debian's arm64 libssl3 and libsqlite3-0 into $QEMU_LD_PREFIX/lib for qemu"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  dpkg --print-foreign-architectures | grep -qx arm64 || $sudo dpkg --add-architecture arm64
+  $sudo apt-get update -qq
+  local d; d=$(mktemp -d)
+  (cd "$d" && apt-get download -qq libssl3:arm64 libsqlite3-0:arm64) || return 1
+  for deb in "$d"/*.deb; do dpkg-deb -x "$deb" "$d/x"; done
+  $sudo cp -a "$d"/x/usr/lib/aarch64-linux-gnu/libssl.so.3 "$d"/x/usr/lib/aarch64-linux-gnu/libcrypto.so.3 \
+    "$d"/x/usr/lib/aarch64-linux-gnu/libsqlite3.so.0* "$QEMU_LD_PREFIX/lib/"
+  rm -rf "$d"
+}
+arm64_runtime_libs || die "cannot install Debian's arm64 libssl3/libsqlite3-0 for the qemu run (apt-get download libssl3:arm64 failed)"
 say "gateway --version (qemu-aarch64)"
 version=$("$qemu" "$bin" --version) || die "the arm64 binary failed to run --version under qemu"
 echo "$version"
