@@ -19,7 +19,8 @@ public static class PowerProtectionServiceCollectionExtensions
         services.AddSingleton(RuntimeEstimator.FromConfig(config));
         services.AddSingleton<ICommandExecutor>(sp => new ProcessCommandExecutor(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new UpsPowerCycle(config.ProtectedUps?.Id, id => sp.GetRequiredService<DeviceDirectory>().Find(id),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"), sp.GetRequiredService<EventBus>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"), sp.GetRequiredService<EventBus>(),
+            new PowerCycleArmStore(config.Gateway.DataDir, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"))));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<UpsPowerCycle>());
         services.AddSingleton(sp => new ShutdownSequence(
             OutageServiceCollectionExtensions.WrapForShedding(sp, ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id,
