@@ -1,3 +1,4 @@
+using Gateway.Battery;
 using Gateway.Configuration;
 using Gateway.Notifications;
 using Gateway.NutServer;
@@ -22,6 +23,13 @@ public static class PowerProtectionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"), sp.GetRequiredService<EventBus>(),
             new PowerCycleArmStore(config.Gateway.DataDir, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"))));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<UpsPowerCycle>());
+        services.AddSingleton(sp => new BatterySelfTestWindow(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BatterySelfTestStore(config.Gateway.DataDir, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Battery")));
+        if (config.Battery.SelfTest.Enabled && config.ProtectedUps is { } tested)
+            services.AddSingleton<IHostedService>(sp => new BatterySelfTestScheduler(config.Battery.SelfTest, tested.Id, tested.Type == "nut",
+                id => sp.GetRequiredService<DeviceDirectory>().Find(id), sp.GetRequiredService<ReadingHub>(),
+                () => sp.GetService<IPolicyStatusSource>()?.Current, sp.GetRequiredService<BatterySelfTestWindow>(),
+                sp.GetRequiredService<BatterySelfTestStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Battery")));
         services.AddSingleton(sp => new ShutdownSequence(
             OutageServiceCollectionExtensions.WrapForShedding(sp, ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id,
                 powerCycle: config.Shutdown.PowerCycle.Enabled ? sp.GetRequiredService<UpsPowerCycle>() : null)),
