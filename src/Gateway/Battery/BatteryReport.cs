@@ -10,6 +10,9 @@ namespace Gateway.Battery;
 public sealed record BatteryReport(DateOnly? Installed, DateOnly? EndOfLife, double? AgeYears, bool AgeWarning,
     double? HealthPercent, IReadOnlyList<BatteryHealthEstimate> Estimates)
 {
+    /// <summary>The scheduled self-tests (<c>battery.self_test</c>), oldest first.</summary>
+    public IReadOnlyList<BatterySelfTestResult> SelfTests { get; init; } = [];
+
     public static BatteryReport Build(BatteryOptions battery, IEnumerable<OutageRecord> outages, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);

@@ -11,6 +11,9 @@ public sealed record BatteryOptions(DateOnly? Installed, double ExpectedLifeYear
 {
     public static readonly BatteryOptions Default = new(null, 4, TimeSpan.FromDays(90));
 
+    /// <summary><c>battery.self_test</c>: the scheduled battery self-test (off by default).</summary>
+    public BatterySelfTestOptions SelfTest { get; init; } = BatterySelfTestOptions.Default;
+
     /// <summary>The day the battery reaches its expected life (null without an install date).</summary>
     public DateOnly? EndOfLife => Installed?.AddDays((int)Math.Round(ExpectedLifeYears * 365.25));
 
@@ -24,6 +27,9 @@ public sealed record BatteryOptions(DateOnly? Installed, double ExpectedLifeYear
         }
         return new BatteryOptions(installed,
             s.Double("expected_life_years", Default.ExpectedLifeYears, 0.5, 20),
-            s.Duration("warn_before", Default.WarnBefore, TimeSpan.Zero, TimeSpan.FromDays(730)));
+            s.Duration("warn_before", Default.WarnBefore, TimeSpan.Zero, TimeSpan.FromDays(730)))
+        {
+            SelfTest = BatterySelfTestOptions.Bind(s.Section("self_test")),
+        };
     }
 }

@@ -8,4 +8,5 @@ namespace Gateway.Policy;
 /// </summary>
 /// <param name="Reading">A new reading, or null for a clock tick / link change.</param>
 /// <param name="Link">The link state of the protected UPS right now.</param>
-public readonly record struct PolicyObservation(TimeSpan Monotonic, DateTimeOffset Wall, UpsReading? Reading, LinkState Link);
+/// <param name="SelfTest">A battery self-test the gateway started on the UPS runs: its OB is the test, not an outage.</param>
+public readonly record struct PolicyObservation(TimeSpan Monotonic, DateTimeOffset Wall, UpsReading? Reading, LinkState Link, bool SelfTest = false);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Battery;
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
@@ -46,11 +47,13 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     /// <summary>The name this loop beats under for the systemd watchdog.</summary>
     public const string LoopName = "policy";
     private readonly ILoopHeartbeat? _heartbeat;
+    private readonly BatterySelfTestWindow? _selfTest;
 
     /// <param name="fsd">The NUT server's FSD latch, lifted when a shutdown is cancelled or power comes back (null without a NUT server).</param>
     public PolicyRunner(GatewayConfig config, ReadingHub hub, EventBus events, ShutdownSequence sequence, TimeProvider time, ILogger<PolicyRunner> log,
-        ILoopHeartbeat? heartbeat = null, IFsdSignal? fsd = null)
+        ILoopHeartbeat? heartbeat = null, IFsdSignal? fsd = null, BatterySelfTestWindow? selfTest = null)
     {
+        _selfTest = selfTest;
         _heartbeat = heartbeat;
         _fsd = fsd;
         var ups = config.ProtectedUps ?? throw new InvalidOperationException("no UPS to protect");
@@ -166,7 +169,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         if (e.DeviceId != _deviceId) return null;
         return e switch
         {
-            ReadingPublished { Reading: UpsReading r } => Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), r, LinkState.Connected)),
+            ReadingPublished { Reading: UpsReading r } => Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), r, LinkState.Connected, _selfTest?.IsRunning(_deviceId) == true)),
             LinkStateChanged l => Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), null, l.Current)),
             _ => null,
         };

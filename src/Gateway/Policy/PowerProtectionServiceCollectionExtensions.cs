@@ -1,3 +1,4 @@
+using Gateway.Battery;
 using Gateway.Configuration;
 using Gateway.Notifications;
 using Gateway.NutServer;
@@ -19,8 +20,16 @@ public static class PowerProtectionServiceCollectionExtensions
         services.AddSingleton(RuntimeEstimator.FromConfig(config));
         services.AddSingleton<ICommandExecutor>(sp => new ProcessCommandExecutor(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new UpsPowerCycle(config.ProtectedUps?.Id, id => sp.GetRequiredService<DeviceDirectory>().Find(id),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"), sp.GetRequiredService<EventBus>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"), sp.GetRequiredService<EventBus>(),
+            new PowerCycleArmStore(config.Gateway.DataDir, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Shutdown.PowerCycle"))));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<UpsPowerCycle>());
+        services.AddSingleton(sp => new BatterySelfTestWindow(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BatterySelfTestStore(config.Gateway.DataDir, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Battery")));
+        if (config.Battery.SelfTest.Enabled && config.ProtectedUps is { } tested)
+            services.AddSingleton<IHostedService>(sp => new BatterySelfTestScheduler(config.Battery.SelfTest, tested.Id, tested.Type == "nut",
+                id => sp.GetRequiredService<DeviceDirectory>().Find(id), sp.GetRequiredService<ReadingHub>(),
+                () => sp.GetService<IPolicyStatusSource>()?.Current, sp.GetRequiredService<BatterySelfTestWindow>(),
+                sp.GetRequiredService<BatterySelfTestStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Battery")));
         services.AddSingleton(sp => new ShutdownSequence(
             OutageServiceCollectionExtensions.WrapForShedding(sp, ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id,
                 powerCycle: config.Shutdown.PowerCycle.Enabled ? sp.GetRequiredService<UpsPowerCycle>() : null)),

@@ -12,13 +12,14 @@ public static class ReadingEvidence
     /// <summary>Anything above a week is not a runtime a UPS can have.</summary>
     private const double MaxRuntimeSeconds = 7 * 24 * 3600;
 
-    public static PowerEvidence Power(UpsStatus s)
+    /// <param name="selfTest">The gateway started a battery self-test on this UPS that still runs: read like <c>CAL</c>.</param>
+    public static PowerEvidence Power(UpsStatus s, bool selfTest = false)
     {
         var ob = s.Has(UpsStatusFlags.OB);
         var ol = s.Has(UpsStatusFlags.OL);
         if (ob == ol) return PowerEvidence.Unknown;
         // A self-test runs on battery on purpose, but low battery during it is still low battery.
-        if (s.Has(UpsStatusFlags.CAL)) return ob && s.Has(UpsStatusFlags.LB) ? PowerEvidence.OnBattery : PowerEvidence.Unknown;
+        if (selfTest || s.Has(UpsStatusFlags.CAL)) return ob && s.Has(UpsStatusFlags.LB) ? PowerEvidence.OnBattery : PowerEvidence.Unknown;
         return ob ? PowerEvidence.OnBattery : PowerEvidence.OnLine;
     }
 

@@ -81,7 +81,7 @@ public sealed class ShutdownPolicy
             _runtime = ReadingEvidence.Runtime(r);
             var charge = ReadingEvidence.Charge(r);
             _charge = charge is { } raw ? _chargeMedian.Add(raw) : null;
-            switch (ReadingEvidence.Power(r.Status))
+            switch (ReadingEvidence.Power(r.Status, o.SelfTest))
             {
                 case PowerEvidence.OnBattery:
                     _onLineStreak = 0;

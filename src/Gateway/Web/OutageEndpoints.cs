@@ -39,7 +39,10 @@ public static class OutageEndpoints
                 return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the outage history cannot be read", $"{recorder!.Store.HistoryPath}: {e.Message}");
             }
             var now = ctx.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-            return TypedResults.Json(BatteryReport.Build(config.Battery, outages, now), OutageJsonContext.Default.BatteryReport);
+            List<BatterySelfTestResult> selfTests = [];
+            if (ctx.RequestServices.GetService<BatterySelfTestStore>() is { } tests)
+                selfTests = await tests.LoadAsync(ctx.RequestAborted).ConfigureAwait(false);
+            return TypedResults.Json(BatteryReport.Build(config.Battery, outages, now) with { SelfTests = selfTests }, OutageJsonContext.Default.BatteryReport);
         });
         return app;
     }

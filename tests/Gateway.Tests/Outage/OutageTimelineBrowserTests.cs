@@ -24,6 +24,8 @@ public sealed class OutageTimelineBrowserTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_dataDir);
         var store = new OutageRecordStore(_dataDir);
+        await new Gateway.Battery.BatterySelfTestStore(_dataDir).AppendAsync(
+            new Gateway.Battery.BatterySelfTestResult(new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero), "ups", "ok", "Done and passed"), default);
         var t0 = new DateTimeOffset(2026, 11, 28, 3, 0, 0, TimeSpan.Zero);
         await store.AppendHistoryAsync(new OutageRecord { StartedAt = t0, PowerBackAt = t0.AddMinutes(4), EndedAt = t0.AddMinutes(4), LowestCharge = 91, BatteryWattHours = 20 }, default);
         await store.AppendHistoryAsync(new OutageRecord
@@ -97,5 +99,8 @@ public sealed class OutageTimelineBrowserTests : IAsyncLifetime
         // 69 % in 50 min → 72.5 min to empty against the UPS's 66.7 min: 109 %.
         Assert.Equal(109, root.GetProperty("health_percent").GetDouble());
         Assert.Equal(1, root.GetProperty("estimates").GetArrayLength());
+        var test = Assert.Single(root.GetProperty("self_tests").EnumerateArray());
+        Assert.Equal("Done and passed", test.GetProperty("result").GetString());
+        Assert.Equal("ups", test.GetProperty("device").GetString());
     }
 }

@@ -20,6 +20,9 @@ public sealed class UpsPowerCycleTests : IDisposable
 
     private UpsPowerCycle Cycle() => new("ups", id => id == _ups.DeviceId ? _ups : null, _time, NullLogger.Instance, _events);
 
+    private UpsPowerCycle PersistentCycle(string device = "ups") =>
+        new(device, id => id == _ups.DeviceId ? _ups : null, _time, NullLogger.Instance, _events, new PowerCycleArmStore(_dir));
+
     [Fact]
     public async Task Armed_it_sends_shutdown_return_straight_to_the_driver_after_the_delay()
     {
@@ -128,5 +131,80 @@ public sealed class UpsPowerCycleTests : IDisposable
         Assert.DoesNotContain("power_cycle", ShutdownSequence.BuildSteps(o, null, "ups", powerCycle: Cycle()).Select(s => s.Name));
         Assert.False(o.PowerCycle.Enabled);
         Assert.True(TestConfig.Load("shutdown:\n  sync: true\n").Shutdown.PowerCycle.Enabled);
+    }
+
+    [Fact]
+    public async Task An_armed_cycle_survives_a_restart_of_the_gateway_and_is_sent_when_due()
+    {
+        var before = PersistentCycle();
+        await before.ArmAsync(TimeSpan.FromSeconds(30), "runtime low", CancellationToken.None);
+        var path = Path.Combine(_dir, PowerCycleArmStore.FileName);
+        Assert.True(File.Exists(path));
+        before.Dispose(); // the gateway restarts before the command was sent
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var after = PersistentCycle();
+        await after.StartAsync(CancellationToken.None);
+        Assert.True(after.Armed);
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 6, 0, 30, TimeSpan.Zero), after.DueAt);
+        _time.Advance(TimeSpan.FromSeconds(19));
+        await Task.Delay(50);
+        Assert.Empty(_ups.Executed);
+        var result = await VirtualTime.RunAsync(_time, after.Sent);
+        Assert.Equal(DeviceCommandStatus.Ok, result.Status);
+        Assert.Equal(["shutdown.return"], _ups.Executed);
+        Assert.False(File.Exists(path));
+        await after.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task An_overdue_arm_is_sent_at_once_after_a_restart_and_a_stale_one_is_dropped()
+    {
+        using (var stopped = PersistentCycle()) await stopped.ArmAsync(TimeSpan.FromSeconds(5), "test", CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(20)); // stopped before the command; back 15 s after it was due
+        var late = PersistentCycle();
+        await late.RestoreAsync(CancellationToken.None);
+        Assert.True(late.Armed);
+        Assert.Equal(_time.GetUtcNow() + UpsPowerCycle.RestoreGrace, late.DueAt);
+        await VirtualTime.RunAsync(_time, late.Sent);
+        Assert.Equal(["shutdown.return"], _ups.Executed);
+
+        using (var stopped = PersistentCycle()) await stopped.ArmAsync(TimeSpan.FromSeconds(5), "test", CancellationToken.None);
+        _time.Advance(UpsPowerCycle.RestoreLimit + TimeSpan.FromMinutes(10)); // a boot long after: mains may be back
+        var stale = PersistentCycle();
+        await stale.RestoreAsync(CancellationToken.None);
+        Assert.False(stale.Armed);
+        Assert.False(File.Exists(Path.Combine(_dir, PowerCycleArmStore.FileName)));
+        Assert.Single(_ups.Executed);
+    }
+
+    [Fact]
+    public async Task A_disarmed_cycle_is_not_re_armed_after_a_restart_nor_one_for_another_ups()
+    {
+        var cycle = PersistentCycle();
+        await cycle.ArmAsync(TimeSpan.FromSeconds(30), "test", CancellationToken.None);
+        Assert.True(cycle.Disarm());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var path = Path.Combine(_dir, PowerCycleArmStore.FileName);
+        while (File.Exists(path) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        var after = PersistentCycle();
+        await after.RestoreAsync(CancellationToken.None);
+        Assert.False(after.Armed);
+
+        using (var stopped = PersistentCycle()) await stopped.ArmAsync(TimeSpan.FromSeconds(30), "test", CancellationToken.None);
+        var other = PersistentCycle("other-ups");
+        await other.RestoreAsync(CancellationToken.None);
+        Assert.False(other.Armed);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task An_unreadable_arm_file_is_moved_aside_and_nothing_is_armed()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, PowerCycleArmStore.FileName), "{ not json");
+        var cycle = PersistentCycle();
+        await cycle.RestoreAsync(CancellationToken.None);
+        Assert.False(cycle.Armed);
+        Assert.Contains(Directory.GetFiles(_dir), f => Path.GetFileName(f).StartsWith(PowerCycleArmStore.FileName + ".corrupt-", StringComparison.Ordinal));
     }
 }

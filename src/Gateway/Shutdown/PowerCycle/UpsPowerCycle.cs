@@ -12,7 +12,10 @@ namespace Gateway.Shutdown.PowerCycle;
 /// requests from MQTT, NUT or the API, which refuses <c>shutdown.*</c> unless configured. Armed before the local
 /// poweroff runs, because that poweroff stops this process: when the host stops the gateway while a cycle is armed,
 /// the stop is held (at most <see cref="HoldOnStop"/>) until the command is sent, while the drivers still run.
-/// A cancelled shutdown (power back before the point of no return) disarms it.
+/// A cancelled shutdown (power back before the point of no return) disarms it. The armed state is kept in data_dir
+/// (<see cref="PowerCycleArmStore"/>): a gateway that restarts before the command re-arms it, or sends it at once when
+/// it is already due — unless it is more than <see cref="RestoreLimit"/> overdue, when mains may long be back and the
+/// machines running, so it is dropped with a warning.
 /// </summary>
 public sealed class UpsPowerCycle : BackgroundService, IHostedLifecycleService
 {
@@ -21,6 +24,10 @@ public sealed class UpsPowerCycle : BackgroundService, IHostedLifecycleService
     public static readonly TimeSpan HoldOnStop = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
     private const int Attempts = 3;
+    /// <summary>How far past its due time a restored arm is still sent (a restart of the gateway, not a boot hours later).</summary>
+    public static readonly TimeSpan RestoreLimit = TimeSpan.FromMinutes(1);
+    /// <summary>The least a restored arm waits after the start, so the UPS driver is up when it is sent.</summary>
+    public static readonly TimeSpan RestoreGrace = TimeSpan.FromSeconds(5);
 
     private readonly string? _deviceId;
     private readonly Func<string, IDeviceDriver?> _findDriver;
@@ -32,9 +39,13 @@ public sealed class UpsPowerCycle : BackgroundService, IHostedLifecycleService
     private CancellationTokenSource? _timer;
     private TaskCompletionSource<DeviceCommandResult> _sent = NewSent();
     private EventSubscription? _cancels;
+    private readonly PowerCycleArmStore? _store;
+    private readonly SemaphoreSlim _saving = new(1, 1);
+    private bool _restored;
 
-    public UpsPowerCycle(string? deviceId, Func<string, IDeviceDriver?> findDriver, TimeProvider time, ILogger log, EventBus? events = null)
+    public UpsPowerCycle(string? deviceId, Func<string, IDeviceDriver?> findDriver, TimeProvider time, ILogger log, EventBus? events = null, PowerCycleArmStore? store = null)
     {
+        _store = store;
         _deviceId = deviceId;
         _findDriver = findDriver;
         _time = time;
@@ -53,18 +64,79 @@ public sealed class UpsPowerCycle : BackgroundService, IHostedLifecycleService
     public bool Armed { get { lock (_gate) return DueAt is not null; } }
 
     /// <summary>Sends <c>shutdown.return</c> after <paramref name="delay"/> (or when the gateway is stopped first).</summary>
-    public void Arm(TimeSpan delay, string reason)
+    public void Arm(TimeSpan delay, string reason) => _ = ArmAsync(delay, reason, CancellationToken.None);
+
+    /// <summary>Arms like <see cref="Arm"/> and completes when the armed state is on disk (a restart now still sends it).</summary>
+    public async Task ArmAsync(TimeSpan delay, string reason, CancellationToken ct)
+    {
+        var due = ArmInMemory(delay, reason);
+        _log.LogWarning("UPS power-cycle armed: {Command} goes to '{Device}' in {Delay} ({Reason})", Command, _deviceId, Duration.Format(delay), reason);
+        await PersistAsync(new PowerCycleArm(_deviceId ?? "", due, reason), ct).ConfigureAwait(false);
+    }
+
+    private DateTimeOffset ArmInMemory(TimeSpan delay, string reason)
     {
         CancellationTokenSource timer;
+        DateTimeOffset due;
         lock (_gate)
         {
             _timer?.Cancel();
             if (_sent.Task.IsCompleted) _sent = NewSent();
-            DueAt = _time.GetUtcNow() + delay;
+            due = _time.GetUtcNow() + delay;
+            DueAt = due;
             timer = _timer = new CancellationTokenSource();
         }
-        _log.LogWarning("UPS power-cycle armed: {Command} goes to '{Device}' in {Delay} ({Reason})", Command, _deviceId, Duration.Format(delay), reason);
         _ = FireAfterAsync(delay, timer.Token);
+        return due;
+    }
+
+    /// <summary>Writes (arm) or deletes (null) the state file; a failure is logged, never thrown — the arm in memory still holds.</summary>
+    private async Task PersistAsync(PowerCycleArm? arm, CancellationToken ct)
+    {
+        if (_store is null || _deviceId is null) return;
+        await _saving.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // Re-checked under the lock: a send or disarm that finished meanwhile wins over a late save.
+            bool armed;
+            lock (_gate) armed = DueAt is not null && !_sent.Task.IsCompleted;
+            if (arm is not null && armed) await _store.SaveAsync(arm, ct).ConfigureAwait(false);
+            else _store.Clear();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.LogWarning("Could not keep the UPS power-cycle state in {Path}: {Error}. It still runs, but a gateway restart before the command would lose it; check data_dir permissions and free space",
+                _store.FilePath, e.Message);
+        }
+        finally { _saving.Release(); }
+    }
+
+    /// <summary>Re-arms a power-cycle that was armed when the gateway last stopped (once; called on start).</summary>
+    public async Task RestoreAsync(CancellationToken ct)
+    {
+        if (_store is null || _restored) return;
+        _restored = true;
+        var arm = await _store.LoadAsync(ct).ConfigureAwait(false);
+        if (arm is null) return;
+        if (arm.Device != _deviceId)
+        {
+            _log.LogWarning("A UPS power-cycle was armed for '{Old}' before the restart, but the protected UPS is now '{New}': not re-armed; {Path} removed",
+                arm.Device, _deviceId ?? "none", _store.FilePath);
+            _store.Clear();
+            return;
+        }
+        var wait = arm.DueAt - _time.GetUtcNow();
+        if (wait < -RestoreLimit)
+        {
+            _log.LogWarning("A UPS power-cycle for '{Device}' was due at {Due:u}, {Late} ago, when the gateway stopped before sending it: not sent now (mains may be back and the machines running); start machines by hand if they stayed off",
+                arm.Device, arm.DueAt, Duration.Format(-wait));
+            _store.Clear();
+            return;
+        }
+        // Overdue: sent once the drivers have had a moment to start and connect.
+        if (wait < RestoreGrace) wait = RestoreGrace;
+        ArmInMemory(wait, arm.Reason ?? "restored");
+        _log.LogWarning("UPS power-cycle re-armed after a restart: {Command} goes to '{Device}' in {Delay}", Command, _deviceId, Duration.Format(wait));
     }
 
     /// <summary>Takes the armed command back (the shutdown was cancelled).</summary>
@@ -78,6 +150,7 @@ public sealed class UpsPowerCycle : BackgroundService, IHostedLifecycleService
             DueAt = null;
         }
         _log.LogWarning("UPS power-cycle disarmed: the shutdown was cancelled");
+        _ = PersistAsync(null, CancellationToken.None);
         return true;
     }
 
@@ -104,6 +177,7 @@ public sealed class UpsPowerCycle : BackgroundService, IHostedLifecycleService
             var result = await SendAsync(ct).ConfigureAwait(false);
             lock (_gate) DueAt = null;
             sent.TrySetResult(result);
+            await PersistAsync(null, CancellationToken.None).ConfigureAwait(false);
             return result;
         }
         finally { _sending.Release(); }
@@ -142,7 +216,13 @@ public sealed class UpsPowerCycle : BackgroundService, IHostedLifecycleService
     {
         // Subscribed before anything can publish a cancel (ExecuteAsync may start later on the thread pool).
         _cancels ??= _events?.Subscribe("ups-power-cycle", 64);
-        return base.StartAsync(cancellationToken);
+        return StartAndRestoreAsync(cancellationToken);
+    }
+
+    private async Task StartAndRestoreAsync(CancellationToken cancellationToken)
+    {
+        await RestoreAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -179,6 +259,7 @@ public sealed class UpsPowerCycle : BackgroundService, IHostedLifecycleService
     {
         _timer?.Cancel();
         _sending.Dispose();
+        _saving.Dispose();
         base.Dispose();
     }
 

@@ -7,4 +7,5 @@ namespace Gateway.Shutdown.Restore;
 [JsonSerializable(typeof(List<OutageRecord>))]
 [JsonSerializable(typeof(OutagesReport))]
 [JsonSerializable(typeof(Gateway.Battery.BatteryReport))]
+[JsonSerializable(typeof(List<Gateway.Battery.BatterySelfTestResult>))]
 internal sealed partial class OutageJsonContext : JsonSerializerContext;

@@ -18,13 +18,13 @@ public sealed class PowerCycleStep(PowerCycleOptions options, LocalStepOptions l
     /// <summary>From arming to the command: the local step's final delay (when it runs) plus <c>power_cycle.delay</c>.</summary>
     public TimeSpan DueAfter => (local.Enabled ? local.FinalDelay : TimeSpan.Zero) + options.Delay;
 
-    public Task<StepReport> RunAsync(ShutdownStepContext ctx, CancellationToken ct)
+    public async Task<StepReport> RunAsync(ShutdownStepContext ctx, CancellationToken ct)
     {
-        if (deviceId is null) return Task.FromResult(StepReport.Skipped("no protected UPS to power-cycle"));
+        if (deviceId is null) return StepReport.Skipped("no protected UPS to power-cycle");
         var what = $"{UpsPowerCycle.Command} to UPS '{deviceId}' {Duration.Format(DueAfter)} from now ({(local.Enabled ? $"local final_delay {Duration.Format(local.FinalDelay)} + " : "")}power_cycle.delay {Duration.Format(options.Delay)}): it cuts its output and restores it when mains returns";
-        if (ctx.DryRun) return Task.FromResult(StepReport.DryRun("would send " + what));
-        if (cycle is null) return Task.FromResult(StepReport.Skipped($"no UPS driver runs in this process; {UpsPowerCycle.Command} not armed"));
-        cycle.Arm(DueAfter, ctx.Reason);
-        return Task.FromResult(StepReport.Ok("armed: " + what));
+        if (ctx.DryRun) return StepReport.DryRun("would send " + what);
+        if (cycle is null) return StepReport.Skipped($"no UPS driver runs in this process; {UpsPowerCycle.Command} not armed");
+        await cycle.ArmAsync(DueAfter, ctx.Reason, ct).ConfigureAwait(false);
+        return StepReport.Ok("armed: " + what);
     }
 }
