@@ -25,6 +25,8 @@ public sealed record CompatMustMonitorOptions
         };
         if (o.Topic.Length == 0 || o.Topic.Contains('#', StringComparison.Ordinal) || o.Topic.Contains('+', StringComparison.Ordinal))
             s.Error("topic", $"must be a plain topic without '#' or '+' (the old tool's was ups/telemetry), got '{o.Topic}'");
+        if (o.Enabled && o.Device is null && upsIds is { Count: 0 })
+            s.Warning("enabled", "there is no UPS device to describe, so nothing is published; add a must or nut device, or turn this off");
         if (o.Device is { } device && upsIds is not null && !upsIds.Contains(device))
             s.Error("device", $"'{device}' is not a UPS device of this configuration" + (upsIds.Count > 0 ? $" (UPS devices: {string.Join(", ", upsIds)})" : " (there is none)"));
         return o;
