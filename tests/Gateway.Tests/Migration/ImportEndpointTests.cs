@@ -2,55 +2,33 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Gateway.Configuration;
-using Gateway.Hosting;
 using Gateway.Tests.Support;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Gateway.Tests.Web;
 
 namespace Gateway.Tests.Migration;
 
-/// <summary>POST /api/config/import/{kind} on the real host: the converted YAML and report, only with the token, writing nothing.</summary>
+/// <summary>POST /api/config/import/{kind} on real Kestrel: the converted YAML and report, only with the token, writing nothing.</summary>
 [Trait("Category", "Integration")]
 [Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class ImportEndpointTests : IAsyncLifetime
 {
-    private const string Token = "import-test-token-0123456789";
     private readonly TempDir _dir = new("gw-import-api");
-    private IHost _host = null!;
-    private HttpClient _http = null!;
+    private ApiTestHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var result = ConfigLoader.LoadText($"""
-            gateway: {"{"} data_dir: {_dir.File("data")} {"}"}
-            web: {"{"} listen: http://127.0.0.1:0, api_token: {Token} {"}"}
-            nut_server: {"{"} enabled: false {"}"}
-            history: {"{"} enabled: false {"}"}
-            gpio: {"{"} enabled: false {"}"}
-            logging: {"{"} level: warning {"}"}
-            """, null, new Dictionary<string, string>(), []);
-        Assert.True(result.Config is not null, string.Join("\n", result.Problems));
-        _host = GatewayHost.Build(result.Config!, new RunOptions());
-        await _host.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
-    }
+    public async Task InitializeAsync() =>
+        _host = await ApiTestHost.StartAsync($"gateway: {{ data_dir: {_dir.File("data")} }}\nweb: {{ api_token: {ApiTestHost.Token} }}\n");
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _host.StopAsync(cts.Token);
-        _host.Dispose();
+        await _host.DisposeAsync();
         _dir.Dispose();
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string kind, string body, string? token = Token)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string kind, string body, string? token = ApiTestHost.Token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/config/import/{kind}") { Content = new StringContent(body) };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await _http.SendAsync(request);
+        using var response = await _host.Client.SendAsync(request);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, doc.RootElement.Clone());
     }
@@ -58,7 +36,7 @@ public sealed class ImportEndpointTests : IAsyncLifetime
     [Fact]
     public async Task The_reply_carries_the_converted_yaml_and_every_setting_and_nothing_is_written()
     {
-        var before = Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories).Order().ToArray();
+        var before = Directory.GetFileSystemEntries(_dir.Path, "*", SearchOption.AllDirectories).Order().ToArray();
         var (status, body) = await PostAsync("ups-monitor", ImportFixtures.Read("ups-monitor-3.0.py"));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(body.GetProperty("ok").GetBoolean());
@@ -71,7 +49,7 @@ public sealed class ImportEndpointTests : IAsyncLifetime
         Assert.Contains(items, i => i.GetProperty("old_name").GetString() == "LOW_BATTERY_THRESHOLD" && i.GetProperty("new_name").GetString() == "policy.low_battery_percent");
         Assert.Equal(items.Count, body.GetProperty("mapped").GetInt32() + body.GetProperty("review").GetInt32() + body.GetProperty("unmapped").GetInt32());
         Assert.Contains("not mapped:", body.GetProperty("report").GetString());
-        Assert.Equal(before, Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories).Order().ToArray());
+        Assert.Equal(before, Directory.GetFileSystemEntries(_dir.Path, "*", SearchOption.AllDirectories).Order().ToArray());
     }
 
     [Fact]
@@ -79,6 +57,7 @@ public sealed class ImportEndpointTests : IAsyncLifetime
     {
         var yaml = ImportFixtures.Read("must-monitor-config.yaml");
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync("must-monitor", yaml, token: null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync("must-monitor", yaml, token: "wrong")).Status);
         var (status, body) = await PostAsync("nut-monitor", yaml);
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("must-monitor, ups-monitor", body.GetProperty("detail").GetString());
@@ -86,7 +65,8 @@ public sealed class ImportEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.False(body.GetProperty("ok").GetBoolean());
         Assert.Contains("not valid YAML", body.GetProperty("problem").GetString());
-        (status, _) = await PostAsync("must-monitor", yaml);
+        (status, body) = await PostAsync("must-monitor", yaml);
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("mqtt.compat_must_monitor", body.GetProperty("yaml").GetString());
     }
 }
