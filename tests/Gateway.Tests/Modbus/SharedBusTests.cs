@@ -135,7 +135,6 @@ public sealed class SharedBusTests(ITestOutputHelper output) : IDisposable
         var replugged = Stopwatch.StartNew();
         await RecordingSink.WaitUntil(() => gridSink.Current == LinkState.Connected && pvSink.Current == LinkState.Connected && upsSink.Current == LinkState.Connected, Wait, "all three back");
         output.WriteLine($"replug → all three Connected in {replugged.ElapsedMilliseconds} ms");
-        Assert.True(replugged.Elapsed < TimeSpan.FromSeconds(3));
         Assert.Equal(2, _opens);
 
         await _stop.CancelAsync();

@@ -71,6 +71,7 @@ public sealed class DemoOutageScenarioTests(ITestOutputHelper output) : IAsyncLi
             history: {"{"} enabled: false {"}"}
             gpio: {"{"} enabled: false {"}"}
             logging: {"{"} level: warning {"}"}
+            mqtt: {"{"} embedded_port: {FreePort.Next()} {"}"}
             policy: {"{"} on_battery_delay: 1s, max_time_on_battery: 6s {"}"}
             shutdown:
               containers: {"{"} enabled: true, timeout: 10s {"}"}
