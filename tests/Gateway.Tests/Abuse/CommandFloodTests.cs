@@ -11,6 +11,7 @@ namespace Gateway.Tests.Abuse;
 /// mosquitto, the real NUT server and API.
 /// </summary>
 [Trait("Category", "Abuse")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class CommandFloodTests(ITestOutputHelper output)
 {
     [Fact]

@@ -17,6 +17,7 @@ namespace Gateway.Tests.Abuse;
 /// figure that docs/security.md quotes.
 /// </summary>
 [Trait("Category", "Abuse")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed partial class ListenerAbuseTests(ListenerGateway gw, ITestOutputHelper output) : IClassFixture<ListenerGateway>
 {
     private static readonly IPAddress Second = IPAddress.Parse("127.0.0.2");

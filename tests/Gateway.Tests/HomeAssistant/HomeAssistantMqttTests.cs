@@ -12,6 +12,7 @@ namespace Gateway.Tests.HomeAssistant;
 
 /// <summary>The bridge against a real mosquitto (password file, free loopback port), observed by a test client standing in for Home Assistant.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
 {
     // UPS: 4 always + 11 reported values + 2 buttons; meter: 31 per-phase/total + 5 system + phase sequence; gateway: 6 (policy state, time on battery, next trigger and its ETA, failsafe at, uptime) + 2 per device.
@@ -114,7 +115,6 @@ public sealed partial class HomeAssistantMqttTests(ITestOutputHelper output)
     }
 
     [Fact]
-    [Trait(Lane.Trait, Lane.FullOnly)]
     public async Task After_the_broker_is_killed_and_restarted_ten_times_configs_and_current_states_come_back_each_time()
     {
         var (broker, gw, obs) = await StartAllAsync();

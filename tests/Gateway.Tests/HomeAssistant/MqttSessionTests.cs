@@ -9,6 +9,7 @@ namespace Gateway.Tests.HomeAssistant;
 [Trait("Category", "Integration")]
 public sealed class MqttSessionTests
 {
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Wrong_credentials_give_one_clear_log_line_and_retries_with_growing_backoff_in_virtual_time()
     {
@@ -49,6 +50,7 @@ public sealed class MqttSessionTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task While_the_broker_is_away_1000_state_changes_stay_bounded_and_the_last_value_of_every_topic_arrives()
     {
@@ -99,6 +101,7 @@ public sealed class MqttSessionTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Tls_with_a_private_ca_file_connects_and_an_untrusted_certificate_is_refused()
     {

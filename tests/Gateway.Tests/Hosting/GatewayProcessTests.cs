@@ -6,6 +6,7 @@ using Gateway.Tests.Support;
 namespace Gateway.Tests.Hosting;
 
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public class GatewayProcessTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Gateway.Tests.Nut;
 /// <summary>Debian's own upsc, upscmd and upsmon against the gateway's NUT server.</summary>
 [Trait("Category", "Integration")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class NutServerRealClientTests
 {
     [Fact]

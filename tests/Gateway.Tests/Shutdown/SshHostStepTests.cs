@@ -10,6 +10,7 @@ namespace Gateway.Tests.Shutdown;
 
 /// <summary>The SSH step against a real OpenSSH server: key auth, host key checked against known_hosts.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class SshHostStepTests(SshServerFixture sshd) : IClassFixture<SshServerFixture>
 {
     private string Marker => Path.Combine(sshd.Dir, $"marker-{Guid.NewGuid():N}");
