@@ -68,6 +68,7 @@ public sealed class SharedBusTests(ITestOutputHelper output) : IDisposable
         new(new Em340Settings(id, new SerialSettings(link, Timeout: TimeSpan.FromMilliseconds(200)), address, PollInterval: TimeSpan.FromMilliseconds(500)),
             TimeProvider.System, NullLogger.Instance, CountingOpen, () => new ReconnectBackoff(jitter: 0), _buses);
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Two_meters_and_a_ups_share_one_port_and_a_dead_meter_costs_only_its_own_timeouts()
     {

@@ -18,6 +18,7 @@ namespace Gateway.Tests.Outage;
 /// </summary>
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class DemoOutageScenarioTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

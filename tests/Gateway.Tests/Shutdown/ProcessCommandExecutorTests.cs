@@ -33,6 +33,7 @@ public sealed class ProcessCommandExecutorTests
         Assert.False(r.Succeeded);
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task A_hanging_command_and_its_children_are_killed_at_the_timeout()
     {

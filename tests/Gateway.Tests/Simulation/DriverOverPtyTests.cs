@@ -77,6 +77,7 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(0, driver.Counters.Timeouts);
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Em340_driver_reads_the_simulator_and_measures_a_full_refresh()
     {
@@ -109,6 +110,7 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(driver.LastRefreshDuration >= TimeSpan.FromMilliseconds(150), $"a refresh took {driver.LastRefreshDuration.TotalMilliseconds:0} ms: the 40 ms gaps were not kept");
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task A_meter_that_misses_one_request_is_not_lost_but_three_in_a_row_is()
     {
