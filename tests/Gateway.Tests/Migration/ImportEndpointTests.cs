@@ -67,6 +67,6 @@ public sealed class ImportEndpointTests : IAsyncLifetime
         Assert.Contains("not valid YAML", body.GetProperty("problem").GetString());
         (status, body) = await PostAsync("must-monitor", yaml);
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("mqtt.compat_must_monitor", body.GetProperty("yaml").GetString());
+        Assert.Contains("  compat_must_monitor:", body.GetProperty("yaml").GetString());
     }
 }
