@@ -26,9 +26,15 @@ public sealed class OutageHarness : IDisposable
     public OutageRecorder Recorder { get; private set; }
     public PowerRestorer Restorer { get; private set; }
 
-    public OutageHarness(RestoreOptions options)
+    private readonly bool _viaHelper;
+    private readonly string _vmUri;
+
+    /// <param name="viaHelper">The restorer starts containers and VMs through the root helper (privileges: helper).</param>
+    public OutageHarness(RestoreOptions options, bool viaHelper = false, string vmUri = "")
     {
         Options = options;
+        _viaHelper = viaHelper;
+        _vmUri = vmUri;
         Hub = new ReadingHub(Time, NullLogger<ReadingHub>.Instance);
         Hub.Register("ups", "must", DeviceKind.Ups);
         Executor = new FakeCommandExecutor(Time);
@@ -41,7 +47,7 @@ public sealed class OutageHarness : IDisposable
     private (OutageRecorder, PowerRestorer) Build()
     {
         var recorder = new OutageRecorder("ups", TimeSpan.FromSeconds(5), Hub, Events, new OutageRecordStore(Dir.Path), Time, NullLogger.Instance);
-        return (recorder, new PowerRestorer(Options, "ups", Hub, recorder, Executor, Events, Time, NullLogger.Instance));
+        return (recorder, new PowerRestorer(Options, "ups", Hub, recorder, Executor, Events, Time, NullLogger.Instance, _viaHelper, _vmUri));
     }
 
     /// <summary>The gateway restarts (or this host boots again): everything is rebuilt from data_dir.</summary>

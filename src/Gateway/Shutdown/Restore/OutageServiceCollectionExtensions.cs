@@ -19,7 +19,8 @@ public static class OutageServiceCollectionExtensions
         if (ups is null) return services;
         services.AddSingleton(sp => new PowerRestorer(config.Shutdown.Restore, ups, sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<OutageRecorder>(),
             sp.GetRequiredService<ICommandExecutor>(), sp.GetRequiredService<EventBus>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Restore")));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Restore"),
+            PrivilegedHelper.Use(config.Shutdown.Privileges), config.Shutdown.Vms.Uri));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PowerRestorer>());
         if (config.Shutdown.Shedding.Count == 0) return services;
         services.AddSingleton(sp => new LoadShedder(config.Shutdown, config.Policy.OnBatteryDelay, ups, sp.GetRequiredService<ReadingHub>(),
