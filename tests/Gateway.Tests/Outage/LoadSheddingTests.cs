@@ -132,6 +132,6 @@ public sealed class LoadSheddingTests(SshServerFixture sshd) : IClassFixture<Ssh
         Assert.Contains(r.Errors, e => e.Key == "shutdown.containers.names" && e.Message.Contains("'web;reboot' is not a valid container name"));
         Assert.Contains(r.Errors, e => e.Key == "shutdown.shedding[0].containers" && e.Message.Contains("'$(id)' is not a valid container name"));
         Assert.Contains(r.Errors, e => e.Key == "shutdown.shedding[0].vms" && e.Message.Contains("'bad vm' is not a valid VM name: use letters, digits"));
-        Assert.Equal(3, r.Errors.Count);
+        Assert.Equal(3, r.Errors.Count());
     }
 }
