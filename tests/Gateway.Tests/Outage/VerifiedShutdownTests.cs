@@ -9,6 +9,7 @@ namespace Gateway.Tests.Outage;
 
 /// <summary>Verified shutdown against a real sshd: the step ends when the host's SSH port stops answering.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class VerifiedShutdownTests : IAsyncLifetime
 {
     private readonly SshServerFixture _sshd = new();

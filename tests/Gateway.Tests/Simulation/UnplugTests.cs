@@ -32,6 +32,7 @@ public sealed class UnplugTests(ITestOutputHelper output) : IAsyncLifetime
         Directory.Delete(_dir, true);
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Unplug_and_replug_twice_reconnects_without_leaking_reader_threads()
     {
