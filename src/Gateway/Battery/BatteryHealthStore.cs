@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Shutdown.Restore;
 using Gateway.Storage;
 using Microsoft.Extensions.Logging;
@@ -14,18 +13,14 @@ public sealed class BatteryHealthStore(string dataDir, ILogger? log = null)
     public const string FileName = "battery-health.json";
     public const int Keep = 200;
 
-    public string FilePath { get; } = Path.Combine(dataDir, FileName);
+    private readonly KeptListFile<BatteryHealthPoint> _file = new(Path.Combine(dataDir, FileName), OutageJsonContext.Default.ListBatteryHealthPoint, Keep,
+        p => p.Source is not null, "the earlier battery health points are not shown", log);
 
-    public async Task<List<BatteryHealthPoint>> LoadAsync(CancellationToken ct) =>
-        await StateFileReader.LoadAsync(FilePath, OutageJsonContext.Default.ListBatteryHealthPoint,
-            l => l.All(p => p?.Source is not null), "the earlier battery health points are not shown", log, ct).ConfigureAwait(false) ?? [];
+    public string FilePath => _file.FilePath;
 
-    public async Task AppendAsync(BatteryHealthPoint point, CancellationToken ct)
-    {
-        var list = await LoadAsync(ct).ConfigureAwait(false);
-        if (list.Any(p => p.At == point.At && p.Source == point.Source)) return;
-        list.Add(point);
-        if (list.Count > Keep) list.RemoveRange(0, list.Count - Keep);
-        await AtomicFile.WriteAllTextAsync(FilePath, JsonSerializer.Serialize(list, OutageJsonContext.Default.ListBatteryHealthPoint), ct).ConfigureAwait(false);
-    }
+    public Task<List<BatteryHealthPoint>> LoadAsync(CancellationToken ct) => _file.LoadAsync(ct);
+
+    /// <summary>Keeps one point (once: the same outage is not kept twice).</summary>
+    public Task AppendAsync(BatteryHealthPoint point, CancellationToken ct) =>
+        _file.AppendAsync(point, ct, p => p.At == point.At && p.Source == point.Source);
 }
