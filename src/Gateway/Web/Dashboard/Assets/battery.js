@@ -3,10 +3,9 @@
 // on the bottom line (passed, warning, failed). The list under it gives each point's numbers.
 (() => {
   "use strict";
-  const TOKEN_KEY = "gateway.token";
   const el = document.getElementById("battery");
   if (!el) return;
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const { esc, poll } = window.gatewayPanels;
   const day = (iso) => new Date(iso).toLocaleDateString();
   const mins = (s) => `${Math.round(s / 60)} min`;
 
@@ -44,13 +43,5 @@
     el.innerHTML = `<p class="battery-head">${head || "No battery.installed in the configuration."}</p>${warn}${body}`;
   }
 
-  async function load() {
-    try {
-      const token = localStorage.getItem(TOKEN_KEY) || "";
-      const r = await fetch("/api/battery", { headers: token ? { Authorization: "Bearer " + token } : {} });
-      if (r.ok) render(await r.json());
-    } catch { /* next refresh */ }
-  }
-  load();
-  setInterval(load, 60000);
+  poll("/api/battery", 60000, render);
 })();
