@@ -23,8 +23,8 @@ public sealed class CommandFloodTests(ITestOutputHelper output)
         await using var rig = await MustGatewayRig.StartAsync(deviceExtra: "    timeout: 2s");
         rig.Simulator.LoseMains();
         await NutProcess.WaitUntilAsync(async () => (await rig.UpsAsync()).Status?.Contains("OB", StringComparison.Ordinal) == true, "the UPS to report OB");
-        // Past on_battery_delay (5 s): the outage is confirmed before the flood starts, as in the report.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // The outage is confirmed (on_battery_delay 5 s) before the flood starts, as in the report.
+        await NutProcess.WaitUntilAsync(() => rig.Gateway.Output.Contains("Policy [ups] on_battery", StringComparison.Ordinal), "the policy to confirm the outage", TimeSpan.FromSeconds(60));
         var readsBefore = rig.Slave.Reads;
 
         await using var attacker = await MqttObserver.ConnectAsync(rig.Broker.Port, "gateway/" + MustGatewayRig.Name + "/events");

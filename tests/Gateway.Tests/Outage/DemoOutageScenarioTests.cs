@@ -23,7 +23,7 @@ public sealed class DemoOutageScenarioTests(ITestOutputHelper output) : IAsyncLi
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempDir _dir = new("gw-demo-outage");
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };   // a hang guard: the machine may be busy
     private IHost? _host;
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -49,7 +49,8 @@ public sealed class VerifiedShutdownTests : IAsyncLifetime
         var report = await Run(Host("true", TimeSpan.FromSeconds(3)));
         Assert.Equal(ShutdownOutcomes.Timeout, report.Outcome);
         Assert.Contains($"still answering on port {_sshd.Port} after verify_down 3s", report.Detail);
-        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15));
+        // It waited for verify_down (no upper bound on a shared machine: the outcome says it gave up).
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(2), $"gave up after {(DateTime.UtcNow - started).TotalSeconds:0.0} s, before verify_down 3s");
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class BinarySafetyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int LinkLostAfterSeconds = 10;
     private readonly TempDir _dir = new("gw-binsafety");
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };   // a hang guard: the machine may be busy
     private PymodbusMust _ups = null!;
     private GatewayProcess? _gw;
     private string _config = "";

@@ -22,7 +22,7 @@ namespace Gateway.Tests.Simulation;
 public sealed class DemoModeTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("demo").FullName;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };   // a hang guard: the machine may be busy
     private IHost? _host;
     private int _port;
 
