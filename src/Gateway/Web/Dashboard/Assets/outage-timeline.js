@@ -2,10 +2,9 @@
 // triggers, steps with their durations, power back, and the UPS's runtime estimate over the outage (from history).
 (() => {
   "use strict";
-  const TOKEN_KEY = "gateway.token";
   const el = document.getElementById("outage-timeline");
   if (!el) return;
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const { esc, poll } = window.gatewayPanels;
   const hms = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   const span = (s) => {
     s = Math.max(0, Math.round(s));
@@ -58,13 +57,5 @@
     el.innerHTML = `<p class="summary">${summary}</p>${chart(t, endMs)}<ol class="timeline">${items}</ol>`;
   }
 
-  async function load() {
-    try {
-      const token = localStorage.getItem(TOKEN_KEY) || "";
-      const r = await fetch("/api/outages/timeline", { headers: token ? { Authorization: "Bearer " + token } : {} });
-      if (r.ok) render(await r.json());
-    } catch { /* next refresh */ }
-  }
-  load();
-  setInterval(load, 5000);
+  poll("/api/outages/timeline", 5000, render);
 })();
