@@ -34,6 +34,7 @@ public sealed record GatewayConfig
         var devices = new List<DeviceOptions>(deviceSections.Count);
         var firstLine = new Dictionary<string, ConfigSection>(StringComparer.Ordinal);
         var nutNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var wires = new Dictionary<string, List<(ISerialDeviceOptions Device, ConfigSection Section)>>(StringComparer.Ordinal);
         foreach (var ds in deviceSections)
         {
             var d = DeviceOptions.Bind(ds);
@@ -48,6 +49,7 @@ public sealed record GatewayConfig
             var nutName = d switch { MustDeviceOptions m => m.NutName, NutDeviceOptions n => n.NutName, _ => null };
             if (nutName is not null && !nutNames.TryAdd(nutName, d.Id))
                 ds.Error("nut_name", $"NUT name '{nutName}' is already used by device '{nutNames[nutName]}'");
+            if (d is ISerialDeviceOptions serial && serial.Serial.Port.Length > 0) CheckSharedWire(serial, ds, wires);
             devices.Add(d);
         }
 
@@ -77,5 +79,33 @@ public sealed record GatewayConfig
             Logging = LoggingOptions.Bind(root.Section("logging")),
             Battery = BatteryOptions.Bind(root.Section("battery")),
         };
+    }
+
+    /// <summary>
+    /// Devices on one port share one wire: they must agree on baud, parity and stop bits and have different Modbus
+    /// addresses. Either mistake would make one of them fail in a way that looks like a wiring fault. A device in
+    /// conflict is reported once and not compared with the devices after it.
+    /// </summary>
+    private static void CheckSharedWire(ISerialDeviceOptions d, ConfigSection ds, Dictionary<string, List<(ISerialDeviceOptions Device, ConfigSection Section)>> wires)
+    {
+        if (!wires.TryGetValue(d.Serial.Port, out var onWire)) wires[d.Serial.Port] = onWire = [];
+        foreach (var (other, section) in onWire)
+        {
+            var line = section.NodeOf("port")?.Start.Line ?? 0;
+            if (!other.Serial.SameLineSettings(d.Serial))
+            {
+                var key = other.Serial.Baud != d.Serial.Baud ? "baud" : other.Serial.Parity != d.Serial.Parity ? "parity" : "stop_bits";
+                ds.Error(key, $"devices '{other.Id}' (line {line}) and '{d.Id}' share {d.Serial.Port} but '{other.Id}' uses {other.Serial.LineSettings} and '{d.Id}' {d.Serial.LineSettings}; "
+                    + "one wire has one speed: set the same baud, parity and stop_bits on both (and on the devices themselves)");
+                return;
+            }
+            if (other.Address == d.Address)
+            {
+                ds.Error(ds.Has("address") || !ds.Has("slave") ? "address" : "slave", $"devices '{other.Id}' (line {line}) and '{d.Id}' share {d.Serial.Port} and both use Modbus address {d.Address}; "
+                    + "give each device on one wire its own address (set it on the device, then here)");
+                return;
+            }
+        }
+        onWire.Add((d, ds));
     }
 }

@@ -13,6 +13,10 @@ public class ConfigExampleTests
           - { id: a, type: must, port: /dev/a }
           - { id: b, type: em340, port: /dev/b }
           - { id: c, type: nut, ups: ups }
+          - id: d
+            type: modbus
+            port: /dev/d
+            registers: [ { key: v, address: 0, function: input, type: float32, word_order: low_first, scale: 1, unit: V, no_value: 0, name: n, device_class: voltage, state_class: measurement } ]
         nut_server:
           users: [ { name: u, password: p } ]
         shutdown:
