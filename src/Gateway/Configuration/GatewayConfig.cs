@@ -46,7 +46,7 @@ public sealed record GatewayConfig
                 continue;
             }
             firstLine[d.Id] = ds;
-            var nutName = d switch { MustDeviceOptions m => m.NutName, NutDeviceOptions n => n.NutName, _ => null };
+            var nutName = (d as IUpsDeviceOptions)?.NutName;
             if (nutName is not null && !nutNames.TryAdd(nutName, d.Id))
                 ds.Error("nut_name", $"NUT name '{nutName}' is already used by device '{nutNames[nutName]}'");
             if (d is ISerialDeviceOptions serial && serial.Serial.Port.Length > 0) CheckSharedWire(serial, ds, wires);
@@ -61,7 +61,7 @@ public sealed record GatewayConfig
             if (target is null)
                 policySection.Error("protect", $"refers to unknown device '{protect}'" + (devices.Count > 0 ? $" (configured: {string.Join(", ", devices.Select(d => d.Id))})" : " (no devices are configured)"));
             else if (!target.IsUps)
-                policySection.Error("protect", $"device '{protect}' is a {target.Type} meter, not a UPS (use a must or nut device)");
+                policySection.Error("protect", $"device '{protect}' is a {target.Type} meter, not a UPS (name a UPS device: {string.Join(", ", devices.Where(d => d.IsUps).Select(d => d.Id).DefaultIfEmpty("none is configured"))})");
         }
 
         return new GatewayConfig

@@ -1,7 +1,7 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>type: must</c> — a MUST EP20 UPS over its USB-serial adapter (Modbus RTU, 9600 8N1, slave 10).</summary>
-public sealed record MustDeviceOptions : DeviceOptions, ISerialDeviceOptions
+public sealed record MustDeviceOptions : DeviceOptions, ISerialDeviceOptions, IUpsDeviceOptions
 {
     public override string Type => "must";
     public override bool IsUps => true;

@@ -11,6 +11,10 @@ namespace Gateway.DeviceTypes;
 /// them is <see cref="DeviceTypeRegistry.All"/>; nothing else in the gateway names a device type.
 /// </summary>
 /// <param name="Name">The value of <c>type:</c> in the configuration.</param>
+/// <param name="Example">
+/// The smallest valid device of this type, its keys besides id and type as a YAML flow mapping (<c>{ port: /dev/x }</c>);
+/// the documentation check binds it to learn every key the type reads and finds each in config.yaml.example.
+/// </param>
 /// <param name="Bind">Reads the device's keys (after <c>id</c>, with the id); reports every problem on the section and returns null when the device cannot be used.</param>
 /// <param name="CreateDriver">Options → driver. Serial devices take the host's <c>ModbusBuses</c> from the services so devices on one port share it.</param>
 /// <param name="MeterEntities">
@@ -19,6 +23,7 @@ namespace Gateway.DeviceTypes;
 /// </param>
 public sealed record DeviceType(
     string Name,
+    string Example,
     Func<ConfigSection, string, DeviceOptions?> Bind,
     Func<DeviceOptions, IServiceProvider, ILogger, IDeviceDriver> CreateDriver,
     Func<DeviceOptions, IReadOnlyDictionary<string, HaEntity>>? MeterEntities = null);

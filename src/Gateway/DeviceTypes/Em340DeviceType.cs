@@ -11,10 +11,11 @@ public static class Em340DeviceType
 {
     public static readonly DeviceType Type = new(
         "em340",
+        "{ port: /dev/ttyUSB0 }",
         Em340DeviceOptions.Bind,
         (o, services, log) => new Em340Driver(Settings((Em340DeviceOptions)o), services.GetRequiredService<TimeProvider>(), log,
             buses: services.GetRequiredService<ModbusBuses>()),
-        _ => HomeAssistant.MeterEntities.ByMetric);
+        _ => MeterEntities.ByMetric);
 
     public static Em340Settings Settings(Em340DeviceOptions o) =>
         new(o.Id, o.Serial.ToSettings(), (byte)o.Address, o.PollInterval, o.InterRequestDelay);

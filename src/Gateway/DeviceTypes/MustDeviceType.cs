@@ -10,6 +10,7 @@ public static class MustDeviceType
 {
     public static readonly DeviceType Type = new(
         "must",
+        "{ port: /dev/ttyUSB0 }",
         MustDeviceOptions.Bind,
         (o, services, log) => new MustDriver(Settings((MustDeviceOptions)o), services.GetRequiredService<TimeProvider>(), log,
             buses: services.GetRequiredService<ModbusBuses>()));

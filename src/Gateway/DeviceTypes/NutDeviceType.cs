@@ -9,6 +9,7 @@ public static class NutDeviceType
 {
     public static readonly DeviceType Type = new(
         "nut",
+        "{ ups: ups }",
         NutDeviceOptions.Bind,
         (o, services, log) =>
         {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Configuration;
+using Gateway.DeviceTypes;
 using Gateway.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
@@ -7,16 +8,13 @@ namespace Gateway.Tests.Configuration;
 
 public class ConfigExampleTests
 {
-    /// <summary>A config with one item of every list and one device of every type, so every binder runs.</summary>
-    private const string EveryShape = """
-        devices:
-          - { id: a, type: must, port: /dev/a }
-          - { id: b, type: em340, port: /dev/b }
-          - { id: c, type: nut, ups: ups }
-          - id: d
-            type: modbus
-            port: /dev/d
-            registers: [ { key: v, address: 0, function: input, type: float32, word_order: low_first, scale: 1, unit: V, no_value: 0, name: n, device_class: voltage, state_class: measurement } ]
+    /// <summary>
+    /// A config with one item of every list and one device of every registered type (its <see cref="DeviceType.Example"/>),
+    /// so every binder runs.
+    /// </summary>
+    private static string EveryShape => "devices:\n"
+        + string.Concat(DeviceTypeRegistry.All.Select((t, i) => $"  - {{ id: d{i}, type: {t.Name}, {t.Example.Trim().TrimStart('{')}\n"))
+        + """
         nut_server:
           users: [ { name: u, password: p } ]
         shutdown:

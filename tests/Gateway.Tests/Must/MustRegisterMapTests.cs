@@ -30,6 +30,9 @@ public class MustRegisterMapTests
         Assert.Equal("87", r.Get(NutNames.BatteryCharge));
         Assert.Equal("60", r.Get(NutNames.OutputFrequencyNominal));
         Assert.Equal("10.5", r.Get(NutNames.BatteryVoltageLow));
-        Assert.Null(r.Get(NutNames.UpsBeeperStatus));   // 31006 is past the 10 registers some firmware answers
+        Assert.Equal("enabled", r.Get(NutNames.UpsBeeperStatus));
+        var noSlow = MustReadingDecoder.Decode("ups", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(3), main, [], 15, out _)!;
+        Assert.Null(noSlow.Get(NutNames.OutputFrequencyNominal));
+        Assert.Equal("230.4", noSlow.Get(NutNames.InputVoltage));
     }
 }

@@ -12,6 +12,7 @@ public static class ModbusTableDeviceType
 
     public static readonly DeviceType Type = new(
         Name,
+        "{ port: /dev/ttyUSB0, registers: [ { key: voltage, address: 0x0000, type: float32 } ] }",
         ModbusTableDeviceOptions.Bind,
         (o, services, log) => new ModbusTableDriver(Settings((ModbusTableDeviceOptions)o), services.GetRequiredService<TimeProvider>(), log,
             buses: services.GetRequiredService<ModbusBuses>()),
