@@ -58,6 +58,8 @@ public static class HaStateDocument
                 if (values.TryGetValue(key, out var d)) w.WriteNumber(e.Key, Math.Round(d, 3));
                 else w.WriteNull(e.Key);
             }
+            // The phase sequence belongs to the built-in meter table; a declared table may use the name for a row.
+            if (entities is not null && entities != MeterEntities.ByMetric) return;
             if (r.PhaseSequence is { } seq) w.WriteString(MeterEntities.PhaseSequence, seq);
             else w.WriteNull(MeterEntities.PhaseSequence);
         });
