@@ -64,22 +64,8 @@ public sealed class ConfigSection
         return s;
     }
 
-    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
-    {
-        var s = Scalar(key);
-        if (s is null) return defaultValue;
-        if (!TryParseInteger(s.Value, out var v))
-        {
-            _ctx.Error(s, KeyPath(key), $"expected a whole number, got '{s.Value}'");
-            return defaultValue;
-        }
-        if (v < min || v > max)
-        {
-            _ctx.Error(s, KeyPath(key), $"must be between {min} and {max}, got {v}");
-            return defaultValue;
-        }
-        return (int)v;
-    }
+    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue) =>
+        Long(key, min, max) is { } v ? (int)v : defaultValue;
 
     /// <summary>A whole number that may not fit an int (a 32-bit marker such as 0xFFFFFFFF); null when absent or bad (reported).</summary>
     public long? Long(string key, long min = long.MinValue, long max = long.MaxValue)

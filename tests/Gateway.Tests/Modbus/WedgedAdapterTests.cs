@@ -30,22 +30,6 @@ public sealed class WedgedAdapterTests : IDisposable
         Directory.Delete(_dir, true);
     }
 
-    /// <summary>A slave that can be made silent (the request reaches it, no reply leaves), counting what is addressed to it.</summary>
-    private sealed class SilenceableSlave(IModbusSlaveDevice inner) : IModbusSlaveDevice
-    {
-        private long _addressed;
-        public volatile bool Silent;
-        public long Addressed => Interlocked.Read(ref _addressed);
-        public byte Address => inner.Address;
-        public bool Answers()
-        {
-            Interlocked.Increment(ref _addressed);
-            return !Silent && inner.Answers();
-        }
-        public ModbusExceptionCode? Read(ModbusFunction function, ushort address, ushort count, Span<ushort> into) => inner.Read(function, address, count, into);
-        public ModbusExceptionCode? Write(ModbusFunction function, ushort address, ReadOnlySpan<ushort> values) => inner.Write(function, address, values);
-    }
-
     [Fact]
     public async Task A_port_whose_every_slave_went_silent_without_an_io_error_is_reopened_and_one_dead_slave_never_reopens_it()
     {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Gateway.Tests.Simulation;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.ModbusTable;
 
@@ -35,7 +35,7 @@ public sealed class PymodbusSdm120 : IAsyncDisposable
     private readonly string _dir;
     private readonly SocatPair _socat;
     private readonly int _address;
-    private Process? _python;
+    private PymodbusProcess? _python;
 
     public PymodbusSdm120(string dir, int address = 2)
     {
@@ -59,21 +59,12 @@ public sealed class PymodbusSdm120 : IAsyncDisposable
     public async Task PlugAsync()
     {
         await _socat.PlugAsync();
-        var script = Path.Combine(_dir, "sdm120_slave.py");
-        await File.WriteAllTextAsync(script, Script);
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(_socat.SimulatorLink);
-        psi.ArgumentList.Add(_address.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _python = Process.Start(psi)!;
-        _python.ErrorDataReceived += (_, _) => { };
-        _python.BeginErrorReadLine();
-        Assert.Equal("serving", await _python.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        _python = await PymodbusProcess.StartAsync(Path.Combine(_dir, "sdm120_slave.py"), Script, _socat.SimulatorLink,
+            _address.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public ValueTask DisposeAsync()
     {
-        try { _python?.Kill(entireProcessTree: true); _python?.WaitForExit(5000); } catch (InvalidOperationException) { }
         _python?.Dispose();
         _socat.Dispose();
         return ValueTask.CompletedTask;
