@@ -5,6 +5,7 @@ using Gateway.Drivers.Serial;
 using Gateway.Drivers.Simulation;
 using Gateway.Tests.Simulation;
 using Gateway.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Gateway.Tests.Modbus;
 
@@ -16,7 +17,7 @@ namespace Gateway.Tests.Modbus;
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]
 [Trait(Lane.Trait, Lane.FullOnly)]
-public sealed class WedgedAdapterTests : IDisposable
+public sealed class WedgedAdapterTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly string _dir = Directory.CreateTempSubdirectory("wedged").FullName;
@@ -74,8 +75,10 @@ public sealed class WedgedAdapterTests : IDisposable
         // The adapter wedges: no slave answers, the port shows no error. After the silence limit the port is
         // reopened (the file never changed), and both meters are Connected again.
         grid.Silent = true;
+        var wedged = System.Diagnostics.Stopwatch.StartNew();
         await RecordingSink.WaitUntil(() => gridSink.Current == LinkState.Lost, Wait, "the grid meter Lost");
         await RecordingSink.WaitUntil(() => gridSink.Current == LinkState.Connected && pvSink.Current == LinkState.Connected, Wait, "both meters back after the reopen");
+        output.WriteLine($"adapter wedged → port reopened → both meters Connected in {wedged.ElapsedMilliseconds} ms (silence limit {silentLimit.TotalSeconds:0} s)");
         Assert.Equal(2, Volatile.Read(ref _opens));
         Assert.Contains(log.Lines, l => l.Message.Contains($"no device on {link} answered for", StringComparison.Ordinal)
             && l.Message.Contains("reopening it", StringComparison.Ordinal));
