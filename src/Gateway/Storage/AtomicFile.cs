@@ -7,15 +7,22 @@ namespace Gateway.Storage;
 /// </summary>
 public static class AtomicFile
 {
-    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <param name="mode">The new file's permissions (e.g. 0600 for a file holding a secret); by default the umask decides.</param>
+    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default, UnixFileMode? mode = null)
     {
-        if (await HoldsAsync(path, content, cancellationToken).ConfigureAwait(false)) return;
+        if (await HoldsAsync(path, content, cancellationToken).ConfigureAwait(false))
+        {
+            if (mode is { } keep && !OperatingSystem.IsWindows() && File.GetUnixFileMode(path) != keep) File.SetUnixFileMode(path, keep);
+            return;
+        }
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous };
+            if (mode is { } m && !OperatingSystem.IsWindows()) options.UnixCreateMode = m;
+            await using (var fs = new FileStream(tmp, options))
             {
                 await fs.WriteAsync(content, cancellationToken).ConfigureAwait(false);
                 await fs.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -47,8 +54,8 @@ public static class AtomicFile
         }
     }
 
-    public static Task WriteAllTextAsync(string path, string content, CancellationToken cancellationToken = default) =>
-        WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
+    public static Task WriteAllTextAsync(string path, string content, CancellationToken cancellationToken = default, UnixFileMode? mode = null) =>
+        WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(content), cancellationToken, mode);
 
     /// <summary>Reads the file, or returns null when it does not exist. Leftover temp files from a crash are ignored.</summary>
     public static async Task<string?> ReadAllTextOrNullAsync(string path, CancellationToken cancellationToken = default)
