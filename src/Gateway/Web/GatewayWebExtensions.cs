@@ -50,6 +50,7 @@ public static class GatewayWebExtensions
             return Results.Text(s.GetRequiredService<PrometheusExporter>().Render(), Metrics.PrometheusText.ContentType);
         });
         app.MapDashboard();
+        app.MapSettingsPages();
         return app;
     }
 }
