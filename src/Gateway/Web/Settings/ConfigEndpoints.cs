@@ -16,8 +16,8 @@ namespace Gateway.Web.Settings;
 /// </summary>
 public static class ConfigEndpoints
 {
-    /// <summary>Bigger than any real configuration; a larger body is refused before it is parsed.</summary>
-    public const int MaxBody = ConfigLoader.MaxFileLength;
+    /// <summary>The web server's body limit (<see cref="KestrelLimits"/>): larger than any real configuration.</summary>
+    public const int MaxBody = (int)KestrelLimits.MaxRequestBodySize;
 
     public static IEndpointRouteBuilder MapConfigApi(this IEndpointRouteBuilder app)
     {
@@ -143,6 +143,7 @@ public static class ConfigEndpoints
     private static async Task<string?> ReadTextAsync(HttpContext ctx)
     {
         if (ctx.Request.ContentLength > MaxBody) return null;
+        // Kestrel stops a longer body at the same limit (413).
         using var reader = new StreamReader(ctx.Request.Body);
         var buffer = new char[MaxBody + 1];
         var read = 0;
@@ -156,7 +157,7 @@ public static class ConfigEndpoints
     }
 
     private static IResult BadJson() => ApiResults.BadRequest("expected a JSON object of sections and keys",
-        "send Content-Type: application/json with e.g. {\"mqtt\": {\"port\": 1883}} (at most 1 MiB)");
+        "send Content-Type: application/json with e.g. {\"mqtt\": {\"port\": 1883}} (at most 64 KiB)");
 
     private static IResult TooBig() => ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "the file is too large",
         $"a configuration is at most {MaxBody / 1024} KiB");
