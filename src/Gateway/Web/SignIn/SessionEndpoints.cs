@@ -35,12 +35,10 @@ public static class SessionEndpoints
     private static async Task<IResult> SignInAsync(HttpContext ctx)
     {
         var s = ctx.RequestServices;
-        if (ApiAccess.CrossSite(ctx) is { } refused) return refused;
         var sessions = s.GetRequiredService<SessionStore>();
         var address = ApiAccess.ClientAddress(ctx);
-        if (LockedOut(ctx, sessions, address) is { } locked) return locked;
-        var body = await ReadAsync(ctx, WebJsonContext.Api.SignInRequest).ConfigureAwait(false);
-        if (body is null) return BadBody();
+        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Api.SignInRequest).ConfigureAwait(false);
+        if (body is null) return refused!;
         var password = s.GetRequiredService<AdminPassword>();
         if (!password.IsSet)
             return ApiResults.Error(StatusCodes.Status409Conflict, "no admin password is set yet",
@@ -59,12 +57,10 @@ public static class SessionEndpoints
     private static async Task<IResult> SetupAsync(HttpContext ctx)
     {
         var s = ctx.RequestServices;
-        if (ApiAccess.CrossSite(ctx) is { } refused) return refused;
         var sessions = s.GetRequiredService<SessionStore>();
         var address = ApiAccess.ClientAddress(ctx);
-        if (LockedOut(ctx, sessions, address) is { } locked) return locked;
-        var body = await ReadAsync(ctx, WebJsonContext.Api.SetupRequest).ConfigureAwait(false);
-        if (body is null) return BadBody();
+        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Api.SetupRequest).ConfigureAwait(false);
+        if (body is null) return refused!;
         var password = s.GetRequiredService<AdminPassword>();
         var code = s.GetRequiredService<SetupCode>();
         if (password.IsSet)
@@ -104,12 +100,11 @@ public static class SessionEndpoints
         var access = s.GetRequiredService<ApiAccess>();
         if (access.SessionOf(ctx) is not { } session)
             return ApiResults.Error(StatusCodes.Status401Unauthorized, "not signed in", "sign in at /settings first");
-        if (ApiAccess.CheckChange(ctx, session) is { } refused) return refused;
+        if (ApiAccess.CheckChange(ctx, session) is { } csrf) return csrf;
         var sessions = s.GetRequiredService<SessionStore>();
         var address = ApiAccess.ClientAddress(ctx);
-        if (LockedOut(ctx, sessions, address) is { } locked) return locked;
-        var body = await ReadAsync(ctx, WebJsonContext.Api.PasswordChangeRequest).ConfigureAwait(false);
-        if (body is null) return BadBody();
+        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Api.PasswordChangeRequest).ConfigureAwait(false);
+        if (body is null) return refused!;
         var password = s.GetRequiredService<AdminPassword>();
         if (!await password.VerifyAsync(body.CurrentPassword ?? "", ctx.RequestAborted).ConfigureAwait(false))
         {
@@ -144,6 +139,15 @@ public static class SessionEndpoints
         ctx.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return ApiResults.Error(StatusCodes.Status429TooManyRequests, "too many wrong passwords",
             $"this address is locked out for {seconds} s; wait, then try again (each further miss doubles the wait)");
+    }
+
+    /// <summary>What every sign-in request checks first: not cross-site, the address not locked out, a JSON body.</summary>
+    private static async Task<(T? Body, IResult? Refused)> BeginAsync<T>(HttpContext ctx, SessionStore sessions, string address,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    {
+        if (ApiAccess.CrossSite(ctx) is { } refused) return (null, refused);
+        if (LockedOut(ctx, sessions, address) is { } locked) return (null, locked);
+        return await ReadAsync(ctx, type).ConfigureAwait(false) is { } body ? (body, null) : (null, BadBody());
     }
 
     private static async Task<T?> ReadAsync<T>(HttpContext ctx, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
