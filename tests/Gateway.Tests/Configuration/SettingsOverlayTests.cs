@@ -133,4 +133,17 @@ public sealed class SettingsOverlayTests : IDisposable
         var r = Load(File(), SettingsOverlay.ToYaml(overlay));
         Assert.Equal("null", r.Config!.Gateway.Name);
     }
+
+    [Fact]
+    public void A_saved_key_that_the_environment_or_set_overrides_is_named_in_a_warning()
+    {
+        var overlay = SettingsEdit.ParseTree("mqtt:\n  port: 1884\ndevices:\n  - id: ups\n    port: /dev/ttyUSB0\n");
+        var warnings = Gateway.Web.Settings.SettingsStore.Overridden(overlay,
+            new Dictionary<string, string> { ["GATEWAY_MQTT__PORT"] = "1", ["GATEWAY_MQTT__HOST"] = "x", ["GATEWAY_DEVICES__0__PORT"] = "/dev/x" },
+            ["policy.low_battery_percent=30", "mqtt.port=2"]).ToArray();
+        Assert.Equal(3, warnings.Length);
+        Assert.Contains(warnings, w => w.StartsWith("devices.0.port is also set by the environment variable GATEWAY_DEVICES__0__PORT", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("mqtt.port is also set by the environment variable GATEWAY_MQTT__PORT", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("mqtt.port is also set by --set", StringComparison.Ordinal));
+    }
 }

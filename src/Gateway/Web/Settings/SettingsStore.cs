@@ -52,7 +52,9 @@ public sealed class SettingsStore(GatewayConfig running, ILogger<SettingsStore> 
             if (changed.Count > 0)
                 log.LogInformation("Web settings: saved a change to {Sections} in {Path}", string.Join(", ", changed), OverlayPath);
             var known = before.Warnings.Select(w => w.Message).ToHashSet(StringComparer.Ordinal);
-            return new SaveOutcome([], after.Config, changed, [.. after.Warnings.Where(w => !known.Contains(w.Message)).Select(w => w.ToString())]);
+            var warnings = after.Warnings.Where(w => !known.Contains(w.Message)).Select(w => w.ToString())
+                .Concat(Overridden(overlay, ConfigLoader.CurrentEnvironment(), running.Overrides)).ToArray();
+            return new SaveOutcome([], after.Config, changed, warnings);
         }
         finally
         {
@@ -94,6 +96,42 @@ public sealed class SettingsStore(GatewayConfig running, ILogger<SettingsStore> 
         if (check.Effective is null) return (null, Problems(check));
         try { return (SettingsEdit.ParseTree(text), []); }
         catch (YamlException e) { return (null, [new ConfigFieldError("", $"not valid YAML: {e.Message}")]); }
+    }
+
+    /// <summary>Saved keys that the environment or --set override (they win over the web settings), each as a sentence.</summary>
+    public static IEnumerable<string> Overridden(YamlMappingNode overlay, IReadOnlyDictionary<string, string> env, IReadOnlyList<string> overrides)
+    {
+        foreach (var (name, _) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (!name.StartsWith(ConfigLoader.EnvPrefix, StringComparison.Ordinal) || name == ConfigLoader.ConfigEnvVar || !name.Contains("__", StringComparison.Ordinal)) continue;
+            var key = name[ConfigLoader.EnvPrefix.Length..].ToLowerInvariant().Replace("__", ".", StringComparison.Ordinal);
+            if (Holds(overlay, key))
+                yield return $"{key} is also set by the environment variable {name}, which wins over the web settings; remove it there (e.g. systemctl edit gateway) for the saved value to count";
+        }
+        foreach (var o in overrides)
+        {
+            var eq = o.IndexOf('=');
+            if (eq <= 0) continue;
+            var key = o[..eq].Trim();
+            if (Holds(overlay, key))
+                yield return $"{key} is also set by --set on the gateway's command line, which wins over the web settings; remove it there for the saved value to count";
+        }
+    }
+
+    private static bool Holds(YamlMappingNode overlay, string keyPath)
+    {
+        YamlNode? node = overlay;
+        foreach (var part in keyPath.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            node = node switch
+            {
+                YamlMappingNode m => SettingsOverlay.Find(m, part),
+                YamlSequenceNode seq when int.TryParse(part, out var i) && i >= 0 && i < seq.Children.Count => seq.Children[i],
+                _ => null,
+            };
+            if (node is null) return false;
+        }
+        return true;
     }
 
     private string Header() =>

@@ -315,7 +315,8 @@
     }
     if (!r.ok) { status.textContent = "Not saved: " + problem(r); status.className = "bad"; return; }
     const restart = r.json.needs_restart || [];
-    status.textContent = r.json.message + (restart.length ? " (" + restart.join("; ") + ")" : "");
+    const warnings = r.json.warnings || [];
+    status.textContent = r.json.message + (restart.length ? " (" + restart.join("; ") + ")" : "") + (warnings.length ? ". Note: " + warnings.join(" ") : "");
     status.className = "ok";
     const note = status.textContent;
     await openPage();
