@@ -72,7 +72,7 @@ public sealed record GatewayConfig
         {
             Gateway = gateway,
             Devices = devices,
-            Mqtt = MqttOptions.Bind(root.Section("mqtt"), gateway.Name),
+            Mqtt = MqttOptions.Bind(root.Section("mqtt"), gateway.Name, devices.Where(d => d.IsUps).Select(d => d.Id).ToList()),
             NutServer = NutServerOptions.Bind(root.Section("nut_server")),
             Web = WebOptions.Bind(root.Section("web")),
             History = HistoryOptions.Bind(root.Section("history")),

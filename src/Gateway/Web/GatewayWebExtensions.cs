@@ -43,6 +43,7 @@ public static class GatewayWebExtensions
         app.MapSessions();
         app.MapConfigApi();
         app.MapOutages();
+        app.MapImport();
         app.MapGet("/metrics", (HttpContext ctx) =>
         {
             var s = ctx.RequestServices;
