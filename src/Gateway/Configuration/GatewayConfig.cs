@@ -17,6 +17,10 @@ public sealed record GatewayConfig
     public BatteryOptions Battery { get; init; } = BatteryOptions.Default;
     /// <summary>The file it came from, or null when running on defaults.</summary>
     public string? SourcePath { get; init; }
+    /// <summary>The web settings overlay laid over the file (<see cref="SettingsOverlay"/>), or null when there is none.</summary>
+    public string? SettingsPath { get; init; }
+    /// <summary>The <c>--set key=value</c> options it was loaded with (the settings API validates with the same).</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
 
     public DeviceOptions? FindDevice(string id) => Devices.FirstOrDefault(d => d.Id == id);
 
