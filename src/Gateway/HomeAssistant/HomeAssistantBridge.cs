@@ -52,6 +52,8 @@ public sealed class HomeAssistantBridge : BackgroundService
 
     public HaTopics Topics => _topics;
 
+    public MqttSession Session => _session;
+
     /// <summary>How many times the full set (configs, availability, states) was queued: connects plus Home Assistant births.</summary>
     public int FullPublishes { get; private set; }
 

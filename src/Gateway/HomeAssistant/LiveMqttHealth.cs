@@ -1,0 +1,14 @@
+using Gateway.Hosting;
+using Gateway.LiveApply;
+
+namespace Gateway.HomeAssistant;
+
+/// <summary>The "mqtt" entry of /api/health: the session of the bridge running now, or "disabled".</summary>
+public sealed class LiveMqttHealth(RebuiltService bridge) : IHealthContributor
+{
+    private static readonly DisabledMqttHealth Disabled = new();
+
+    public string Name => "mqtt";
+
+    public ComponentHealth Check() => bridge.Current is HomeAssistantBridge b ? b.Session.Check() : Disabled.Check();
+}
