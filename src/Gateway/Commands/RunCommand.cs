@@ -26,8 +26,9 @@ internal static class RunCommand
             Console.Error.WriteLine($"No config file found (looked in: {string.Join(", ", result.Searched)}); running with defaults.");
         var run = new RunOptions(simulate) { Overrides = overrides, UnderSystemd = Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService() };
         using var host = GatewayHost.Build(result.Config!, run);
+        var restart = host.Services.GetService(typeof(LiveApply.SelfRestart)) as LiveApply.SelfRestart;
         await host.RunAsync(ct).ConfigureAwait(false);
         // Stopped to apply settings that need a restart: systemd starts the gateway again (RestartForceExitStatus=75).
-        return host.Services.GetService(typeof(LiveApply.SelfRestart)) is LiveApply.SelfRestart { Restarting: true } ? ExitCodes.RestartRequested : ExitCodes.Ok;
+        return restart is { Restarting: true } ? ExitCodes.RestartRequested : ExitCodes.Ok;
     }
 }

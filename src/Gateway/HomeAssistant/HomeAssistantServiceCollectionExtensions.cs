@@ -39,7 +39,8 @@ public static class HomeAssistantServiceCollectionExtensions
             change => change.Has("mqtt") || change.Has("devices"),
             next => Build(sp, next, embedded),
             sp.GetRequiredService<LiveConfig>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.HomeAssistant")));
-        services.AddHostedService(sp => sp.GetRequiredKeyedService<RebuiltService>(LiveKey));
+        // Not AddHostedService: it keeps one service per implementation type, and every rebuilt part is a RebuiltService.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<RebuiltService>(LiveKey));
         services.AddSingleton<ILiveConfigTarget>(sp => sp.GetRequiredKeyedService<RebuiltService>(LiveKey));
         services.AddSingleton<IHealthContributor>(sp => new LiveMqttHealth(sp.GetRequiredKeyedService<RebuiltService>(LiveKey)));
         return services;

@@ -26,7 +26,8 @@ public static class IndicatorsServiceCollectionExtensions
             next => new StatusIndicators(next.Gpio, sp.GetRequiredService<IndicatorStateReader>(), sp.GetRequiredService<GpioOpener>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StatusIndicators>>()),
             sp.GetRequiredService<LiveConfig>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Indicators")));
-        services.AddHostedService(sp => sp.GetRequiredKeyedService<RebuiltService>(LiveKey));
+        // Not AddHostedService: it keeps one service per implementation type, and every rebuilt part is a RebuiltService.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<RebuiltService>(LiveKey));
         services.AddSingleton<ILiveConfigTarget>(sp => sp.GetRequiredKeyedService<RebuiltService>(LiveKey));
         return services;
     }

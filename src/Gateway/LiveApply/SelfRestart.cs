@@ -63,11 +63,18 @@ public sealed class SelfRestart : BackgroundService
             while (!stoppingToken.IsCancellationRequested)
             {
                 signalled ??= _signal.WaitAsync(stoppingToken);
-                var done = Pending.Count > 0
-                    ? await Task.WhenAny(signalled, Task.Delay(CheckInterval, _time, stoppingToken)).ConfigureAwait(false)
-                    : signalled;
-                await done.ConfigureAwait(false);
-                if (done == signalled) signalled = null;
+                if (Pending.Count > 0)
+                {
+                    using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    var delay = Task.Delay(CheckInterval, _time, tick.Token);
+                    if (await Task.WhenAny(signalled, delay).ConfigureAwait(false) == signalled) await tick.CancelAsync().ConfigureAwait(false);
+                    stoppingToken.ThrowIfCancellationRequested();
+                }
+                else
+                {
+                    await signalled.ConfigureAwait(false);
+                }
+                if (signalled.IsCompleted) signalled = null;
                 if (await CheckAsync(stoppingToken).ConfigureAwait(false)) return;
             }
         }

@@ -75,7 +75,8 @@ public static class PowerProtectionServiceCollectionExtensions
                 ? new NotificationDispatcher(next, sp.GetRequiredService<EventBus>(), senders, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationDispatcher>>())
                 : null,
             sp.GetRequiredService<LiveConfig>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Notifications")));
-        services.AddHostedService(sp => sp.GetRequiredKeyedService<RebuiltService>(NotificationsKey));
+        // Not AddHostedService: it keeps one service per implementation type, and every rebuilt part is a RebuiltService.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<RebuiltService>(NotificationsKey));
         services.AddSingleton<ILiveConfigTarget>(sp => sp.GetRequiredKeyedService<RebuiltService>(NotificationsKey));
     }
 }
