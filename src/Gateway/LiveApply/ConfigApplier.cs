@@ -60,7 +60,7 @@ public sealed class ConfigApplier : IConfigApplier
             }
             var restart = ConfigDiff.RestartReasons(_live.Boot, next).Concat(_failedLive).ToArray();
             _restart.Require(restart);
-            _status.RecordApplied(applied);
+            if (!change.IsEmpty) _status.RecordApplied(applied);
             if (change.IsEmpty)
                 _log.LogInformation("Configuration unchanged; nothing to apply");
             else

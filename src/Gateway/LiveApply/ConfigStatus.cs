@@ -16,7 +16,10 @@ public sealed class ConfigStatus(LiveConfig live, SelfRestart restart, TimeProvi
 
     public LiveConfig Live => live;
     public SelfRestart Restart => restart;
+    /// <summary>When the last apply that changed something ran.</summary>
     public DateTimeOffset? LastAppliedAt { get; private set; }
+
+    /// <summary>The sections the last apply that changed something took live.</summary>
     public IReadOnlyList<string> LastApplied { get; private set; } = [];
 
     /// <summary>The problems of the file on disk that was last refused (empty when the last file read was valid).</summary>
