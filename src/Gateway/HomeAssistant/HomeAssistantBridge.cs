@@ -171,6 +171,12 @@ public sealed class HomeAssistantBridge : BackgroundService
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _discovery.SaveRecordAtStopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Queues everything: stale-config clears, every config, availability and every state (on connect and on HA birth).</summary>
     public void PublishAll()
     {
