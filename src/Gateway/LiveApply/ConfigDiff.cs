@@ -99,6 +99,8 @@ public static class ConfigDiff
             reasons.Add($"logging.{key}: takes effect when the gateway restarts");
         foreach (var key in ConfigFingerprint.ChangedKeys(running.Battery, next.Battery))
             reasons.Add($"battery.{key}: takes effect when the gateway restarts");
+        foreach (var key in ConfigFingerprint.ChangedKeys(running.Notifications, next.Notifications).Where(k => k is "brownout_voltage" or "overvoltage_voltage"))
+            reasons.Add($"notifications.{key}: the power-quality watch keeps the old limit until the gateway restarts");
         foreach (var key in ConfigFingerprint.ChangedKeys(running.Shutdown, next.Shutdown).Where(k => k != "dry_run"))
             reasons.Add($"shutdown.{key}: the shutdown sequence keeps its old steps until the gateway restarts (never during an outage)");
 

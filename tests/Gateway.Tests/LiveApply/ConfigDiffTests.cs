@@ -108,6 +108,15 @@ public sealed class ConfigDiffTests
     }
 
     [Fact]
+    public void Notification_channels_apply_live_but_the_power_quality_limits_need_a_restart()
+    {
+        var a = With();
+        var b = TestConfig.Load(Base + "\nnotifications: { ntfy: { server: https://ntfy.example, topic: ups }, brownout_voltage: 200 }\n");
+        Assert.Equal(["notifications"], ConfigDiff.LiveSections(ConfigDiff.Compare(a, b)));
+        Assert.Equal(["notifications.brownout_voltage: the power-quality watch keeps the old limit until the gateway restarts"], ConfigDiff.RestartReasons(a, b));
+    }
+
+    [Fact]
     public void A_wake_on_lan_address_is_compared_by_value()
     {
         var a = With();
