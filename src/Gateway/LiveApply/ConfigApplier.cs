@@ -55,12 +55,16 @@ public sealed class ConfigApplier : IConfigApplier
                         _failedLive.Add($"{target.Section}: could not be applied live ({e.Message}); it takes effect when the gateway restarts");
                     }
                 }
-                _live.Set(next);
                 applied.AddRange(ConfigDiff.LiveSections(change).Where(s => !failed.Contains(s)));
             }
             var restart = ConfigDiff.RestartReasons(_live.Boot, next).Concat(_failedLive).ToArray();
             _restart.Require(restart);
-            if (!change.IsEmpty) _status.RecordApplied(applied);
+            // The status first, the new version last: whoever sees the new version also sees what it applied.
+            if (!change.IsEmpty)
+            {
+                _status.RecordApplied(applied);
+                _live.Set(next);
+            }
             if (change.IsEmpty)
                 _log.LogInformation("Configuration unchanged; nothing to apply");
             else

@@ -110,9 +110,11 @@ public sealed partial class LiveApplyBinaryTests(ITestOutputHelper output) : IAs
     {
         var linkSince = (await DeviceAsync("ups"))!.Value.GetProperty("link_since").GetString();
         var (link2, _) = await SimulatorAsync("ups2");
+        var saved = System.Diagnostics.Stopwatch.StartNew();
         Save(Yaml(extraDevices: $"  - {{ id: ups2, type: must, port: {link2}, poll_interval: 1s }}"));
         await UntilAsync(async () => (await DeviceAsync("ups2")) is { } d && d.GetProperty("link").GetString() == "connected" && d.GetProperty("status").GetString() is not null,
             "the added UPS in /api/telemetry with a reading");
+        output.WriteLine($"file saved -> new UPS connected with a reading in /api/telemetry: {saved.ElapsedMilliseconds} ms");
         Assert.False(_gw.HasExited);
         // The device that did not change kept its driver and its link.
         Assert.Equal(linkSince, (await DeviceAsync("ups"))!.Value.GetProperty("link_since").GetString());
@@ -162,8 +164,10 @@ public sealed partial class LiveApplyBinaryTests(ITestOutputHelper output) : IAs
         Assert.Equal("OK", await Ask("LOGIN ups"));
 
         var before = await VersionAsync();
+        var saved = System.Diagnostics.Stopwatch.StartNew();
         Save(Yaml(nasPassword: "secret2"));
         await UntilAsync(async () => await VersionAsync() > before, "the new NUT users applied");
+        output.WriteLine($"file saved -> NUT users applied: {saved.ElapsedMilliseconds} ms");
         Assert.Contains("nut_server", (await GetAsync("/api/config/status")).GetProperty("applied").EnumerateArray().Select(a => a.GetString()));
 
         // The same connection still answers.
