@@ -46,8 +46,8 @@ public static class HomeAssistantServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The bridge for a configuration, or null when it has no broker to talk to.</summary>
-    private static HomeAssistantBridge? Build(IServiceProvider sp, GatewayConfig config, bool embedded)
+    /// <summary>The bridge (with the compatibility publisher when <c>mqtt.compat_must_monitor</c> is on) for a configuration, or null when it has no broker to talk to.</summary>
+    private static IHostedService? Build(IServiceProvider sp, GatewayConfig config, bool embedded)
     {
         var o = config.Mqtt;
         if (!(o.Enabled || embedded) || (o.Host is null && !embedded)) return null;
@@ -59,8 +59,12 @@ public static class HomeAssistantServiceCollectionExtensions
             new MqttOutbox(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.HomeAssistant.Mqtt"));
-        return new HomeAssistantBridge(config, session, sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<EventBus>(),
+        var bridge = new HomeAssistantBridge(config, session, sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<EventBus>(),
             sp.GetRequiredService<DeviceCommandGate>(), sp.GetRequiredService<IPolicyStatusSource>(), sp.GetRequiredService<StartInfo>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HomeAssistantBridge>>());
+        if (!o.CompatMustMonitor.Enabled || MustMonitorCompatPublisher.DeviceFor(config) is not { } compatDevice) return bridge;
+        return new HostedGroup(bridge, new MustMonitorCompatPublisher(o.CompatMustMonitor, compatDevice, session,
+            sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.HomeAssistant.CompatMustMonitor")));
     }
 }

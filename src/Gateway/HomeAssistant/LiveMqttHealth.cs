@@ -10,5 +10,12 @@ public sealed class LiveMqttHealth(RebuiltService bridge) : IHealthContributor
 
     public string Name => "mqtt";
 
-    public ComponentHealth Check() => bridge.Current is HomeAssistantBridge b ? b.Session.Check() : Disabled.Check();
+    public ComponentHealth Check() => Bridge?.Session.Check() ?? Disabled.Check();
+
+    private HomeAssistantBridge? Bridge => bridge.Current switch
+    {
+        HomeAssistantBridge b => b,
+        HostedGroup g => g.Parts.OfType<HomeAssistantBridge>().FirstOrDefault(),
+        _ => null,
+    };
 }

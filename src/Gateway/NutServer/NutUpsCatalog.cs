@@ -36,12 +36,7 @@ public sealed class NutUpsCatalog
     public void Reconfigure(GatewayConfig config) => Volatile.Write(ref _entries, Index(ServedBy(config)));
 
     /// <summary>The name a UPS device is served under.</summary>
-    public static string NutNameOf(DeviceOptions d) => d switch
-    {
-        MustDeviceOptions m => m.NutName,
-        NutDeviceOptions n => n.NutName,
-        _ => d.Id,
-    };
+    public static string NutNameOf(DeviceOptions d) => (d as IUpsDeviceOptions)?.NutName ?? d.Id;
 
     public IReadOnlyList<NutServedUps> All => Volatile.Read(ref _entries).All;
 

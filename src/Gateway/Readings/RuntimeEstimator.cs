@@ -23,12 +23,9 @@ public sealed class RuntimeEstimator
 
     public static RuntimeEstimator FromConfig(GatewayConfig config) => new(CalibrationsOf(config));
 
-    private static IEnumerable<(string DeviceId, RuntimeCalibration Calibration)> CalibrationsOf(GatewayConfig config) => config.Devices.Select(d => d switch
-    {
-        MustDeviceOptions { RuntimeCal: { } c } => (d.Id, c),
-        NutDeviceOptions { RuntimeCal: { } c } => (d.Id, c),
-        _ => (d.Id, (RuntimeCalibration?)null),
-    }).Where(x => x.Item2 is not null).Select(x => (x.Id, x.Item2!));
+    private static IEnumerable<(string DeviceId, RuntimeCalibration Calibration)> CalibrationsOf(GatewayConfig config) => config.Devices
+        .Select(d => (d.Id, Calibration: (d as IUpsDeviceOptions)?.RuntimeCal))
+        .Where(x => x.Calibration is not null).Select(x => (x.Id, x.Calibration!));
 
     /// <summary>The calibrations of a new configuration; a device whose calibration did not change keeps its model (and its smoothing).</summary>
     public void Reconfigure(GatewayConfig config)

@@ -34,6 +34,7 @@ public static class GatewayWebExtensions
     {
         app.MapApi();
         app.MapOutages();
+        app.MapImport();
         app.MapGet("/metrics", (HttpContext ctx) =>
         {
             var s = ctx.RequestServices;
