@@ -148,7 +148,7 @@ public sealed class SettingsBrowserTests(ITestOutputHelper output) : IAsyncLifet
         await page.FillAsync("[data-path='mqtt.port']", "1884");
         await page.FillAsync("[data-path='mqtt.host']", "broker.lan");
         await page.ClickAsync("#save");
-        await Assertions.Expect(page.Locator("#save-status")).ToContainTextAsync("saved; restart the gateway to apply");
+        await Assertions.Expect(page.Locator("#save-status")).ToContainTextAsync("saved and applied");   // MQTT applies live (no restart)
         var overlay = await File.ReadAllTextAsync(OverlayPath);
         Assert.Contains("mqtt:\n  host: broker.lan\n  port: 1884\n", overlay.Replace("\r", ""), StringComparison.Ordinal);
         Assert.Equal(ConfigText, await File.ReadAllTextAsync(_configPath));
@@ -316,7 +316,7 @@ public sealed class SettingsBrowserTests(ITestOutputHelper output) : IAsyncLifet
         await Assertions.Expect(page.Locator("#restore-status")).ToContainTextAsync("Restored");
         Assert.Contains("retention: 90d", await File.ReadAllTextAsync(OverlayPath), StringComparison.Ordinal);
         Assert.Equal(ConfigText, await File.ReadAllTextAsync(_configPath));
-        await Assertions.Expect(page.Locator("#restore-status")).ToContainTextAsync("restart the gateway to apply");
+        await Assertions.Expect(page.Locator("#restore-status")).ToContainTextAsync("take effect after a restart");   // history.retention is read at start
 
         // The next backup is the file with the change merged in, and loads as it did.
         var second = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#backup-link"));
