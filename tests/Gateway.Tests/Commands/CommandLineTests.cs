@@ -10,7 +10,7 @@ public class CommandLineTests
     {
         var (code, stdout, stderr) = CheckConfig(RepoPaths.File("config.yaml.example"));
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Contains("OK (2 devices: ups (must), grid (em340))", stdout);
+        Assert.Contains("OK (3 devices: ups (must), grid (em340), pv (modbus))", stdout);
         Assert.Equal("", stderr);
     }
 
