@@ -12,6 +12,7 @@ and '_' into '_', so this is a grouping, not a parse). What the map does not hol
 ELF headers and section padding) is the binary's size minus the map's total.
 Prints markdown tables.
 """
+import html
 import os
 import re
 import sys
@@ -57,7 +58,7 @@ with open(os.path.join(native, [f for f in os.listdir(native) if f.endswith(".ma
         m = node.match(line)
         if not m:
             continue
-        kind, name, length = m.group(1), m.group(2), int(m.group(3))
+        kind, name, length = m.group(1), html.unescape(m.group(2)), int(m.group(3))
         by_kind[kind] += length
         if kind == "DehydratedData":
             continue  # the type descriptors below, compressed: counted once, by type
