@@ -37,7 +37,8 @@ internal static class CheckConfigCommand
         if (ConfigOptions.Report(result, stderr)) return ExitCodes.BadInput;
         var c = result.Config!;
         var devices = c.Devices.Count == 0 ? "no devices" : $"{c.Devices.Count} device{(c.Devices.Count == 1 ? "" : "s")}: {string.Join(", ", c.Devices.Select(d => $"{d.Id} ({d.Type})"))}";
-        stdout.WriteLine($"{result.SourcePath}: OK ({devices})");
+        var settings = c.SettingsPath is null ? "" : $" with the web settings of {c.SettingsPath}";
+        stdout.WriteLine($"{result.SourcePath}{settings}: OK ({devices})");
         if (c.Mqtt.EmbeddedBroker == true && string.IsNullOrEmpty(c.Mqtt.Username)) stdout.WriteLine(BrokerLoginHint(c));
         return ExitCodes.Ok;
     }

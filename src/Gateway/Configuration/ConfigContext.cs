@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Configuration;
@@ -8,11 +9,36 @@ public sealed class ConfigContext
     private readonly List<ConfigError> _errors = [];
     private readonly List<ConfigSection> _sections = [];
     private readonly Dictionary<YamlNode, string> _origins = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<YamlNode, string> _files = new(ReferenceEqualityComparer.Instance);
 
     public ConfigContext(string source) => Source = source;
 
     /// <summary>The config file name (or "defaults" when there is none).</summary>
     public string Source { get; }
+
+    /// <summary>Every value the binders read, defaults included, under its YAML name (see <see cref="ConfigSection"/>).</summary>
+    public JsonObject Effective { get; } = new();
+
+    /// <summary>Marks a node (and everything under it) as read from another file than <see cref="Source"/>: the settings overlay.</summary>
+    public void SetFile(YamlNode node, string file)
+    {
+        var stack = new Stack<YamlNode>();
+        stack.Push(node);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (!_files.TryAdd(n, file)) continue;
+            switch (n)
+            {
+                case YamlMappingNode m:
+                    foreach (var (k, v) in m.Children) { stack.Push(k); stack.Push(v); }
+                    break;
+                case YamlSequenceNode seq:
+                    foreach (var c in seq.Children) stack.Push(c);
+                    break;
+            }
+        }
+    }
 
     public IReadOnlyList<ConfigError> Problems => _errors;
     public IEnumerable<ConfigError> Errors => _errors.Where(e => !e.IsWarning);
@@ -39,7 +65,8 @@ public sealed class ConfigContext
         }
         var line = node is null ? 0 : (int)node.Start.Line;
         var col = node is null ? 0 : (int)node.Start.Column;
-        _errors.Add(new ConfigError(Source, line, col, key, message, warning));
+        var file = node is not null && _files.TryGetValue(node, out var f) ? f : Source;
+        _errors.Add(new ConfigError(file, line, col, key, message, warning));
     }
 
     public void AddRaw(ConfigError error) => _errors.Add(error);

@@ -5,7 +5,7 @@ namespace Gateway.Configuration;
 
 /// <summary>
 /// Finds, reads and validates the YAML configuration. Priority: command line (<c>--set key=value</c>) over
-/// environment (<c>GATEWAY_SECTION__KEY</c>) over the file over defaults. Every problem is reported at once
+/// environment (<c>GATEWAY_SECTION__KEY</c>) over the web settings (<see cref="SettingsOverlay"/>) over the file over defaults. Every problem is reported at once
 /// with file, line, key and reason.
 /// </summary>
 /// <remarks>
@@ -70,31 +70,55 @@ public static class ConfigLoader
         {
             return Fail(path!, searched, $"cannot be read: {e.Message}");
         }
-        return LoadText(text, path, env, overrides, searched);
+        return LoadText(text, path, env, overrides, searched, readOverlay: true);
     }
+
+    /// <summary>
+    /// Validates the config file <paramref name="text"/> with <paramref name="overlayText"/> as its settings overlay
+    /// instead of the one on disk: what the gateway would load if the overlay were saved (the settings API's check).
+    /// </summary>
+    public static ConfigLoadResult LoadWithOverlay(string text, string? path, string overlayText, string overlayPath,
+        IReadOnlyDictionary<string, string> env, IReadOnlyList<string> overrides) =>
+        LoadText(text, path, env, overrides, null, readOverlay: true, overlayText, overlayPath);
 
     /// <summary>Validates YAML text (tests and fuzzing use this directly).</summary>
     public static ConfigLoadResult LoadText(string text, string? path, IReadOnlyDictionary<string, string> env, IReadOnlyList<string> overrides, IReadOnlyList<string>? searched = null)
+        => LoadText(text, path, env, overrides, searched, readOverlay: false);
+
+    private static ConfigLoadResult LoadText(string text, string? path, IReadOnlyDictionary<string, string> env, IReadOnlyList<string> overrides,
+        IReadOnlyList<string>? searched, bool readOverlay, string? overlayText = null, string? overlayPath = null)
     {
         var source = path ?? "(defaults)";
         var ctx = new ConfigContext(source);
-        YamlMappingNode root;
-        try
+        var root = TryParse(text, source, ctx);
+        if (root is null || ctx.HasErrors) return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
+
+        // The file's own secrets, before the overlay is laid over it: the permission warning is about this file.
+        var fileSecret = path is null ? null : FindSecret(root, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
+        string? settingsPath = null;
+        if (readOverlay)
         {
-            root = Parse(text, ctx);
+            overlayPath ??= SettingsOverlay.PathIn(SettingsOverlay.DataDirOf(root, env, overrides));
+            if (overlayText is null)
+            {
+                try { overlayText = File.Exists(overlayPath) ? File.ReadAllText(overlayPath) : null; }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    ctx.AddRaw(new ConfigError(overlayPath, 0, 0, "", $"the web settings cannot be read: {e.Message}; fix its permissions or delete it"));
+                    return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
+                }
+            }
+            if (overlayText is not null)
+            {
+                var overlay = TryParse(overlayText, overlayPath, ctx);
+                if (overlay is null || ctx.HasErrors) return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
+                ctx.SetFile(overlay, overlayPath);
+                if (SettingsOverlay.Find(overlay, "gateway") is YamlMappingNode g && SettingsOverlay.Find(g, "data_dir") is { } dataDir)
+                    ctx.Error(dataDir, "gateway.data_dir", "cannot be changed in the web settings (they are kept in the data directory); change it in the config file");
+                SettingsOverlay.Merge(root, overlay);
+                if (overlay.Children.Count > 0) settingsPath = overlayPath;
+            }
         }
-        catch (YamlException e)
-        {
-            ctx.AddRaw(new ConfigError(source, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {Clean(e)}"));
-            return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
-        {
-            // YamlDotNet's scanner throws these on some malformed input (found by fuzzing); it is still a YAML error.
-            ctx.AddRaw(new ConfigError(source, 0, 0, "", $"not valid YAML ({e.Message})"));
-            return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
-        }
-        if (ctx.HasErrors) return new ConfigLoadResult(null, ctx.Problems, path, searched ?? []);
 
         foreach (var (name, value) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
@@ -114,22 +138,42 @@ public static class ConfigLoader
         }
 
         var section = ConfigSection.Root(ctx, root);
-        var config = GatewayConfig.Bind(section) with { SourcePath = path };
+        var config = GatewayConfig.Bind(section) with { SourcePath = path, SettingsPath = settingsPath, Overrides = overrides };
         ctx.ReportUnknownKeys();
-        if (path is not null) CheckSecretsPermissions(path, root, ctx);
+        if (path is not null && fileSecret is not null && SecretFileCheck.Problem(path, "it holds a password or token") is { } problem)
+            ctx.Warning(fileSecret, "", problem);
         var ordered = ctx.Problems.OrderBy(p => p.Line == 0 ? int.MaxValue : p.Line).ThenBy(p => p.Column).ToArray();
-        return new ConfigLoadResult(ctx.HasErrors ? null : config, ordered, path, searched ?? []);
+        return new ConfigLoadResult(ctx.HasErrors ? null : config, ordered, path, searched ?? []) { Effective = ctx.Effective };
+    }
+
+    /// <summary>The file's tree, or null (with the problem recorded) when it is not valid YAML.</summary>
+    private static YamlMappingNode? TryParse(string text, string source, ConfigContext ctx)
+    {
+        try
+        {
+            return Parse(text, ctx, source);
+        }
+        catch (YamlException e)
+        {
+            ctx.AddRaw(new ConfigError(source, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {Clean(e)}"));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input (found by fuzzing); it is still a YAML error.
+            ctx.AddRaw(new ConfigError(source, 0, 0, "", $"not valid YAML ({e.Message})"));
+        }
+        return null;
     }
 
     /// <summary>Bigger or deeper than any real config: refused before building a tree (no stack overflow, no memory blow-up).</summary>
     public const int MaxFileLength = 1 << 20;
     public const int MaxDepth = 32;
 
-    private static YamlMappingNode Parse(string text, ConfigContext ctx)
+    private static YamlMappingNode Parse(string text, ConfigContext ctx, string source)
     {
         if (text.Length > MaxFileLength)
         {
-            ctx.Error(null, "", $"the file is larger than {MaxFileLength / 1024} KiB; this is not a gateway config");
+            ctx.AddRaw(new ConfigError(source, 0, 0, "", $"the file is larger than {MaxFileLength / 1024} KiB; this is not a gateway config"));
             return new YamlMappingNode();
         }
         // The event parser is iterative; measure nesting before the (recursive) tree is built.
@@ -142,7 +186,7 @@ public static class ConfigLoader
                 case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
                     if (++depth > MaxDepth)
                     {
-                        ctx.AddRaw(new ConfigError(ctx.Source, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column, "", $"nested more than {MaxDepth} levels deep"));
+                        ctx.AddRaw(new ConfigError(source, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column, "", $"nested more than {MaxDepth} levels deep"));
                         return new YamlMappingNode();
                     }
                     break;
@@ -155,11 +199,12 @@ public static class ConfigLoader
         stream.Load(new StringReader(text));
         if (stream.Documents.Count == 0) return new YamlMappingNode();
         if (stream.Documents.Count > 1)
-            ctx.Error(stream.Documents[1].RootNode, "", "the file holds more than one YAML document ('---'); keep one");
+            ctx.AddRaw(new ConfigError(source, (int)stream.Documents[1].RootNode.Start.Line, (int)stream.Documents[1].RootNode.Start.Column, "",
+                "the file holds more than one YAML document ('---'); keep one"));
         var rootNode = stream.Documents[0].RootNode;
         if (rootNode is YamlMappingNode m) return m;
         if (ConfigSection.IsNull(rootNode)) return new YamlMappingNode();
-        ctx.Error(rootNode, "", "the top level must be sections such as 'gateway:', 'devices:', 'mqtt:'");
+        ctx.AddRaw(new ConfigError(source, (int)rootNode.Start.Line, (int)rootNode.Start.Column, "", "the top level must be sections such as 'gateway:', 'devices:', 'mqtt:'"));
         return new YamlMappingNode();
     }
 
@@ -220,15 +265,8 @@ public static class ConfigLoader
         }
     }
 
-    private static readonly HashSet<string> SecretKeys = new(StringComparer.Ordinal) { "password", "api_token", "token", "webhook_url" };
-
-    /// <summary>A file that holds a secret and is readable by other users gets a warning naming the fix (see <see cref="SecretFileCheck"/>).</summary>
-    private static void CheckSecretsPermissions(string path, YamlMappingNode root, ConfigContext ctx)
-    {
-        YamlNode? secret = FindSecret(root, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
-        if (secret is null) return;
-        if (SecretFileCheck.Problem(path, "it holds a password or token") is { } problem) ctx.Warning(secret, "", problem);
-    }
+    /// <summary>Keys whose values are secrets: warned about in world-readable files, never shown by the settings API.</summary>
+    public static readonly IReadOnlySet<string> SecretKeys = new HashSet<string>(StringComparer.Ordinal) { "password", "api_token", "token", "webhook_url" };
 
     private static YamlNode? FindSecret(YamlNode node, HashSet<YamlNode> visited)
     {

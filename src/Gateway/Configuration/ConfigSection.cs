@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Configuration;
@@ -6,17 +7,21 @@ namespace Gateway.Configuration;
 /// <summary>
 /// A mapping in the YAML tree, read key by key. Every read records the key as known; a value of the wrong
 /// type or out of range is reported (file, line, key, reason) and the default is used so binding goes on and
-/// every problem is found in one pass. Keys nobody read are reported as unknown at the end.
+/// every problem is found in one pass. Keys nobody read are reported as unknown at the end. Every value a binder
+/// reads is also recorded, defaults included, under its YAML name (<see cref="ConfigContext.Effective"/>): the
+/// effective configuration the settings API shows.
 /// </summary>
 public sealed class ConfigSection
 {
     private readonly ConfigContext _ctx;
     private readonly YamlMappingNode? _node;
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly JsonObject _effective;
 
-    internal ConfigSection(ConfigContext ctx, string path, YamlMappingNode? node, YamlNode? anchor)
+    internal ConfigSection(ConfigContext ctx, string path, YamlMappingNode? node, YamlNode? anchor, JsonObject? effective = null)
     {
         _ctx = ctx;
+        _effective = effective ?? new JsonObject();
         Path = path;
         _node = node;
         Anchor = anchor ?? node;
@@ -29,7 +34,13 @@ public sealed class ConfigSection
     /// <summary>The node used to locate errors about the section as a whole.</summary>
     public YamlNode? Anchor { get; }
 
-    public static ConfigSection Root(ConfigContext ctx, YamlMappingNode? node) => new(ctx, "", node, node);
+    public static ConfigSection Root(ConfigContext ctx, YamlMappingNode? node) => new(ctx, "", node, node, ctx.Effective);
+
+    private T Record<T>(string key, T value, JsonNode? shown)
+    {
+        _effective[key] = shown;
+        return value;
+    }
 
     public string KeyPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
@@ -48,10 +59,15 @@ public sealed class ConfigSection
     public string? OptionalString(string key)
     {
         var s = Scalar(key);
-        return s is null ? null : s.Value;
+        var v = s?.Value;
+        return Record(key, v, v is null ? null : JsonValue.Create(v));
     }
 
-    public string String(string key, string defaultValue) => OptionalString(key) ?? defaultValue;
+    public string String(string key, string defaultValue)
+    {
+        var v = OptionalString(key) ?? defaultValue;
+        return Record(key, v, JsonValue.Create(v));
+    }
 
     public string RequiredString(string key)
     {
@@ -64,24 +80,51 @@ public sealed class ConfigSection
         return s;
     }
 
-    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
+    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue) =>
+        Long(key, min, max) is { } v ? (int)v : defaultValue;
+
+    /// <summary>A whole number that may not fit an int (a 32-bit marker such as 0xFFFFFFFF); null when absent or bad (reported).</summary>
+    public long? Long(string key, long min = long.MinValue, long max = long.MaxValue)
+    {
+        var v = IntCore(key, defaultValue, min, max);
+        return Record(key, v, JsonValue.Create(v));
+    }
+
+    private int IntCore(string key, int defaultValue, int min, int max)
     {
         var s = Scalar(key);
-        if (s is null) return defaultValue;
-        if (!long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+        if (s is null) return null;
+        if (!TryParseInteger(s.Value, out var v))
         {
             _ctx.Error(s, KeyPath(key), $"expected a whole number, got '{s.Value}'");
-            return defaultValue;
+            return null;
         }
         if (v < min || v > max)
         {
             _ctx.Error(s, KeyPath(key), $"must be between {min} and {max}, got {v}");
-            return defaultValue;
+            return null;
         }
-        return (int)v;
+        return v;
+    }
+
+    /// <summary>Decimal (<c>72</c>, <c>-5</c>) or hexadecimal with 0x (<c>0x0048</c>), as register addresses are written in data sheets.</summary>
+    public static bool TryParseInteger(string? text, out long value)
+    {
+        value = 0;
+        if (text is null) return false;
+        var t = text.Trim().Replace("_", "", StringComparison.Ordinal);
+        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return t.Length > 2 && long.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value) && value >= 0;
+        return long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
     public double Double(string key, double defaultValue, double min = double.MinValue, double max = double.MaxValue)
+    {
+        var v = DoubleCore(key, defaultValue, min, max);
+        return Record(key, v, JsonValue.Create(v));
+    }
+
+    private double DoubleCore(string key, double defaultValue, double min, double max)
     {
         var s = Scalar(key);
         if (s is null) return defaultValue;
@@ -100,6 +143,12 @@ public sealed class ConfigSection
 
     public bool Bool(string key, bool defaultValue)
     {
+        var v = BoolCore(key, defaultValue);
+        return Record(key, v, JsonValue.Create(v));
+    }
+
+    private bool BoolCore(string key, bool defaultValue)
+    {
         var s = Scalar(key);
         if (s is null) return defaultValue;
         switch ((s.Value ?? "").ToLowerInvariant())
@@ -113,6 +162,12 @@ public sealed class ConfigSection
     }
 
     public TimeSpan Duration(string key, TimeSpan defaultValue, TimeSpan? min = null, TimeSpan? max = null)
+    {
+        var v = DurationCore(key, defaultValue, min, max);
+        return Record(key, v, JsonValue.Create(Configuration.Duration.Format(v)));
+    }
+
+    private TimeSpan DurationCore(string key, TimeSpan defaultValue, TimeSpan? min, TimeSpan? max)
     {
         var s = Scalar(key);
         if (s is null) return defaultValue;
@@ -139,28 +194,38 @@ public sealed class ConfigSection
     /// <summary>One of a fixed set of words (case-insensitive); returns the canonical spelling from <paramref name="allowed"/>.</summary>
     public string Choice(string key, string defaultValue, params string[] allowed)
     {
+        var v = ChoiceCore(key, defaultValue, allowed);
+        return Record(key, v, JsonValue.Create(v));
+    }
+
+    private string ChoiceCore(string key, string defaultValue, string[] allowed)
+    {
         var s = Scalar(key);
         if (s is null) return defaultValue;
         foreach (var a in allowed)
             if (string.Equals(a, s.Value, StringComparison.OrdinalIgnoreCase)) return a;
-        _ctx.Error(s, KeyPath(key), $"expected one of {string.Join(", ", allowed)}, got '{s.Value}'");
+        _ctx.Error(s, KeyPath(key), $"expected one of {string.Join(", ", allowed)}, got '{s.Value}'{DidYouMean.Hint(s.Value ?? "", allowed, Math.Max(2, (s.Value ?? "").Length / 3))}");
         return defaultValue;
     }
 
     public ConfigSection Section(string key)
     {
         _known.Add(key);
+        var effective = new JsonObject();
+        _effective[key] = effective;
         var n = Find(key);
-        if (n is null || IsNull(n)) return new ConfigSection(_ctx, KeyPath(key), null, Anchor);
-        if (n is YamlMappingNode m) return new ConfigSection(_ctx, KeyPath(key), m, m);
+        if (n is null || IsNull(n)) return new ConfigSection(_ctx, KeyPath(key), null, Anchor, effective);
+        if (n is YamlMappingNode m) return new ConfigSection(_ctx, KeyPath(key), m, m, effective);
         _ctx.Error(n, KeyPath(key), "expected a section of 'key: value' lines");
-        return new ConfigSection(_ctx, KeyPath(key), null, n);
+        return new ConfigSection(_ctx, KeyPath(key), null, n, effective);
     }
 
     /// <summary>A list of sections (a YAML sequence of mappings).</summary>
     public IReadOnlyList<ConfigSection> Sections(string key)
     {
         _known.Add(key);
+        var effective = new JsonArray();
+        _effective[key] = effective;
         var n = Find(key);
         if (n is null || IsNull(n)) return [];
         if (n is not YamlSequenceNode seq)
@@ -172,7 +237,12 @@ public sealed class ConfigSection
         for (var i = 0; i < seq.Children.Count; i++)
         {
             var item = seq.Children[i];
-            if (item is YamlMappingNode m) list.Add(new ConfigSection(_ctx, $"{KeyPath(key)}[{i}]", m, m));
+            if (item is YamlMappingNode m)
+            {
+                var itemEffective = new JsonObject();
+                effective.Add((JsonNode)itemEffective);
+                list.Add(new ConfigSection(_ctx, $"{KeyPath(key)}[{i}]", m, m, itemEffective));
+            }
             else _ctx.Error(item, $"{KeyPath(key)}[{i}]", "expected a section of 'key: value' lines");
         }
         return list;
@@ -180,6 +250,12 @@ public sealed class ConfigSection
 
     /// <summary>A list of words: a YAML sequence of scalars, or one comma-separated scalar (handy in env vars).</summary>
     public IReadOnlyList<string> Strings(string key, IReadOnlyList<string> defaultValue)
+    {
+        var v = StringsCore(key, defaultValue);
+        return Record(key, v, new JsonArray([.. v.Select(x => (JsonNode?)JsonValue.Create(x))]));
+    }
+
+    private IReadOnlyList<string> StringsCore(string key, IReadOnlyList<string> defaultValue)
     {
         _known.Add(key);
         var n = Find(key);

@@ -7,7 +7,7 @@ public sealed record WebOptions
     public string Listen { get; init; } = "http://0.0.0.0:8080";
     /// <summary>Bearer token for actions (shutdown test, device commands). Without it, actions are refused.</summary>
     public string? ApiToken { get; init; }
-    /// <summary>Require the token for reads too.</summary>
+    /// <summary>Require the token or a signed-in browser session for reads too.</summary>
     public bool AuthReads { get; init; }
     public AlarmThresholds Alarms { get; init; } = new();
     /// <summary>HTTP connections at once (Kestrel); more are closed at once.</summary>
@@ -23,9 +23,8 @@ public sealed record WebOptions
         var token = s.OptionalString("api_token");
         if (token is { Length: > 0 and < 16 })
             s.Warning("api_token", "is shorter than 16 characters; use a long random token (e.g. openssl rand -hex 24)");
+        // Without a token, reads need the browser sign-in (the admin password set at /settings); see docs/settings.md.
         var authReads = s.Bool("auth_reads", false);
-        if (authReads && string.IsNullOrEmpty(token))
-            s.Error("auth_reads", "needs web.api_token: without a token nobody could read the API or the dashboard");
         return new WebOptions
         {
             Enabled = s.Bool("enabled", true),

@@ -27,6 +27,8 @@ public sealed class LoginThrottle
         public bool Reported;
     }
 
+    private readonly TimeSpan _firstLockout;
+    private readonly TimeSpan _maxLockout;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly string _service;
@@ -38,8 +40,12 @@ public sealed class LoginThrottle
     /// <param name="service">Who logs ("NUT server").</param>
     /// <param name="secret">What was wrong, plural ("passwords").</param>
     /// <param name="hint">What the operator can do about an offender.</param>
-    public LoginThrottle(string service, string secret, string hint, TimeProvider time, ILogger log)
+    /// <param name="firstLockout">The first lockout (default <see cref="FirstLockout"/>); a person's login may wait longer than a daemon's.</param>
+    /// <param name="maxLockout">Where the doubling stops (default <see cref="MaxLockout"/>).</param>
+    public LoginThrottle(string service, string secret, string hint, TimeProvider time, ILogger log, TimeSpan? firstLockout = null, TimeSpan? maxLockout = null)
     {
+        _firstLockout = firstLockout ?? FirstLockout;
+        _maxLockout = maxLockout ?? MaxLockout;
         _service = service;
         _secret = secret;
         _hint = hint;
@@ -52,6 +58,17 @@ public sealed class LoginThrottle
 
     /// <summary>Checks refused without looking at the password because the address was locked out.</summary>
     public long TotalLockedOut { get; private set; }
+
+    /// <summary>How long the address is still locked out (zero when it is not).</summary>
+    public TimeSpan LockedFor(string address)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(address, out var e) || e.LockedUntil == 0) return TimeSpan.Zero;
+            var left = e.LockedUntil - _time.GetTimestamp();
+            return left <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(left / (double)_time.TimestampFrequency);
+        }
+    }
 
     /// <summary>Whether the address must be refused without a password check right now.</summary>
     public bool IsLockedOut(string address)
@@ -87,13 +104,13 @@ public sealed class LoginThrottle
             e.LastFailure = now;
             if (e.Failures < FreeFailures) return;
             var doublings = Math.Min(e.Failures - FreeFailures, 10);
-            var lockout = TimeSpan.FromTicks(Math.Min(FirstLockout.Ticks << doublings, MaxLockout.Ticks));
+            var lockout = TimeSpan.FromTicks(Math.Min(_firstLockout.Ticks << doublings, _maxLockout.Ticks));
             e.LockedUntil = now + (long)(lockout.TotalSeconds * _time.TimestampFrequency);
             if (e.Reported) return;
             e.Reported = true;
             _log.LogWarning("{Service}: {Failures} wrong {Secret} from {Client}{User}; refusing its logins for {Lockout:0} s, doubling with each "
                 + "further failure up to {Max:0} s, until one succeeds. {Hint}",
-                _service, e.Failures, _secret, address, user is null ? "" : $" (last user '{user}')", lockout.TotalSeconds, MaxLockout.TotalSeconds, _hint);
+                _service, e.Failures, _secret, address, user is null ? "" : $" (last user '{user}')", lockout.TotalSeconds, _maxLockout.TotalSeconds, _hint);
         }
     }
 

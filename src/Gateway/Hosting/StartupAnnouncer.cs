@@ -11,8 +11,9 @@ internal sealed class StartupAnnouncer(GatewayConfig config, RunOptions run, Rea
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var d in config.Devices) hub.Register(d.Id, d.Type, DeviceDriverFactory.KindOf(d));
-        log.LogInformation("Power Gateway {Version} starting: config {Config}, data in {DataDir}{Simulate}",
-            StartInfo.Version, config.SourcePath ?? "(none: defaults)", config.Gateway.DataDir, run.Simulate ? ", simulated devices" : "");
+        log.LogInformation("Power Gateway {Version} starting: config {Config}{Settings}, data in {DataDir}{Simulate}",
+            StartInfo.Version, config.SourcePath ?? "(none: defaults)", config.SettingsPath is { } settings ? $" with the web settings of {settings}" : "",
+            config.Gateway.DataDir, run.Simulate ? ", simulated devices" : "");
         if (config.Devices.Count == 0)
         {
             const string msg = "No devices are configured: add a 'devices:' section (see config.yaml.example) or try 'gateway run --simulate'";

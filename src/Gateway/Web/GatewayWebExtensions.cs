@@ -2,6 +2,8 @@ using Gateway.Configuration;
 using Gateway.Web.Alarms;
 using Gateway.Web.Dashboard;
 using Gateway.Web.Metrics;
+using Gateway.Web.Settings;
+using Gateway.Web.SignIn;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,6 +21,11 @@ public static class GatewayWebExtensions
         services.TryAddSingleton<AlarmMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<AlarmMonitor>());
         if (!config.Web.Enabled) return services;
+        services.TryAddSingleton<SessionStore>();
+        services.TryAddSingleton(sp => new AdminPassword(sp.GetRequiredService<GatewayConfig>()));
+        services.TryAddSingleton(sp => new SetupCode(sp.GetRequiredService<GatewayConfig>()));
+        services.AddHostedService<SetupCodeIssuer>();
+        services.TryAddSingleton<SettingsStore>();
         services.TryAddSingleton<ApiAccess>();
         services.TryAddSingleton<RehearsalLock>();
         services.TryAddSingleton<PrometheusExporter>();
@@ -33,7 +40,10 @@ public static class GatewayWebExtensions
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
     {
         app.MapApi();
+        app.MapSessions();
+        app.MapConfigApi();
         app.MapOutages();
+        app.MapImport();
         app.MapGet("/metrics", (HttpContext ctx) =>
         {
             var s = ctx.RequestServices;
@@ -41,6 +51,7 @@ public static class GatewayWebExtensions
             return Results.Text(s.GetRequiredService<PrometheusExporter>().Render(), Metrics.PrometheusText.ContentType);
         });
         app.MapDashboard();
+        app.MapSettingsPages();
         return app;
     }
 }

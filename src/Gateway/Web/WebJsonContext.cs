@@ -2,6 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Hosting;
+using Gateway.Web.Settings;
+using Gateway.Web.SignIn;
 
 namespace Gateway.Web;
 
@@ -18,6 +20,12 @@ namespace Gateway.Web;
 [JsonSerializable(typeof(CommandReply))]
 [JsonSerializable(typeof(RehearsalReport))]
 [JsonSerializable(typeof(DashboardState))]
+[JsonSerializable(typeof(SessionState))]
+[JsonSerializable(typeof(SignInRequest))]
+[JsonSerializable(typeof(SetupRequest))]
+[JsonSerializable(typeof(PasswordChangeRequest))]
+[JsonSerializable(typeof(ConfigErrorsReply))]
+[JsonSerializable(typeof(ConfigSaveReply))]
 public sealed partial class WebJsonContext : JsonSerializerContext
 {
     /// <summary>

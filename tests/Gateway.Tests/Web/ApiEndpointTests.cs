@@ -331,11 +331,13 @@ public sealed class ApiEndpointTests
     }
 
     [Fact]
-    public void Auth_reads_without_a_token_is_a_config_error()
+    public async Task Auth_reads_without_a_token_needs_the_browser_sign_in()
     {
-        var result = Gateway.Configuration.ConfigLoader.LoadText("web:\n  auth_reads: true\n", "test.yaml", new Dictionary<string, string>(), []);
-        Assert.Null(result.Config);
-        Assert.Contains(result.Problems, p => p.ToString().Contains("web.auth_reads", StringComparison.Ordinal) && p.ToString().Contains("api_token", StringComparison.Ordinal));
+        await using var host = await ApiTestHost.StartAsync("web:\n  auth_reads: true\n");
+        var denied = await host.Client.GetAsync("/api/telemetry");
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Contains("sign in at /settings", await denied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/api/session")).StatusCode);
     }
 
     [Fact]

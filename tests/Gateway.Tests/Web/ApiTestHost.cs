@@ -68,6 +68,9 @@ public sealed class ApiTestHost : IAsyncDisposable
         s.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
         foreach (var d in drivers ?? []) s.AddSingleton(d);
         s.AddGatewayWeb(config);
+        // Its data_dir is the machine's default: the first-password setup code must not be written there.
+        foreach (var d in s.Where(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService) && d.ImplementationType == typeof(Gateway.Web.SignIn.SetupCodeIssuer)).ToArray())
+            s.Remove(d);
         configure?.Invoke(s);
         var app = builder.Build();
         app.MapHealth();

@@ -15,7 +15,7 @@ public static class DashboardEndpoints
         return app;
     }
 
-    private static IResult Serve(HttpContext ctx, string name)
+    internal static IResult Serve(HttpContext ctx, string name)
     {
         var asset = ctx.RequestServices.GetRequiredService<DashboardAssets>().Find(name);
         if (asset is null) return ApiResults.NotFound($"no asset '{name}'");
@@ -24,7 +24,7 @@ public static class DashboardEndpoints
         // Revalidate every time: an upgraded gateway must not show an old script.
         headers.CacheControl = "no-cache";
         headers.XContentTypeOptions = "nosniff";
-        if (name == "index.html")
+        if (name.EndsWith(".html", StringComparison.Ordinal))
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
         if (ctx.Request.Headers.IfNoneMatch.ToString() == asset.ETag) return Results.StatusCode(StatusCodes.Status304NotModified);
         return Results.Bytes(asset.Content, asset.ContentType);
