@@ -70,7 +70,8 @@ unit=systemd/gateway.service
 for want in 'Type=notify' 'Restart=always' 'User=gateway' 'SupplementaryGroups=dialout gpio' 'StateDirectory=gateway' \
             'ConfigurationDirectory=gateway' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' \
             'PrivateTmp=yes' 'ExecStart=/usr/bin/gateway run --config /etc/gateway/config.yaml' \
-            'SystemCallFilter=@system-service' 'MemoryDenyWriteExecute=yes'; do
+            'SystemCallFilter=@system-service' 'MemoryDenyWriteExecute=yes' \
+            'ExecReload=/bin/kill -HUP $MAINPID' 'RestartForceExitStatus=75' 'SuccessExitStatus=75'; do
   check "gateway.service has $want" grep -qxF "$want" "$unit"
 done
 check "gateway.service has a WatchdogSec" grep -qE '^WatchdogSec=[1-9][0-9]*s?$' "$unit"

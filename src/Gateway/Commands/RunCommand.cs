@@ -24,8 +24,11 @@ internal static class RunCommand
         if (ConfigOptions.Report(result, Console.Error)) return ExitCodes.BadInput;
         if (result.SourcePath is null)
             Console.Error.WriteLine($"No config file found (looked in: {string.Join(", ", result.Searched)}); running with defaults.");
-        using var host = GatewayHost.Build(result.Config!, new RunOptions(simulate));
+        var run = new RunOptions(simulate) { Overrides = overrides, UnderSystemd = Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService() };
+        using var host = GatewayHost.Build(result.Config!, run);
+        var restart = host.Services.GetService(typeof(LiveApply.SelfRestart)) as LiveApply.SelfRestart;
         await host.RunAsync(ct).ConfigureAwait(false);
-        return ExitCodes.Ok;
+        // Stopped to apply settings that need a restart: systemd starts the gateway again (RestartForceExitStatus=75).
+        return restart is { Restarting: true } ? ExitCodes.RestartRequested : ExitCodes.Ok;
     }
 }

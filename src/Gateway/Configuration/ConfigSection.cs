@@ -80,17 +80,20 @@ public sealed class ConfigSection
         return s;
     }
 
-    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue) =>
-        Long(key, min, max) is { } v ? (int)v : defaultValue;
+    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var v = LongCore(key, min, max) is { } l ? (int)l : defaultValue;
+        return Record(key, v, JsonValue.Create(v));
+    }
 
     /// <summary>A whole number that may not fit an int (a 32-bit marker such as 0xFFFFFFFF); null when absent or bad (reported).</summary>
     public long? Long(string key, long min = long.MinValue, long max = long.MaxValue)
     {
-        var v = IntCore(key, defaultValue, min, max);
-        return Record(key, v, JsonValue.Create(v));
+        var v = LongCore(key, min, max);
+        return Record(key, v, v is { } l ? JsonValue.Create(l) : null);
     }
 
-    private int IntCore(string key, int defaultValue, int min, int max)
+    private long? LongCore(string key, long min, long max)
     {
         var s = Scalar(key);
         if (s is null) return null;

@@ -25,7 +25,7 @@ public sealed class DeviceCommandGate
     private readonly CommandRefusalLog _refusals;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly Dictionary<string, DeviceOptions> _devices;
+    private Dictionary<string, DeviceOptions> _devices;
     private readonly ConcurrentDictionary<string, DeviceCommandState> _states = new(StringComparer.Ordinal);
 
     public DeviceCommandGate(IEnumerable<DeviceOptions> devices, DeviceDirectory directory, ReadingHub hub, CommandRefusalLog refusals, TimeProvider time, ILogger<DeviceCommandGate> log)
@@ -35,8 +35,14 @@ public sealed class DeviceCommandGate
         _refusals = refusals;
         _time = time;
         _log = log;
-        _devices = devices.GroupBy(d => d.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        _devices = ById(devices);
     }
+
+    private static Dictionary<string, DeviceOptions> ById(IEnumerable<DeviceOptions> devices) =>
+        devices.GroupBy(d => d.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+    /// <summary>A new device list (allowed dangerous commands, command intervals), applied live.</summary>
+    public void Reconfigure(IEnumerable<DeviceOptions> devices) => Volatile.Write(ref _devices, ById(devices));
 
     /// <summary>Whether <paramref name="command"/> may be offered to users (a button, a list): supported and, if dangerous, allowed.</summary>
     public bool IsOffered(string deviceId, string command) =>

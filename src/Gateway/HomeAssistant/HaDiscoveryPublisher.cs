@@ -170,6 +170,32 @@ public sealed class HaDiscoveryPublisher
             _recordDirty = false;
             json = JsonSerializer.Serialize(_record, HomeAssistantJsonContext.Default.HaDiscoveryRecord);
         }
+        await WriteRecordAsync(json, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// At stop (also when a new configuration replaces the bridge): writes what was announced, with the clears not sent
+    /// yet listed as still announced, so the next bridge (or the next start) clears whatever its configuration lacks.
+    /// </summary>
+    public async Task SaveRecordAtStopAsync(CancellationToken ct)
+    {
+        if (_recordPath is null) return;
+        string json;
+        lock (_gate)
+        {
+            if (!_recordDirty && _clears.Count == 0) return;
+            var record = new HaDiscoveryRecord();
+            foreach (var (topic, owner) in _record.Topics) record.Topics[topic] = owner;
+            foreach (var (topic, owner) in _clears) record.Topics.TryAdd(topic, owner);
+            foreach (var (id, keys) in _record.DeviceKeys) record.DeviceKeys[id] = keys;
+            json = JsonSerializer.Serialize(record, HomeAssistantJsonContext.Default.HaDiscoveryRecord);
+        }
+        await WriteRecordAsync(json, ct).ConfigureAwait(false);
+    }
+
+    private async Task WriteRecordAsync(string json, CancellationToken ct)
+    {
+        if (_recordPath is null) return;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_recordPath)!);

@@ -54,6 +54,8 @@ public sealed class HomeAssistantBridge : BackgroundService
 
     public HaTopics Topics => _topics;
 
+    public MqttSession Session => _session;
+
     /// <summary>How many times the full set (configs, availability, states) was queued: connects plus Home Assistant births.</summary>
     public int FullPublishes { get; private set; }
 
@@ -169,6 +171,12 @@ public sealed class HomeAssistantBridge : BackgroundService
         {
             Volatile.Write(ref _republishPending, 0);
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _discovery.SaveRecordAtStopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Queues everything: stale-config clears, every config, availability and every state (on connect and on HA birth).</summary>

@@ -21,6 +21,15 @@ public static class DemoMode
         var demo = new DemoSimulators(time);
         services.AddSingleton(demo);
         services.AddHostedService<DemoSimulatorService>();
+        return ForDemo(config, demo);
+    }
+
+    /// <summary>
+    /// A configuration as demo mode runs it: always a dry run, and the simulated devices when it names none (also
+    /// applied to every configuration applied live in demo mode).
+    /// </summary>
+    public static GatewayConfig ForDemo(GatewayConfig config, DemoSimulators demo)
+    {
         // A simulated power cut must never power anything off: in demo mode the shutdown sequence is always a rehearsal.
         config = config with { Shutdown = config.Shutdown with { DryRun = true } };
         if (config.Devices.Count > 0) return config;

@@ -3,6 +3,7 @@ using Gateway.DeviceCommands;
 using Gateway.HomeAssistant;
 using Gateway.Drivers.Devices;
 using Gateway.Indicators;
+using Gateway.LiveApply;
 using Gateway.NutServer;
 using Gateway.Policy;
 using Gateway.Readings;
@@ -39,6 +40,7 @@ public static class GatewayHost
             app.MapHealth();
             app.MapGatewayApi();
             app.MapDemo();
+            app.MapConfigStatus();
             WatchEssentialLoops(app.Services);
             return app;
         }
@@ -110,6 +112,7 @@ public static class GatewayHost
         services.AddSingleton<ReadingHub>();
         services.AddSingleton<EventBus>();
         services.AddSingleton<DeviceDirectory>();
+        services.AddLiveApply(config, run);
         services.AddDeviceCommands(config);
         services.AddSingleton(new Gateway.Drivers.Modbus.ModbusBuses(time));
         services.AddGatewayWeb(config);
@@ -126,7 +129,9 @@ public static class GatewayHost
         services.AddHostedService<StartupAnnouncer>();
         services.AddHostedService<ReadinessAnnouncer>();
         services.AddHostedService<PowerEventDetector>();
-        services.AddHostedService<DeviceRunner>();
+        services.AddSingleton(sp => new DeviceRunner(sp.GetServices<IDeviceDriver>(), sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<LoopMonitor>(),
+            time, sp.GetRequiredService<ILogger<DeviceRunner>>(), config, sp.GetRequiredService<DeviceDirectory>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceRunner>());
         services.AddHostedService<SystemdWatchdog>();
         services.AddHostedService<ShutdownSequenceWatch>();
         services.AddSingleton<IHealthContributor, LoopHealth>();

@@ -8,30 +8,39 @@ namespace Gateway.NutServer;
 /// </summary>
 public sealed class NutUpsCatalog
 {
-    private readonly Dictionary<string, NutServedUps> _byName;
-    private readonly Dictionary<string, NutServedUps> _byDevice;
+    private sealed record Entries(NutServedUps[] All, Dictionary<string, NutServedUps> ByName, Dictionary<string, NutServedUps> ByDevice);
 
-    public NutUpsCatalog(IEnumerable<NutServedUps> upses)
+    private Entries _entries;
+
+    public NutUpsCatalog(IEnumerable<NutServedUps> upses) => _entries = Index(upses);
+
+    private static Entries Index(IEnumerable<NutServedUps> upses)
     {
-        All = upses.OrderBy(u => u.Name, StringComparer.Ordinal).ToArray();
-        _byName = new Dictionary<string, NutServedUps>(StringComparer.OrdinalIgnoreCase);
-        _byDevice = new Dictionary<string, NutServedUps>(StringComparer.Ordinal);
-        foreach (var u in All)
+        var all = upses.OrderBy(u => u.Name, StringComparer.Ordinal).ToArray();
+        var byName = new Dictionary<string, NutServedUps>(StringComparer.OrdinalIgnoreCase);
+        var byDevice = new Dictionary<string, NutServedUps>(StringComparer.Ordinal);
+        foreach (var u in all)
         {
-            _byName.TryAdd(u.Name, u);
-            _byDevice.TryAdd(u.DeviceId, u);
+            byName.TryAdd(u.Name, u);
+            byDevice.TryAdd(u.DeviceId, u);
         }
+        return new Entries(all, byName, byDevice);
     }
 
-    public static NutUpsCatalog FromConfig(GatewayConfig config) =>
-        new(config.Devices.Where(d => d.IsUps).Select(d => new NutServedUps(NutNameOf(d), d.Id, d.Name)));
+    public static NutUpsCatalog FromConfig(GatewayConfig config) => new(ServedBy(config));
+
+    private static IEnumerable<NutServedUps> ServedBy(GatewayConfig config) =>
+        config.Devices.Where(d => d.IsUps).Select(d => new NutServedUps(NutNameOf(d), d.Id, d.Name));
+
+    /// <summary>Serves the UPSes of a new configuration (connected clients stay; a removed UPS answers UNKNOWN-UPS from now on).</summary>
+    public void Reconfigure(GatewayConfig config) => Volatile.Write(ref _entries, Index(ServedBy(config)));
 
     /// <summary>The name a UPS device is served under.</summary>
     public static string NutNameOf(DeviceOptions d) => (d as IUpsDeviceOptions)?.NutName ?? d.Id;
 
-    public IReadOnlyList<NutServedUps> All { get; }
+    public IReadOnlyList<NutServedUps> All => Volatile.Read(ref _entries).All;
 
-    public NutServedUps? Find(string name) => _byName.GetValueOrDefault(name);
+    public NutServedUps? Find(string name) => Volatile.Read(ref _entries).ByName.GetValueOrDefault(name);
 
-    public NutServedUps? FindDevice(string deviceId) => _byDevice.GetValueOrDefault(deviceId);
+    public NutServedUps? FindDevice(string deviceId) => Volatile.Read(ref _entries).ByDevice.GetValueOrDefault(deviceId);
 }

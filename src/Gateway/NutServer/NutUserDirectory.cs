@@ -14,17 +14,26 @@ public sealed class NutUserDirectory
 {
     private static readonly byte[] UnknownUserDigest = SHA256.HashData("\0no such user\0"u8);
 
-    private readonly Dictionary<string, (NutUserOptions User, byte[] Digest)> _users;
+    private Dictionary<string, (NutUserOptions User, byte[] Digest)> _users;
 
-    public NutUserDirectory(IEnumerable<NutUserOptions> users) =>
-        _users = users.GroupBy(u => u.Name, StringComparer.Ordinal)
+    public NutUserDirectory(IEnumerable<NutUserOptions> users) => _users = Index(users);
+
+    private static Dictionary<string, (NutUserOptions User, byte[] Digest)> Index(IEnumerable<NutUserOptions> users) =>
+        users.GroupBy(u => u.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (g.First(), Digest(g.First().Password)), StringComparer.Ordinal);
+
+    /// <summary>
+    /// New users and passwords, applied live. Connections stay open: every privileged request is checked against the
+    /// directory when it is made, so a client logged in under a removed user (or an old password) keeps reading and
+    /// is refused the next thing it needs a user for.
+    /// </summary>
+    public void Reconfigure(IEnumerable<NutUserOptions> users) => Volatile.Write(ref _users, Index(users));
 
     /// <summary>The user whose name and password match, else null.</summary>
     public NutUserOptions? Authenticate(string? username, string? password)
     {
         if (username is null || password is null) return null;
-        var known = _users.TryGetValue(username, out var entry);
+        var known = Volatile.Read(ref _users).TryGetValue(username, out var entry);
         // Hashing first makes both sides the same length, so FixedTimeEquals does not leak the password's length.
         var match = CryptographicOperations.FixedTimeEquals(Digest(password), known ? entry.Digest : UnknownUserDigest);
         return known && match ? entry.User : null;

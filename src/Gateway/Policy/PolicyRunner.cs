@@ -24,7 +24,8 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
 
     private readonly string _deviceId;
     private readonly GatewayConfig _config;
-    private readonly bool _dryRun;
+    private bool _dryRun;
+    private (PolicyOptions Policy, TimeSpan PollInterval, bool DryRun)? _pendingSettings;
     private readonly ReadingHub _hub;
     private readonly EventBus _events;
     private readonly ShutdownSequence _sequence;
@@ -74,6 +75,42 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     public PolicyStatus Current
     {
         get { lock (_gate) return _policy.Status; }
+    }
+
+    /// <summary>
+    /// New policy settings (<c>policy</c>, <c>shutdown.dry_run</c>, the protected UPS's poll interval), applied at
+    /// once while the policy is normal and no outage is in progress. During an outage or a shutdown sequence they
+    /// wait until the policy is back to normal: the outage in progress ends under the rules it started with, and
+    /// nothing is cancelled, restarted or re-armed by an apply. Returns true when applied now.
+    /// </summary>
+    public bool Reconfigure(PolicyOptions policy, TimeSpan pollInterval, bool dryRun)
+    {
+        lock (_gate)
+        {
+            _pendingSettings = (policy, pollInterval, dryRun);
+            if (ApplyPendingSettings()) return true;
+            _log.LogWarning("Policy [{Device}]: new policy settings arrived while the policy is {State}; they apply once power is back and the policy is normal",
+                _deviceId, PolicyStatus.StateName(_policy.State));
+            return false;
+        }
+    }
+
+    /// <summary>Whether new settings wait for the outage (or the sequence) to end.</summary>
+    public bool SettingsPending
+    {
+        get { lock (_gate) return _pendingSettings is not null; }
+    }
+
+    /// <summary>Under the lock: applies waiting settings if the policy is normal, out of any outage, with no sequence running.</summary>
+    private bool ApplyPendingSettings()
+    {
+        if (_pendingSettings is not { } s) return false;
+        if (_policy.State != PolicyState.Normal || _policy.InOutage || _sequenceTask is { IsCompleted: false }) return false;
+        _policy.Reconfigure(s.Policy, s.PollInterval, s.DryRun);
+        _dryRun = s.DryRun;
+        _pendingSettings = null;
+        _log.LogInformation("Policy [{Device}]: new settings applied{DryRun}", _deviceId, s.DryRun ? " (dry run)" : "");
+        return true;
     }
 
     /// <summary>The running (or last) sequence, for tests and a clean stop.</summary>
@@ -208,6 +245,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
             }
             if (before is PolicyState.ShutdownPending or PolicyState.ShuttingDown && d.Status.State == PolicyState.Normal)
                 _fsd?.ClearFsd(_deviceId, d.Message ?? "power is back");
+            ApplyPendingSettings();
         }
         MaybeSaveMemory(o);
         return d;

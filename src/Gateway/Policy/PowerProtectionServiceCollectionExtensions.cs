@@ -1,5 +1,6 @@
 using Gateway.Battery;
 using Gateway.Configuration;
+using Gateway.LiveApply;
 using Gateway.Notifications;
 using Gateway.NutServer;
 using Gateway.Readings;
@@ -54,25 +55,29 @@ public static class PowerProtectionServiceCollectionExtensions
             services.AddSingleton<IPolicyStatusSource, UnprotectedPolicyStatusSource>();
         }
 
-        services.AddNotifications(config.Notifications);
+        services.AddNotifications();
         return services;
     }
 
-    private static void AddNotifications(this IServiceCollection services, NotificationsOptions o)
+    /// <summary>The key of the <see cref="RebuiltService"/> that runs the notification channels.</summary>
+    public const string NotificationsKey = "notifications";
+
+    /// <summary>The channels of <c>notifications</c> as a <see cref="RebuiltService"/>: a change takes effect without a restart.</summary>
+    private static void AddNotifications(this IServiceCollection services)
     {
         services.AddHostedService<PowerQualityWatcher>();
-        var any = o.DiscordWebhookUrl is not null || (o.NtfyServer is not null && o.NtfyTopic is not null) || o.WebhookUrl is not null;
-        if (!any) return;
-        services.AddKeyedSingleton("notifications", (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        services.AddKeyedSingleton(NotificationsKey, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         });
-        if (o.DiscordWebhookUrl is { } discord)
-            services.AddSingleton<INotificationSender>(sp => new DiscordSender(sp.GetRequiredKeyedService<HttpClient>("notifications"), discord));
-        if (o.NtfyServer is { } server && o.NtfyTopic is { } topic)
-            services.AddSingleton<INotificationSender>(sp => new NtfySender(sp.GetRequiredKeyedService<HttpClient>("notifications"), server, topic, o.NtfyToken));
-        if (o.WebhookUrl is { } url)
-            services.AddSingleton<INotificationSender>(sp => new WebhookSender(sp.GetRequiredKeyedService<HttpClient>("notifications"), url));
-        services.AddHostedService<NotificationDispatcher>();
+        services.AddKeyedSingleton(NotificationsKey, (sp, _) => new RebuiltService(NotificationsKey,
+            change => change.Has("notifications"),
+            next => NotificationChannels.For(next.Notifications, sp.GetRequiredKeyedService<HttpClient>(NotificationsKey)) is { Count: > 0 } senders
+                ? new NotificationDispatcher(next, sp.GetRequiredService<EventBus>(), senders, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationDispatcher>>())
+                : null,
+            sp.GetRequiredService<LiveConfig>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Notifications")));
+        // Not AddHostedService: it keeps one service per implementation type, and every rebuilt part is a RebuiltService.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<RebuiltService>(NotificationsKey));
+        services.AddSingleton<ILiveConfigTarget>(sp => sp.GetRequiredKeyedService<RebuiltService>(NotificationsKey));
     }
 }

@@ -15,10 +15,10 @@ public sealed class ShutdownPolicy
     /// <summary>The least span of samples the depletion rate needs, so two readings a second apart do not make a rate.</summary>
     public static readonly TimeSpan MinimumDepletionSpan = TimeSpan.FromSeconds(30);
 
-    private readonly PolicyOptions _options;
-    private readonly TimeSpan _pollInterval;
+    private PolicyOptions _options;
+    private TimeSpan _pollInterval;
     private readonly string _deviceId;
-    private readonly bool _dryRun;
+    private bool _dryRun;
     private readonly IReadOnlyList<IShutdownTrigger> _triggers;
     private readonly BatteryHistory _history = new();
 
@@ -57,6 +57,19 @@ public sealed class ShutdownPolicy
     }
 
     public PolicyStatus Status => _status;
+
+    /// <summary>
+    /// New thresholds, delays and dry-run setting, keeping everything observed so far (battery history, streaks).
+    /// The runner calls it only while the policy is normal and no outage is in progress, so it never re-arms,
+    /// cancels or fires anything by itself; the next evaluation uses the new settings.
+    /// </summary>
+    public void Reconfigure(PolicyOptions options, TimeSpan pollInterval, bool dryRun)
+    {
+        _options = options;
+        _pollInterval = pollInterval > TimeSpan.Zero ? pollInterval : TimeSpan.FromSeconds(2);
+        _dryRun = dryRun;
+        _status = _status with { DryRun = dryRun };
+    }
     public PolicyState State => _state;
     public TriggerHit? FiredTrigger => _fired;
     public bool PointOfNoReturnPassed => _pointOfNoReturn;

@@ -41,6 +41,19 @@ public sealed class ReadingHub : IReadingSink
         }
     }
 
+    /// <summary>Forgets a device removed from the configuration (after its driver stopped): it no longer shows anywhere.</summary>
+    public void Remove(string deviceId)
+    {
+        lock (_gate)
+        {
+            if (!_devices.ContainsKey(deviceId)) return;
+            var copy = new Dictionary<string, DeviceSnapshot>(_devices, StringComparer.Ordinal);
+            copy.Remove(deviceId);
+            _devices = copy;
+        }
+        _log.LogInformation("Device {Device} removed", deviceId);
+    }
+
     public DeviceSnapshot? Get(string deviceId) => _devices.TryGetValue(deviceId, out var s) ? s : null;
 
     /// <summary>Every device, in registration-independent id order.</summary>

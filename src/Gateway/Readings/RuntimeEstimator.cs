@@ -15,25 +15,38 @@ public sealed class RuntimeEstimator
 {
     public const string MarkerVariable = "driver.parameter.runtimecal";
 
-    private readonly Dictionary<string, DeviceRuntimeModel> _models;
+    private Dictionary<string, DeviceRuntimeModel> _models;
     private readonly Lock _gate = new();
 
     public RuntimeEstimator(IEnumerable<(string DeviceId, RuntimeCalibration Calibration)> devices) =>
         _models = devices.ToDictionary(d => d.DeviceId, d => new DeviceRuntimeModel(d.Calibration), StringComparer.Ordinal);
 
-    public static RuntimeEstimator FromConfig(GatewayConfig config) => new(config.Devices
+    public static RuntimeEstimator FromConfig(GatewayConfig config) => new(CalibrationsOf(config));
+
+    private static IEnumerable<(string DeviceId, RuntimeCalibration Calibration)> CalibrationsOf(GatewayConfig config) => config.Devices
         .Select(d => (d.Id, Calibration: (d as IUpsDeviceOptions)?.RuntimeCal))
-        .Where(x => x.Calibration is not null).Select(x => (x.Id, x.Calibration!)));
+        .Where(x => x.Calibration is not null).Select(x => (x.Id, x.Calibration!));
+
+    /// <summary>The calibrations of a new configuration; a device whose calibration did not change keeps its model (and its smoothing).</summary>
+    public void Reconfigure(GatewayConfig config)
+    {
+        lock (_gate)
+        {
+            var old = _models;
+            Volatile.Write(ref _models, CalibrationsOf(config).ToDictionary(d => d.DeviceId,
+                d => old.TryGetValue(d.DeviceId, out var m) && m.Calibration == d.Calibration ? m : new DeviceRuntimeModel(d.Calibration), StringComparer.Ordinal));
+        }
+    }
 
     /// <summary>True when the reading's <c>battery.runtime</c> is the gateway's estimate.</summary>
     public static bool IsEstimate(UpsReading r) => r.Get(MarkerVariable) is not null;
 
-    public DeviceRuntimeModel? ModelOf(string deviceId) => _models.GetValueOrDefault(deviceId);
+    public DeviceRuntimeModel? ModelOf(string deviceId) => Volatile.Read(ref _models).GetValueOrDefault(deviceId);
 
     /// <summary>The reading with an estimated runtime, or the reading itself when it needs none or none can be made.</summary>
     public Reading Enrich(Reading reading)
     {
-        if (reading is not UpsReading r || !_models.TryGetValue(r.DeviceId, out var model)) return reading;
+        if (reading is not UpsReading r || !Volatile.Read(ref _models).TryGetValue(r.DeviceId, out var model)) return reading;
         if (r.BatteryRuntimeSeconds is > 0) return reading;
         if (r.BatteryCharge is not (>= 0 and <= 100) || r.Load is not (>= 0 and <= 200)) return reading;
         double seconds;

@@ -285,6 +285,7 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    [Trait(Lane.Trait, Lane.FullOnly)]   // as root it runs the real binary as an ordinary user
     public async Task UnreadableFileIsAClearError()
     {
         using var dir = new TempDir();

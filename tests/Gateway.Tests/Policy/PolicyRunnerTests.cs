@@ -177,4 +177,86 @@ public sealed class PolicyRunnerTests : IDisposable
         Assert.Equal(since, second.Current.OnBatterySince);
         Assert.Equal(PolicyState.OnBattery, second.Current.State);
     }
+
+    // --- A configuration applied live (PolicyRunner.Reconfigure): the safety invariant of a live apply. New policy
+    // settings apply at once while the policy is normal, and wait while an outage or a shutdown sequence is under way;
+    // nothing is cancelled, restarted or re-armed and the outage state stays.
+
+    /// <summary>A second of readings, <paramref name="seconds"/> times.</summary>
+    private void Feed(PolicyRunner runner, string status, double charge, int seconds, double runtime = 3000)
+    {
+        for (var i = 0; i < seconds; i++)
+        {
+            Publish(runner, status, charge, runtime);
+            _time.Advance(TimeSpan.FromSeconds(1));
+            runner.Tick();
+        }
+    }
+
+    private PolicyOptions Stricter => _config.Policy with { LowBatteryPercent = 60 };
+
+    [Fact]
+    public void While_normal_new_thresholds_apply_at_once_and_decide_the_next_outage()
+    {
+        using var sub = _events.Subscribe("t");
+        var runner = Runner();
+        Feed(runner, "OL CHRG", 100, 3);
+        Assert.True(runner.Reconfigure(Stricter, TimeSpan.FromSeconds(2), dryRun: true));
+        Assert.False(runner.SettingsPending);
+        Assert.True(runner.Current.DryRun);
+
+        // 50 % is above the old 20 % but below the new 60 %: the new threshold fires.
+        Feed(runner, "OB DISCHRG", 50, 12);
+        Assert.Equal(PolicyState.ShutdownPending, runner.Current.State);
+        Assert.Contains("charge", runner.Current.LastDecision);
+    }
+
+    [Fact]
+    public void During_an_outage_new_settings_wait_and_the_outage_keeps_its_state_and_rules()
+    {
+        using var sub = _events.Subscribe("t");
+        var runner = Runner();
+        Feed(runner, "OL CHRG", 100, 3);
+        Feed(runner, "OB DISCHRG", 50, 8);
+        Assert.Equal(PolicyState.OnBattery, runner.Current.State);
+        var since = runner.Current.OnBatterySince;
+
+        Assert.False(runner.Reconfigure(Stricter, TimeSpan.FromSeconds(2), dryRun: false));
+        Assert.True(runner.SettingsPending);
+        Feed(runner, "OB DISCHRG", 50, 20);
+        // The old 20 % still rules this outage: 50 % fires nothing, and the outage is the same one.
+        Assert.Equal(PolicyState.OnBattery, runner.Current.State);
+        Assert.Equal(since, runner.Current.OnBatterySince);
+        Assert.DoesNotContain(Drain(sub), e => e.Kind == EventKinds.TriggerFired);
+
+        Feed(runner, "OL CHRG", 60, 4);
+        Assert.Equal(PolicyState.Normal, runner.Current.State);
+        Assert.False(runner.SettingsPending);
+        Assert.False(runner.Current.DryRun);
+    }
+
+    [Fact]
+    public async Task During_a_shutdown_sequence_an_apply_neither_cancels_nor_restarts_it()
+    {
+        using var sub = _events.Subscribe("t");
+        _exec.Hang("sync");
+        var runner = Runner();
+        Feed(runner, "OL CHRG", 100, 3);
+        Feed(runner, "OB DISCHRG", 15, 10);
+        Assert.Equal(PolicyState.ShutdownPending, runner.Current.State);
+        await Wait.UntilAsync(() => _exec.Commands.Contains("sync"), "the sequence reaching its sync step");
+        var sequence = runner.SequenceTask!;
+
+        // Settings under which nothing would have fired, and dry run on: they must not touch the sequence under way.
+        Assert.False(runner.Reconfigure(_config.Policy with { LowBatteryPercent = 5 }, TimeSpan.FromSeconds(2), dryRun: true));
+        Feed(runner, "OB DISCHRG", 15, 5);
+        Assert.Same(sequence, runner.SequenceTask);
+        Assert.False(sequence.IsCompleted);
+        Assert.Equal(PolicyState.ShutdownPending, runner.Current.State);
+        Assert.False(runner.Current.DryRun);
+        Assert.True(runner.SettingsPending);
+        var events = Drain(sub);
+        Assert.Single(events, e => e.Kind == EventKinds.TriggerFired);
+        Assert.DoesNotContain(events, e => e.Kind == EventKinds.ShutdownCancelled);
+    }
 }

@@ -2,6 +2,7 @@ using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.Indicators;
+using Gateway.LiveApply;
 using Gateway.Readings;
 using Gateway.Storage;
 using Microsoft.Data.Sqlite;
@@ -42,7 +43,7 @@ public sealed class HistoryHostTests : IDisposable
         var store = Assert.IsType<SqliteHistoryStore>(host.Services.GetRequiredService<IHistoryStore>());
         Assert.Equal(Path.Combine(_dir, "history.db"), store.DatabasePath);
         await Wait.UntilAsync(() => store.EventsWritten >= 1, "service_started written");
-        var indicators = host.Services.GetRequiredService<StatusIndicators>();
+        var indicators = Assert.IsType<StatusIndicators>(host.Services.GetRequiredKeyedService<RebuiltService>(IndicatorsServiceCollectionExtensions.LiveKey).Current);
         Assert.Matches("^(off: |running)", indicators.Status);
         Assert.Contains(host.Services.GetServices<IHealthContributor>(), c => c.Name == "history" && c.Check().Healthy);
 

@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+using Gateway.Configuration;
+
+namespace Gateway.LiveApply;
+
+/// <summary>
+/// The options records as JSON, only to compare two configurations by value (records compare lists by reference).
+/// Keys are snake_case, so a changed property names its YAML key.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(IPAddressJsonConverter)])]
+[JsonSerializable(typeof(GatewayOptions))]
+[JsonSerializable(typeof(MustDeviceOptions))]
+[JsonSerializable(typeof(Em340DeviceOptions))]
+[JsonSerializable(typeof(NutDeviceOptions))]
+[JsonSerializable(typeof(MqttOptions))]
+[JsonSerializable(typeof(NutServerOptions))]
+[JsonSerializable(typeof(WebOptions))]
+[JsonSerializable(typeof(HistoryOptions))]
+[JsonSerializable(typeof(PolicyOptions))]
+[JsonSerializable(typeof(ShutdownOptions))]
+[JsonSerializable(typeof(GpioOptions))]
+[JsonSerializable(typeof(NotificationsOptions))]
+[JsonSerializable(typeof(LoggingOptions))]
+[JsonSerializable(typeof(BatteryOptions))]
+internal sealed partial class ConfigFingerprintJsonContext : JsonSerializerContext;
