@@ -101,7 +101,7 @@ sample() {
   local t=$1 r
   r=$(awk '/^Rss:/ {rss=$2} /^Anonymous:/ {an=$2} /^Pss_File:/ {pf=$2} END {printf "%d %d %d", rss, an, rss-an}' "/proc/$gpid/smaps_rollup")
   local thr; thr=$(awk '/^Threads:/ {print $2}' "/proc/$gpid/status")
-  local gc; gc=$(curl -fs "http://127.0.0.1:$wport/metrics" | awk '/^gateway_gc_heap_bytes\{/ {split($1,a,"\""); printf "%s=%d ", a[2], $2/1024} /^gateway_gc_committed_bytes / {printf "committed=%d ", $2/1024}' || true)
+  local gc; gc=$(curl -fs "http://127.0.0.1:$wport/metrics" | awk '/^gateway_gc_heap_bytes\{/ {split($1,a,"\""); printf "%s=%d ", a[2], $2/1024} /^gateway_gc_committed_bytes / {printf "committed=%d ", $2/1024} /^gateway_gc_allocated_bytes_total / {printf "alloc=%d ", $2/1024} /^gateway_gc_collections_total\{/ {split($1,a,"\""); printf "gc_%s=%d ", a[2], $2}' || true)
   echo "$t rss_kb=${r%% *} anon_kb=$(echo "$r" | cut -d' ' -f2) file_kb=$(echo "$r" | cut -d' ' -f3) threads=$thr $gc"
 }
 w0=$(wbytes $gpid); c0=$(ticks $gpid); m0=$(wc -l <"$W/mqtt.log"); t0=$(date +%s)
@@ -131,3 +131,5 @@ if [ -n "$upsd_pid" ] && [ -n "$drv_pid" ]; then
 fi
 echo "history_db_bytes $(du -cb "$W"/data/history.db* 2>/dev/null | tail -1 | cut -f1)"
 ls -la "$W/data" >"$W/data.ls" 2>/dev/null || true
+# threads by name (a thread's resident stack is a few pages; the count says what runs)
+echo "thread_names $(cat /proc/$gpid/task/*/comm 2>/dev/null | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 ×\1/' | paste -sd, -)"
