@@ -1,12 +1,16 @@
 using Gateway.Configuration;
+using Gateway.Drivers.Modbus;
+using Gateway.Setup;
 using Gateway.Web.Alarms;
 using Gateway.Web.Dashboard;
 using Gateway.Web.Metrics;
+using Gateway.Web.Setup;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Web;
 
@@ -25,6 +29,10 @@ public static class GatewayWebExtensions
         services.TryAddSingleton<DashboardAssets>();
         services.TryAddSingleton<HistoryReader>();
         services.TryAddSingleton<LiveStreamBroadcaster>();
+        services.TryAddSingleton(_ => new SerialPortCatalog());
+        services.TryAddSingleton(sp => new SerialProbe(sp.GetRequiredService<SerialPortCatalog>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SerialProbe>>(), sp.GetService<ModbusBuses>()));
+        services.TryAddSingleton<SshHostCheck>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveStreamBroadcaster>());
         return services;
     }
@@ -34,6 +42,7 @@ public static class GatewayWebExtensions
     {
         app.MapApi();
         app.MapOutages();
+        app.MapSetupTools();
         app.MapGet("/metrics", (HttpContext ctx) =>
         {
             var s = ctx.RequestServices;
