@@ -70,6 +70,9 @@ public static class MqttBrokerTest
                         ? "If the broker uses its own certificate authority, set the CA file (ca_file) to its certificate; check that the port is the broker's TLS port (usually 8883)."
                         : $"Check that {o.CaFile} is the CA that signed the broker's certificate and that the certificate names {o.Host}.", facts);
             var reason = MqttConnectFailure.Describe(e, o.Username, Timeout, out var refused, out var timedOut);
+            // MQTTnet wraps a connect that got no CONNACK in time as a "connecting failed"; that is no answer, not a refusal.
+            if (timeout.IsCancellationRequested || Find<MQTTnet.Exceptions.MqttCommunicationTimedOutException>(e) is not null || Find<OperationCanceledException>(e) is not null)
+                (refused, timedOut) = (false, true);
             if (refused)
                 return new ToolResult(false, "refused", $"The broker at {target} refused the connection: {reason}.",
                     "Check the user name and password (on Mosquitto: mosquitto_passwd; on Home Assistant: the user of the MQTT add-on).", facts);
