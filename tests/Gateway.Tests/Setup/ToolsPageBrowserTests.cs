@@ -14,7 +14,7 @@ namespace Gateway.Tests.Setup;
 /// <summary>
 /// /settings/tools in Debian's headless Chromium: a person enters the token, probes the UPS port (the MUST
 /// simulator on a socat pty under a fake by-id name), checks the NAS's host key against a real sshd, accepts it,
-/// and sees the login work; screenshots (desktop and phone width) go to the test artifacts.
+/// sees the login work and runs the rehearsal; screenshots (desktop and phone width) go to the test artifacts.
 /// </summary>
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]
@@ -64,7 +64,11 @@ public sealed class ToolsPageBrowserTests(SshServerFixture sshd) : IClassFixture
                   key_file: {sshd.ClientKey}
                   known_hosts: {KnownHosts}
                   command: "true"
-            """, s => s.AddSingleton(new SerialPortCatalog(ById, Path.Combine(_dir, "no-dev"))));
+            """, s =>
+        {
+            s.AddSingleton(new SerialPortCatalog(ById, Path.Combine(_dir, "no-dev")));
+            s.AddSingleton<IShutdownRehearsal>(new FakeRehearsal(TimeProvider.System));
+        });
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
@@ -99,6 +103,12 @@ public sealed class ToolsPageBrowserTests(SshServerFixture sshd) : IClassFixture
         await Assertions.Expect(ssh).ToHaveAttributeAsync("data-status", "ok");
         await Assertions.Expect(ssh).ToContainTextAsync("Host key accepted");
         Assert.StartsWith($"[127.0.0.1]:{sshd.Port} ssh-ed25519 ", Assert.Single(await File.ReadAllLinesAsync(KnownHosts)));
+
+        await page.ClickAsync("#rehearsal-run");
+        var rehearsal = page.Locator("#rehearsal-result");
+        await Assertions.Expect(rehearsal).ToHaveAttributeAsync("data-status", "ok");
+        await Assertions.Expect(rehearsal).ToContainTextAsync("All 2 steps would work");
+        await Assertions.Expect(rehearsal.Locator("li").First).ToContainTextAsync("sync (dry_run");
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ArtifactPath("settings-tools.png"), FullPage = true });
         await page.SetViewportSizeAsync(390, 844);
