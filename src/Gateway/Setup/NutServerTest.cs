@@ -24,7 +24,7 @@ public static class NutServerTest
         catch (NutException e)
         {
             steps.Add(new ToolStep(false, $"connect: {e.Message}"));
-            return Fail("connect_failed", $"Cannot connect to the NUT server at {host}:{port}: {e.Message}.",
+            return Fail("connect_failed", $"No NUT server answers at {host}:{port}: {e.Message.TrimEnd('.')}.",
                 "Check the address and port (3493 by default), that upsd runs there and listens on the network (LISTEN in upsd.conf), and any firewall.", steps);
         }
         await using var _ = client.ConfigureAwait(false);

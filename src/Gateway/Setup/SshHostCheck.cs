@@ -35,7 +35,7 @@ public sealed class SshHostCheck(TimeProvider time, ILogger<SshHostCheck> log)
                 : $"no remote host named '{r.Name}' is configured ({(names.Length == 0 ? "none are" : "configured: " + string.Join(", ", names))}); give its 'host' to test one not saved yet";
             return null;
         }
-        var known = string.IsNullOrWhiteSpace(r.KnownHosts) ? configured?.KnownHosts ?? "/etc/gateway/known_hosts" : r.KnownHosts.Trim();
+        var known = string.IsNullOrWhiteSpace(r.KnownHosts) ? configured?.KnownHosts ?? DefaultKnownHosts : r.KnownHosts.Trim();
         if (!Path.IsPathFullyQualified(known))
         {
             error = $"'known_hosts' must be an absolute path, got '{known}'";
@@ -57,6 +57,17 @@ public sealed class SshHostCheck(TimeProvider time, ILogger<SshHostCheck> log)
             Timeout = baseline.Timeout < Timeout ? baseline.Timeout : Timeout,
         };
     }
+
+    /// <summary>
+    /// Whether Accept may append to <paramref name="knownHosts"/>: the default file, a configured host's, or a file
+    /// named <c>known_hosts</c>; never any other file a request names.
+    /// </summary>
+    public static string? WriteProblem(string knownHosts, GatewayConfig config) =>
+        knownHosts == DefaultKnownHosts || Path.GetFileName(knownHosts) == "known_hosts" || config.Shutdown.RemoteHosts.Any(h => h.KnownHosts == knownHosts)
+            ? null
+            : $"'{knownHosts}' is not a known_hosts file the gateway writes: use {DefaultKnownHosts}, a file named known_hosts, or the known_hosts of a configured remote host";
+
+    public const string DefaultKnownHosts = "/etc/gateway/known_hosts";
 
     public async Task<ToolResult> ScanAsync(RemoteHostOptions host, CancellationToken ct)
     {

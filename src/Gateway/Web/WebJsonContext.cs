@@ -2,6 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Hosting;
+using Gateway.Setup;
+using Gateway.Web.Setup;
 
 namespace Gateway.Web;
 
@@ -18,6 +20,14 @@ namespace Gateway.Web;
 [JsonSerializable(typeof(CommandReply))]
 [JsonSerializable(typeof(RehearsalReport))]
 [JsonSerializable(typeof(DashboardState))]
+[JsonSerializable(typeof(ToolResult))]
+[JsonSerializable(typeof(SerialPortList))]
+[JsonSerializable(typeof(SerialProbeRequest))]
+[JsonSerializable(typeof(NutTestRequest))]
+[JsonSerializable(typeof(MqttTestRequest))]
+[JsonSerializable(typeof(SshTestRequest))]
+[JsonSerializable(typeof(IndicatorTestRequest))]
+[JsonSerializable(typeof(SetupOverview))]
 public sealed partial class WebJsonContext : JsonSerializerContext
 {
     /// <summary>

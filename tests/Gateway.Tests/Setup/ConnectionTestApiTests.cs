@@ -16,13 +16,6 @@ namespace Gateway.Tests.Setup;
 [Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class ConnectionTestApiTests
 {
-    private static async Task<JsonElement> Post(ApiTestHost host, string path, string body)
-    {
-        var (resp, json) = await host.PostJson(path, body);
-        Assert.True(resp.IsSuccessStatusCode, $"{(int)resp.StatusCode}: {json}");
-        return json;
-    }
-
     [Fact]
     public async Task Nut_test_reads_the_ups_and_explains_a_wrong_password_and_a_closed_port()
     {
@@ -40,17 +33,17 @@ public sealed class ConnectionTestApiTests
                 password: secret
             """);
 
-        var saved = await Post(host, "/api/setup/nut/test", """{"device":"nas"}""");
+        var saved = await host.PostOk("/api/setup/nut/test", """{"device":"nas"}""");
         Assert.True(saved.GetProperty("ok").GetBoolean(), saved.ToString());
         Assert.Contains("status OL CHRG", saved.GetProperty("message").GetString());
         Assert.Contains(saved.GetProperty("steps").EnumerateArray(), s => s.GetProperty("text").GetString() == "logged in to dummy as 'monuser'");
 
-        var denied = await Post(host, "/api/setup/nut/test", """{"device":"nas","password":"wrong"}""");
+        var denied = await host.PostOk("/api/setup/nut/test", """{"device":"nas","password":"wrong"}""");
         Assert.False(denied.GetProperty("ok").GetBoolean());
         Assert.Equal("access_denied", denied.GetProperty("status").GetString());
         Assert.Contains("access denied for user 'monuser'", denied.GetProperty("message").GetString());
 
-        var closed = await Post(host, "/api/setup/nut/test", $$"""{"host":"127.0.0.1","port":{{NutProcess.FreePort()}}}""");
+        var closed = await host.PostOk("/api/setup/nut/test", $$"""{"host":"127.0.0.1","port":{{NutProcess.FreePort()}}}""");
         Assert.Equal("connect_failed", closed.GetProperty("status").GetString());
         Assert.Contains("upsd", closed.GetProperty("fix").GetString());
 
@@ -73,15 +66,15 @@ public sealed class ConnectionTestApiTests
               password: {MosquittoBroker.Password}
             """);
 
-        var saved = await Post(host, "/api/setup/mqtt/test", "{}");
+        var saved = await host.PostOk("/api/setup/mqtt/test", "{}");
         Assert.True(saved.GetProperty("ok").GetBoolean(), saved.ToString());
         Assert.Contains($"as '{MosquittoBroker.User}'", saved.GetProperty("message").GetString());
 
-        var refused = await Post(host, "/api/setup/mqtt/test", """{"password":"not-the-password"}""");
+        var refused = await host.PostOk("/api/setup/mqtt/test", """{"password":"not-the-password"}""");
         Assert.Equal("refused", refused.GetProperty("status").GetString());
         Assert.Contains($"rejected the credentials of user '{MosquittoBroker.User}'", refused.GetProperty("message").GetString());
 
-        var closed = await Post(host, "/api/setup/mqtt/test", $$"""{"port":{{MosquittoBroker.FreePort()}}}""");
+        var closed = await host.PostOk("/api/setup/mqtt/test", $$"""{"port":{{MosquittoBroker.FreePort()}}}""");
         Assert.Equal("unreachable", closed.GetProperty("status").GetString());
         Assert.Contains("connection refused", closed.GetProperty("message").GetString());
 
@@ -89,7 +82,7 @@ public sealed class ConnectionTestApiTests
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var silentPort = ((IPEndPoint)silent.LocalEndpoint).Port;
-        var timeout = await Post(host, "/api/setup/mqtt/test", $$"""{"port":{{silentPort}}}""");
+        var timeout = await host.PostOk("/api/setup/mqtt/test", $$"""{"port":{{silentPort}}}""");
         Assert.Equal("timeout", timeout.GetProperty("status").GetString());
         Assert.Contains("No answer", timeout.GetProperty("message").GetString());
     }

@@ -20,26 +20,11 @@ public sealed class SshHostKeyApiTests(SshServerFixture sshd) : IClassFixture<Ss
     private Task<ApiTestHost> StartAsync(string knownHosts) => ApiTestHost.StartAsync($"""
         web:
           api_token: {ApiTestHost.Token}
-        shutdown:
-          remote_hosts:
-            - name: nas
-              host: 127.0.0.1
-              port: {sshd.Port}
-              user: {sshd.User}
-              key_file: {sshd.ClientKey}
-              known_hosts: {knownHosts}
-              command: "true"
+        {sshd.RemoteHostYaml(knownHosts)}
         """);
 
     private string ExpectedFingerprint(string hostKey) =>
         KnownHosts.Fingerprint(Convert.FromBase64String(File.ReadAllText(hostKey + ".pub").Split(' ')[1]));
-
-    private static async Task<JsonElement> Post(ApiTestHost host, string path, string body)
-    {
-        var (resp, json) = await host.PostJson(path, body);
-        Assert.True(resp.IsSuccessStatusCode, $"{(int)resp.StatusCode}: {json}");
-        return json;
-    }
 
     [Fact]
     public async Task The_key_is_written_only_after_the_user_confirms_exactly_the_offered_fingerprint()
@@ -48,18 +33,18 @@ public sealed class SshHostKeyApiTests(SshServerFixture sshd) : IClassFixture<Ss
         await using var host = await StartAsync(knownHosts);
         var expected = ExpectedFingerprint(sshd.HostKey);
 
-        var scan = await Post(host, "/api/setup/ssh/scan", """{"name":"nas"}""");
+        var scan = await host.PostOk("/api/setup/ssh/scan", """{"name":"nas"}""");
         Assert.Equal("unknown_host_key", scan.GetProperty("status").GetString());
         Assert.Equal(expected, scan.GetProperty("host_key").GetProperty("fingerprint").GetString());
         Assert.Equal("ssh-ed25519", scan.GetProperty("host_key").GetProperty("type").GetString());
         Assert.Contains("Nothing is trusted until you accept it", scan.GetProperty("message").GetString());
         Assert.False(File.Exists(knownHosts), "a scan must not write known_hosts");
 
-        var wrong = await Post(host, "/api/setup/ssh/accept", """{"name":"nas","fingerprint":"SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""");
+        var wrong = await host.PostOk("/api/setup/ssh/accept", """{"name":"nas","fingerprint":"SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""");
         Assert.Equal("fingerprint_mismatch", wrong.GetProperty("status").GetString());
         Assert.False(File.Exists(knownHosts), "a mismatching confirmation must not write known_hosts");
 
-        var accepted = await Post(host, "/api/setup/ssh/accept", $$"""{"name":"nas","fingerprint":"{{expected}}"}""");
+        var accepted = await host.PostOk("/api/setup/ssh/accept", $$"""{"name":"nas","fingerprint":"{{expected}}"}""");
         Assert.True(accepted.GetProperty("ok").GetBoolean(), accepted.ToString());
         Assert.Equal("trusted", accepted.GetProperty("host_key").GetProperty("state").GetString());
         var lines = File.ReadAllLines(knownHosts);
@@ -69,9 +54,9 @@ public sealed class SshHostKeyApiTests(SshServerFixture sshd) : IClassFixture<Ss
             Convert.FromBase64String(File.ReadAllText(sshd.HostKey + ".pub").Split(' ')[1])).Trusted);
         Assert.Contains(accepted.GetProperty("steps").EnumerateArray(), s => s.GetProperty("text").GetString()!.Contains("accepted (nothing was run)"));
 
-        var again = await Post(host, "/api/setup/ssh/scan", """{"name":"nas"}""");
+        var again = await host.PostOk("/api/setup/ssh/scan", """{"name":"nas"}""");
         Assert.Equal("trusted", again.GetProperty("status").GetString());
-        var login = await Post(host, "/api/setup/ssh/login", """{"name":"nas"}""");
+        var login = await host.PostOk("/api/setup/ssh/login", """{"name":"nas"}""");
         Assert.True(login.GetProperty("ok").GetBoolean(), login.ToString());
         Assert.Single(File.ReadAllLines(knownHosts));
     }
@@ -85,12 +70,12 @@ public sealed class SshHostKeyApiTests(SshServerFixture sshd) : IClassFixture<Ss
         await using var host = await StartAsync(knownHosts);
         var offered = ExpectedFingerprint(sshd.HostKey);
 
-        var scan = await Post(host, "/api/setup/ssh/scan", """{"name":"nas"}""");
+        var scan = await host.PostOk("/api/setup/ssh/scan", """{"name":"nas"}""");
         Assert.Equal("host_key_changed", scan.GetProperty("status").GetString());
         Assert.Contains("HOST KEY CHANGED", scan.GetProperty("message").GetString());
         Assert.Equal(offered, scan.GetProperty("host_key").GetProperty("fingerprint").GetString());
 
-        var accept = await Post(host, "/api/setup/ssh/accept", $$"""{"name":"nas","fingerprint":"{{offered}}"}""");
+        var accept = await host.PostOk("/api/setup/ssh/accept", $$"""{"name":"nas","fingerprint":"{{offered}}"}""");
         Assert.Equal("host_key_changed", accept.GetProperty("status").GetString());
         Assert.Contains("never accepted from here", accept.GetProperty("fix").GetString());
         Assert.Equal(before, await File.ReadAllTextAsync(knownHosts));
@@ -104,8 +89,16 @@ public sealed class SshHostKeyApiTests(SshServerFixture sshd) : IClassFixture<Ss
         Assert.Equal(404, (int)missing.StatusCode);
         Assert.Contains("configured: nas", json.GetProperty("detail").GetString());
 
-        var closed = await Post(host, "/api/setup/ssh/scan", $$"""{"host":"127.0.0.1","port":{{SshServerFixture.FreePort()}},"known_hosts":"{{NewKnownHosts()}}"}""");
+        var closed = await host.PostOk("/api/setup/ssh/scan", $$"""{"host":"127.0.0.1","port":{{SshServerFixture.FreePort()}},"known_hosts":"{{NewKnownHosts()}}"}""");
         Assert.Equal("refused", closed.GetProperty("status").GetString());
         Assert.Contains("connection refused", closed.GetProperty("message").GetString());
+
+        // Accept appends only to a known_hosts file, never to any file a request names.
+        var victim = Path.Combine(sshd.Dir, $"profile-{Guid.NewGuid():N}");
+        var (refused, why) = await host.PostJson("/api/setup/ssh/accept",
+            $$"""{"host":"127.0.0.1","port":{{sshd.Port}},"known_hosts":"{{victim}}","fingerprint":"SHA256:x"}""");
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Contains("not a known_hosts file", why.GetProperty("detail").GetString());
+        Assert.False(File.Exists(victim));
     }
 }

@@ -55,15 +55,7 @@ public sealed class ToolsPageBrowserTests(SshServerFixture sshd) : IClassFixture
         await using var host = await ApiTestHost.StartAsync($"""
             web:
               api_token: {ApiTestHost.Token}
-            shutdown:
-              remote_hosts:
-                - name: nas
-                  host: 127.0.0.1
-                  port: {sshd.Port}
-                  user: {sshd.User}
-                  key_file: {sshd.ClientKey}
-                  known_hosts: {KnownHosts}
-                  command: "true"
+            {sshd.RemoteHostYaml(KnownHosts)}
             """, s =>
         {
             s.AddSingleton(new SerialPortCatalog(ById, Path.Combine(_dir, "no-dev")));

@@ -100,6 +100,14 @@ public sealed class ApiTestHost : IAsyncDisposable
         return (resp, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>POSTs a JSON body with the token and returns the reply, failing the test (with the body) unless it is a 2xx.</summary>
+    public async Task<JsonElement> PostOk(string path, string json)
+    {
+        var (resp, reply) = await PostJson(path, json);
+        Assert.True(resp.IsSuccessStatusCode, $"{path}: {(int)resp.StatusCode}: {reply}");
+        return reply;
+    }
+
     /// <summary>Polls until the condition holds (the alarm monitor works on its own subscription).</summary>
     public static Task Eventually(Func<bool> condition, string what, double seconds = 20) =>
         Wait.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));
