@@ -4,9 +4,9 @@
 # gateway state (/var/lib/gateway, ~/.local/state/gateway, /etc/gateway, ~/.config/gateway).
 # Usage: ./test.sh [--fast] [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Nut]
 #   (default)  the full suite, as CI runs it: fuzz tests with 1,000,000 inputs per parser, every long loop.
-#   --fast     unit tests and the light integration tests: no tests marked Lane=full-only (the power-cut,
-#              serial-loss and SIGKILL loops, the connection flood, broker restarts, upstream NUT loss) and
-#              GATEWAY_FUZZ_ITERATIONS=2000 unless it is set already. About 1.5 minutes on 2 cores.
+#   --fast     unit, property and virtual-time tests and the light in-process integration tests: no tests marked
+#              Lane=full-only (the real binary, upsd/upsmon, mosquitto, sshd, chromium, pymodbus, anything over 2 s,
+#              the long loops) and GATEWAY_FUZZ_ITERATIONS=2000 unless it is set already. About 1 minute on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")"
 

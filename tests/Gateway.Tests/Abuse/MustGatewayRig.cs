@@ -22,7 +22,7 @@ public sealed class MustGatewayRig : IAsyncDisposable
     private readonly TempDir _dir = new("gw-abuse");
     private readonly SocatPair _pair;
     private PortSimulatorHost? _simulatorHost;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };   // a hang guard: the machine may be busy
 
     private MustGatewayRig(int? webPort)
     {

@@ -13,6 +13,7 @@ namespace Gateway.Tests.Em340;
 /// </summary>
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class PymodbusEm340Tests : IAsyncLifetime
 {
     /// <summary>The slave script; its last lines serve slave 1 (tests that need more slaves replace them).</summary>

@@ -25,6 +25,7 @@ public sealed class DefaultDataDirTests
         Assert.DoesNotContain(names, n => n.StartsWith(ConfigLoader.EnvPrefix, StringComparison.Ordinal) && n.Contains("__", StringComparison.Ordinal));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task A_gateway_process_without_a_data_dir_keeps_its_state_in_its_own_directory()
     {

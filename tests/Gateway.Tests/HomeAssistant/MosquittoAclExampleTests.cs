@@ -7,6 +7,7 @@ namespace Gateway.Tests.HomeAssistant;
 
 /// <summary>The Mosquitto ACL example in docs/security.md, enforced by a real mosquitto: it must let the gateway publish its
 /// topics and Home Assistant read them and press its buttons, and nothing else.</summary>
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class MosquittoAclExampleTests
 {
     private const string HaUser = "homeassistant";

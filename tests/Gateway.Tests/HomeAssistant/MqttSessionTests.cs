@@ -9,11 +9,12 @@ namespace Gateway.Tests.HomeAssistant;
 [Trait("Category", "Integration")]
 public sealed class MqttSessionTests
 {
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Wrong_credentials_give_one_clear_log_line_and_retries_with_growing_backoff_in_virtual_time()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var time = new SignalingTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath(), password: "wrong");
         using var loggers = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(loggers));
@@ -24,18 +25,14 @@ public sealed class MqttSessionTests
         var attemptTimes = new List<DateTimeOffset>();
         for (var attempt = 1; attempt <= 4; attempt++)
         {
-            await Wait.UntilAsync(() => session.ConnectAttempts == attempt && session.NextRetryDelay is not null && session.Check().State == "reconnecting", $"attempt {attempt} failed");
+            // The attempt failed and the session waits out its pause (the only timer then; the connect timeout is gone).
+            await Wait.UntilAsync(() => session.ConnectAttempts == attempt && session.Check().State == "reconnecting"
+                && session.NextRetryDelay is { } pause && time.PendingDueTimes is [var only] && only == pause, $"attempt {attempt} failed and its pause began");
             attemptTimes.Add(time.GetUtcNow());
             if (attempt == 4) break;
-            // Advance virtual time in small steps until the session tries again.
-            var next = attempt + 1;
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (session.ConnectAttempts < next)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "no retry");
-                time.Advance(TimeSpan.FromMilliseconds(50));
-                await Task.Delay(5);
-            }
+            // Virtual time moves by the pause only: a slow real connect never sees its connect timeout elapse.
+            time.Advance(session.NextRetryDelay!.Value);
+            await Wait.UntilAsync(() => session.ConnectAttempts > attempt, $"attempt {attempt + 1} after the pause");
         }
         var gaps = attemptTimes.Zip(attemptTimes.Skip(1), (a, b) => (b - a).TotalSeconds).ToArray();
         Assert.InRange(gaps[0], 0.5, 1.0);
@@ -53,6 +50,7 @@ public sealed class MqttSessionTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task While_the_broker_is_away_1000_state_changes_stay_bounded_and_the_last_value_of_every_topic_arrives()
     {
@@ -61,7 +59,7 @@ public sealed class MqttSessionTests
         using var factory = LoggerFactory.Create(_ => { });
         var outbox = new MqttOutbox();
         // Virtual time: the session stays away until the test lets its backoff elapse, after the observer is listening.
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var time = new SignalingTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var session = new MqttSession(config.Mqtt, "127.0.0.1", broker.Port, outbox, time, factory.CreateLogger("mqtt"));
         using var cts = new CancellationTokenSource();
         var run = Task.Run(() => session.RunAsync(cts.Token));
@@ -84,7 +82,9 @@ public sealed class MqttSessionTests
         {
             while (!session.IsConnected && !cts.IsCancellationRequested)
             {
-                time.Advance(TimeSpan.FromMilliseconds(100));
+                // Only a retry pause is let elapse, never the connect timeout of an attempt in flight (a slow real
+                // connect on a loaded machine would otherwise time out in virtual time and back off again).
+                if (session.NextRetryDelay is { } pause && time.PendingDueTimes is [var only] && only == pause) time.Advance(pause);
                 await Task.Delay(5);
             }
         });
@@ -101,6 +101,7 @@ public sealed class MqttSessionTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Tls_with_a_private_ca_file_connects_and_an_untrusted_certificate_is_refused()
     {

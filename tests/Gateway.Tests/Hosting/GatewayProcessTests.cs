@@ -6,6 +6,7 @@ using Gateway.Tests.Support;
 namespace Gateway.Tests.Hosting;
 
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public class GatewayProcessTests
 {
     [Fact]
@@ -33,11 +34,10 @@ public class GatewayProcessTests
             Assert.Equal(0, doc.RootElement.GetProperty("devices").GetArrayLength());
         }
 
-        var sw = Stopwatch.StartNew();
         gw.Terminate();
-        Assert.True(await gw.WaitForExitAsync(TimeSpan.FromSeconds(5)), "did not stop within 5 s of SIGTERM:\n" + gw.Output);
+        // Generous on a shared machine; systemd's stop timeout is far longer, and a hang never ends at all.
+        Assert.True(await gw.WaitForExitAsync(TimeSpan.FromSeconds(30)), "did not stop within 30 s of SIGTERM:\n" + gw.Output);
         Assert.Equal(0, gw.ExitCode);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
         Assert.Contains("Power Gateway stopping", gw.Output);
     }
 

@@ -15,6 +15,7 @@ namespace Gateway.Tests.Hosting;
 /// which part failed and what to do, in one line.
 /// </summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class NonEssentialFailureTests(ITestOutputHelper output)
 {
     [Fact]

@@ -140,6 +140,7 @@ public sealed class HotplugTests
         Assert.Equal(new Dictionary<string, string> { ["0463:ffff"] = "usbhid-ups" }, NutScannerOutput.DriversByUsbId(output));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Watcher_follows_usb_events_in_a_temp_dir()
     {

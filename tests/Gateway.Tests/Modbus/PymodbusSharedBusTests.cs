@@ -17,6 +17,7 @@ namespace Gateway.Tests.Modbus;
 /// </summary>
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class PymodbusSharedBusTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);

@@ -9,6 +9,7 @@ namespace Gateway.Tests.Nut;
 
 /// <summary>The whole host: a type: nut device reads a real upsd, and the gateway's NUT server serves it to upsc.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class GatewayHostNutTests
 {
     [Fact]

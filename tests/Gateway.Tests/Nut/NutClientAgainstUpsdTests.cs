@@ -7,6 +7,7 @@ namespace Gateway.Tests.Nut;
 
 /// <summary>The <c>type: nut</c> driver and NutClient against a real Debian upsd + dummy-ups.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class NutClientAgainstUpsdTests
 {
     private static NutDeviceDriver Driver(RealUpsd upsd, string ups = RealUpsd.UpsName, string? user = null, string? password = null) =>

@@ -86,6 +86,7 @@ public sealed class NutClientTlsTests : IDisposable
     /// Debian's upsd is built with NSS, not OpenSSL: it takes CERTPATH (an NSS database) and CERTIDENT (the
     /// certificate's nickname and the database password), not CERTFILE. The certificate goes in with pk12util.
     /// </summary>
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Starttls_to_a_real_upsd_with_a_pinned_fingerprint_protects_the_login()
     {

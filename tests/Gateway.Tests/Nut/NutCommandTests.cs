@@ -109,6 +109,7 @@ public sealed class NutCommandTests : IDisposable
         Assert.Equal((host, port), (h, p));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     [Trait("Category", "Integration")]
     public async Task Test_explains_each_failure_against_a_real_upsd()

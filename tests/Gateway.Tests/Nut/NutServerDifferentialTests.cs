@@ -10,6 +10,7 @@ namespace Gateway.Tests.Nut;
 /// the replies must be identical, byte for byte (except the writable-variable lists, which the gateway never has).
 /// </summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class NutServerDifferentialTests
 {
     private static readonly string[] Requests =

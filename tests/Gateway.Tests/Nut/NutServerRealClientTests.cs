@@ -7,6 +7,7 @@ namespace Gateway.Tests.Nut;
 /// <summary>Debian's own upsc, upscmd and upsmon against the gateway's NUT server.</summary>
 [Trait("Category", "Integration")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class NutServerRealClientTests
 {
     [Fact]
@@ -76,7 +77,8 @@ public sealed class NutServerRealClientTests
         File.SetUnixFileMode(Path.Combine(dir, "upsmon.conf"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Directory.CreateDirectory("/run/nut");
         const string pidFile = "/run/nut/upsmon.pid";
-        DeleteStalePid(pidFile);
+        // Another test run on this machine may have its upsmon up (the pid file's path is fixed): wait for it to end.
+        await NutProcess.WaitUntilAsync(() => DeleteStalePid(pidFile), $"{pidFile} to name no live upsmon (another test run's)", TimeSpan.FromSeconds(120));
 
         var psi = new ProcessStartInfo("/lib/nut/upsmon") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "-F", "-D", "-u", "root" }) psi.ArgumentList.Add(a);
@@ -112,20 +114,24 @@ public sealed class NutServerRealClientTests
         }
     }
 
-    /// <summary>Removes a pid file left by an upsmon that is gone (2.8.0 refuses to start while it names a live upsmon).</summary>
-    private static void DeleteStalePid(string pidFile)
+    /// <summary>
+    /// Removes a pid file left by an upsmon that is gone (2.8.0 refuses to start while it names a live upsmon);
+    /// false while it names a live one.
+    /// </summary>
+    private static bool DeleteStalePid(string pidFile)
     {
-        if (!File.Exists(pidFile)) return;
+        if (!File.Exists(pidFile)) return true;
         if (int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
         {
             try
             {
                 using var p = Process.GetProcessById(pid);
-                if (p.ProcessName == "upsmon") return;
+                if (p.ProcessName == "upsmon") return false;
             }
             catch (ArgumentException) { }
         }
         File.Delete(pidFile);
+        return true;
     }
 
     /// <summary>After the test: the upsmon named in the pid file is the one this test started (a second one could not

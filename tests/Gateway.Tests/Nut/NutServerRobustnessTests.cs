@@ -96,9 +96,9 @@ public sealed class NutServerRobustnessTests
             // Free a few slots; a real client gets in and is answered at once despite the 20 silent ones.
             foreach (var c in idle.Take(5)) c.Dispose();
             await NutProcess.WaitUntilAsync(() => s.Status.Clients <= 15, "slots to free");
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            Assert.Equal(["VAR ups battery.charge \"87\""], await NutProcess.ConverseAsync(s.Port, "GET VAR ups battery.charge\n", 1));
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"took {sw.Elapsed}");
+            // Answered while the silent ones still hold their slots (they would only go at the 120 s idle timeout).
+            Assert.Equal(["VAR ups battery.charge \"87\""], await NutProcess.ConverseAsync(s.Port, "GET VAR ups battery.charge\n", 1, TimeSpan.FromSeconds(60)));
+            Assert.True(s.Status.Clients >= 15, $"the silent clients were dropped ({s.Status.Clients} left): the answer did not prove anything");
         }
         finally
         {

@@ -18,11 +18,12 @@ namespace Gateway.Tests.Outage;
 /// </summary>
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class DemoOutageScenarioTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempDir _dir = new("gw-demo-outage");
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };   // a hang guard: the machine may be busy
     private IHost? _host;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -71,6 +72,7 @@ public sealed class DemoOutageScenarioTests(ITestOutputHelper output) : IAsyncLi
             history: {"{"} enabled: false {"}"}
             gpio: {"{"} enabled: false {"}"}
             logging: {"{"} level: warning {"}"}
+            mqtt: {"{"} embedded_port: {FreePort.Next()} {"}"}
             policy: {"{"} on_battery_delay: 1s, max_time_on_battery: 6s {"}"}
             shutdown:
               containers: {"{"} enabled: true, timeout: 10s {"}"}

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Gateway.Tests.Outage;
 
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class LoadSheddingTests(SshServerFixture sshd) : IClassFixture<SshServerFixture>
 {
     private ShutdownOptions Options(string shedding, bool dryRun = false)

@@ -12,6 +12,7 @@ namespace Gateway.Tests.Outage;
 
 /// <summary>The dashboard's outage timelines in real headless Chromium, from a data_dir with two finished outages.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class OutageTimelineBrowserTests : IAsyncLifetime
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "gw-outweb-" + Guid.NewGuid().ToString("N"));

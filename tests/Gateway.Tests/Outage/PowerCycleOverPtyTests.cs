@@ -46,13 +46,18 @@ public sealed class PowerCycleOverPtyTests : IAsyncLifetime
         sim.LoseMains();
         await RecordingSink.WaitUntil(() => sink.Latest<UpsReading>()!.Status.Has(UpsStatusFlags.OB), Wait, "OB");
         var cycle = new UpsPowerCycle("ups", id => id == "ups" ? driver : null, TimeProvider.System, NullLogger.Instance);
-        var armedAt = DateTime.UtcNow;
+        var sinceArm = System.Diagnostics.Stopwatch.StartNew();
         cycle.Arm(TimeSpan.FromMilliseconds(800), "test");
-        await Task.Delay(400);
-        Assert.True(sim.OutputOn, "the output must stay on until the delay has passed");
+        // Watch the output go off: an observation can only come late, never early, however loaded the machine.
+        var offAfter = Task.Run(async () =>
+        {
+            while (sim.OutputOn) await Task.Delay(5);
+            return sinceArm.Elapsed;
+        });
 
         Assert.Equal(DeviceCommandStatus.Ok, (await cycle.Sent.WaitAsync(Wait)).Status);
-        Assert.True(DateTime.UtcNow - armedAt >= TimeSpan.FromMilliseconds(800));
+        var off = await offAfter.WaitAsync(Wait);
+        Assert.True(off >= TimeSpan.FromMilliseconds(800), $"the output went off {off.TotalMilliseconds:0} ms after the arm, before its 800 ms delay");
         Assert.False(sim.OutputOn);
         Assert.Equal(1, sim.RemoteShutdown.Count);
         await RecordingSink.WaitUntil(() => sink.Latest<UpsReading>()!.Status.Has(UpsStatusFlags.OFF), Wait, "OFF after the power-cycle");

@@ -9,6 +9,7 @@ namespace Gateway.Tests.Outage;
 
 /// <summary>Verified shutdown against a real sshd: the step ends when the host's SSH port stops answering.</summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class VerifiedShutdownTests : IAsyncLifetime
 {
     private readonly SshServerFixture _sshd = new();
@@ -48,7 +49,8 @@ public sealed class VerifiedShutdownTests : IAsyncLifetime
         var report = await Run(Host("true", TimeSpan.FromSeconds(3)));
         Assert.Equal(ShutdownOutcomes.Timeout, report.Outcome);
         Assert.Contains($"still answering on port {_sshd.Port} after verify_down 3s", report.Detail);
-        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15));
+        // It waited for verify_down (no upper bound on a shared machine: the outcome says it gave up).
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(2), $"gave up after {(DateTime.UtcNow - started).TotalSeconds:0.0} s, before verify_down 3s");
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public sealed class ResourceLimitsTests(ITestOutputHelper output)
     private const long JitLimit = 128 * MB;
     /// <summary>What 2,000 connections and the two endless clients may add to the idle figure, either way.</summary>
     private const long GrowthLimit = 48 * MB;
-    private static readonly TimeSpan FreshRequestLimit = TimeSpan.FromSeconds(5);
+    /// <summary>A hang guard, not a latency target: a server starved by the held connections never answers at all.</summary>
+    private static readonly TimeSpan FreshRequestLimit = TimeSpan.FromSeconds(30);
     private static readonly byte[] GetVar = "GET VAR ups ups.status\n"u8.ToArray();
 
     [Fact]

@@ -64,6 +64,7 @@ public sealed class StateFileTests : IDisposable
         Assert.NotNull(await progress.LoadAsync(CancellationToken.None));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Gateway_run_starts_with_a_directory_and_garbage_for_state_files_and_says_what_it_did()
     {

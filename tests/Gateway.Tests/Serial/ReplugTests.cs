@@ -18,7 +18,6 @@ namespace Gateway.Tests.Serial;
 public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan ReplugLimit = TimeSpan.FromSeconds(3);
     private readonly string _dir = Directory.CreateTempSubdirectory("replug").FullName;
     private readonly CancellationTokenSource _stop = new();
     private readonly ListLogger _log = new();
@@ -37,7 +36,8 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
         // /dev/serial/by-id disappears with the last adapter: the watch starts on the nearest existing parent.
         var link = Path.Combine(_dir, "serial", "by-id", "usb-FTDI_FT232R-if00-port0");
         using var pty = PseudoTerminal.Create();
-        var waiting = DeviceFileWatch.WaitForAsync(link, TimeProvider.System, _stop.Token);
+        // Virtual time that never moves: the 2 s re-check cannot fire, so only the inotify events can end the wait.
+        var waiting = DeviceFileWatch.WaitForAsync(link, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), _stop.Token);
         await Task.Delay(300);
         Assert.False(waiting.IsCompleted);
         Directory.CreateDirectory(Path.GetDirectoryName(link)!);
@@ -46,19 +46,17 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
         File.CreateSymbolicLink(link, pty.SlavePath);
         await waiting.WaitAsync(Wait);
         output.WriteLine($"link noticed {created.Elapsed.TotalMilliseconds:0} ms after it was created");
-        // Well under the 2 s re-check: the event woke it, not the fallback.
-        Assert.True(created.Elapsed < TimeSpan.FromSeconds(1), $"noticed after {created.Elapsed.TotalMilliseconds:0} ms");
     }
 
     [Fact]
-    public async Task A_silent_device_deep_in_its_backoff_is_connected_within_3_s_of_a_replug()
+    public async Task A_silent_device_deep_in_its_backoff_is_connected_at_a_replug_without_waiting_out_the_backoff()
     {
         var link = Path.Combine(_dir, "usb-MUST_EP20-if00-port0");
-        // Present but nobody answers: the driver backs off, here starting at 30 s.
+        // Present but nobody answers: the driver backs off, here starting at 10 min (far beyond the test's wait).
         using var silent = PseudoTerminal.Create();
         File.CreateSymbolicLink(link, silent.SlavePath);
         var driver = new MustDriver(new MustSettings("ups", new SerialSettings(link, Timeout: TimeSpan.FromMilliseconds(200)), PollInterval: TimeSpan.FromMilliseconds(200)),
-            TimeProvider.System, _log, backoff: () => new ReconnectBackoff(jitter: 0, initial: TimeSpan.FromSeconds(30)));
+            TimeProvider.System, _log, backoff: () => new ReconnectBackoff(jitter: 0, initial: TimeSpan.FromMinutes(10), max: TimeSpan.FromMinutes(10)));
         var sink = new RecordingSink();
         var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
         await RecordingSink.WaitUntil(() => sink.Current == LinkState.Lost, Wait, "Lost while nobody answers");
@@ -73,8 +71,8 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
         var replugged = Stopwatch.StartNew();
         File.CreateSymbolicLink(link, live.SlavePath);
         await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, "Connected after the replug");
-        output.WriteLine($"replug → Connected {replugged.Elapsed.TotalMilliseconds:0} ms (backoff was 30 s)");
-        Assert.True(replugged.Elapsed < ReplugLimit, $"Connected {replugged.Elapsed.TotalSeconds:0.00} s after the replug");
+        // Connected within the wait (20 s) although the backoff was 10 min: the new device node cut it short.
+        output.WriteLine($"replug → Connected {replugged.Elapsed.TotalMilliseconds:0} ms (backoff was 10 min)");
         await _stop.CancelAsync();
         await run.WaitAsync(Wait);
         await server.ContinueWith(_ => { });

@@ -5,6 +5,7 @@ namespace Gateway.Tests.Shutdown;
 /// <summary>The one process runner kills the whole process group: also what a walk of the process tree cannot find.</summary>
 public sealed class ProcessGroupKillTests
 {
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task An_orphaned_grandchild_dies_with_its_command_at_the_timeout()
     {

@@ -77,6 +77,7 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(0, driver.Counters.Timeouts);
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Em340_driver_reads_the_simulator_and_measures_a_full_refresh()
     {
@@ -104,16 +105,19 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
         var perRefresh = (double)(driver.Counters.Requests - requestsBefore) / (sink.Readings.Count - readingsBefore);
         output.WriteLine($"EM340 full refresh: {perRefresh:0.0} requests, {driver.LastRefreshDuration.TotalMilliseconds:0.0} ms cycle over a pty (no wire time, 40 ms gaps)");
         Assert.InRange(perRefresh, 4, 6.5);
-        // Four 40 ms gaps between the five requests (a timer may fire a fraction of a millisecond early).
-        Assert.InRange(driver.LastRefreshDuration, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(3));
+        // Four 40 ms gaps between the five requests (a timer may fire a fraction of a millisecond early); no upper
+        // bound: on a loaded machine a cycle takes what it takes (the figure is printed above).
+        Assert.True(driver.LastRefreshDuration >= TimeSpan.FromMilliseconds(150), $"a refresh took {driver.LastRefreshDuration.TotalMilliseconds:0} ms: the 40 ms gaps were not kept");
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task A_meter_that_misses_one_request_is_not_lost_but_three_in_a_row_is()
     {
         var sim = new Em340Simulator(TimeProvider.System, seed: 3);
         var port = Serve(sim);
-        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(port, Timeout: TimeSpan.FromMilliseconds(150)), PollInterval: TimeSpan.FromMilliseconds(300)),
+        // A timeout far above a pty's answer time even on a loaded machine: only the simulator's misses time out.
+        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(port, Timeout: TimeSpan.FromSeconds(1)), PollInterval: TimeSpan.FromMilliseconds(300)),
             TimeProvider.System, NullLogger.Instance);
         var sink = new RecordingSink();
         var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
@@ -130,7 +134,8 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
         await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected, Wait, "Connected again after one backoff");
         var lost = sink.States.Last(s => s.State == LinkState.Lost).At;
         var back = sink.States.Last().At;
-        Assert.InRange(back - lost, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(6));
+        // Not before the first backoff (2 s, ±5 % jitter); no upper bound on a shared machine.
+        Assert.True(back - lost >= TimeSpan.FromSeconds(1.8), $"back {(back - lost).TotalSeconds:0.00} s after Lost, before the 2 s backoff");
         Assert.Equal(1, driver.Counters.LinkLosses);
         Assert.Equal(1, driver.Counters.Reconnects);
     }

@@ -98,6 +98,7 @@ public sealed class HistoryRecorderTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, store.EventsWritten);
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public void A_day_of_two_devices_at_the_default_interval_measures_the_database_size()
     {

@@ -25,6 +25,7 @@ public sealed class HistoryTierTests : IDisposable
     private static RollupSample Rollup(DateTimeOffset at, double avg, double min, double max) =>
         new("grid", at, [new MetricStats("total.power", avg, min, max, "W"), new MetricStats("frequency", 50, 50, 50, "Hz")]);
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task A_query_reads_the_finest_tier_that_still_covers_its_start_and_each_tier_is_pruned_after_its_retention()
     {

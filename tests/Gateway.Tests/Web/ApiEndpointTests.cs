@@ -370,8 +370,9 @@ public sealed class ApiEndpointTests
         await NextState(reader, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         await host.DisposeAsync();
-        // Without ending on ApplicationStopping, Kestrel would wait for the stream until its shutdown timeout (30 s here).
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stop took {stopwatch.Elapsed}");
+        // Without ending on ApplicationStopping, Kestrel would wait for the stream until its shutdown timeout (30 s
+        // here): anything clearly below it is the stream ending at once (generous, the machine is shared).
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(25), $"stop took {stopwatch.Elapsed}");
         resp.Dispose();
     }
 

@@ -115,7 +115,8 @@ public sealed class ApiTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        // Longer than the host's 30 s shutdown timeout, so a request that holds up the stop shows as a 30 s stop.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _app.StopAsync(cts.Token);
         await _app.DisposeAsync();
     }

@@ -13,6 +13,7 @@ namespace Gateway.Tests.Web;
 /// on battery and a history store: the token prompt, the policy's time on battery and ETA, history charts.
 /// </summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed partial class DashboardAuthBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly MutablePolicySource _policy = new();

@@ -18,6 +18,7 @@ namespace Gateway.Tests.Web;
 /// host's ReadingHub as the drivers would.
 /// </summary>
 [Trait("Category", "Integration")]
+[Trait(Lane.Trait, Lane.FullOnly)]
 public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "gw-web-" + Guid.NewGuid().ToString("N"));

@@ -16,6 +16,7 @@ public sealed class WebLimitsTests
         throw new EndOfStreamException();
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Streams_beyond_max_streams_get_503_and_a_closed_stream_frees_its_slot()
     {
