@@ -20,7 +20,8 @@
     const h = {};
     if (json) h["Content-Type"] = "application/json";
     if (csrf) h["X-CSRF-Token"] = csrf;
-    if (token) h.Authorization = "Bearer " + token;
+    // A signed-in session wins: a stale token kept in this browser must not shadow it.
+    if (token && !csrf) h.Authorization = "Bearer " + token;
     return h;
   }
 
