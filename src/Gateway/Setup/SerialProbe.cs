@@ -52,7 +52,12 @@ public sealed class SerialProbe(SerialPortCatalog catalog, TimeProvider time, IL
         var facts = new List<ToolFact> { new("port", port == device ? port : $"{port} → {device}") };
         var shared = SerialPortCatalog.ConfiguredPorts(config).FirstOrDefault(c => c.Target == device && buses is not null && buses.UsersOf(c.Port) > 0);
         if (shared.Port is not null)
-            return await ProbeSharedAsync(shared.Id, SerialDeviceSettingsOf(shared.Serial), type, address, baud, facts, ct).ConfigureAwait(false);
+        {
+            if (await ProbeSharedAsync(shared.Id, SerialDeviceSettingsOf(shared.Serial), type, address, baud, facts, ct).ConfigureAwait(false) is { } viaBus)
+                return viaBus;
+            // The gateway cannot open the port either: opening it here says why (permission, busy, gone).
+            facts.Add(new ToolFact("gateway", $"device '{shared.Id}' is configured on this port, but the gateway cannot open it now; the probe tried to open it itself"));
+        }
 
         // A pty's other side is always held by the program that made it (socat, a simulator): not a conflict.
         if (!device.StartsWith("/dev/pts/", StringComparison.Ordinal) && SerialPortHolders.Find(device) is { Count: > 0 } holders)
@@ -93,7 +98,8 @@ public sealed class SerialProbe(SerialPortCatalog catalog, TimeProvider time, IL
         }
     }
 
-    private async Task<ToolResult> ProbeSharedAsync(string deviceId, SerialSettings running, string type, byte address, int baud, List<ToolFact> facts, CancellationToken ct)
+    /// <summary>The probe through the running gateway's bus for this port; null when the gateway cannot open the port within <see cref="OpenTimeout"/>.</summary>
+    private async Task<ToolResult?> ProbeSharedAsync(string deviceId, SerialSettings running, string type, byte address, int baud, List<ToolFact> facts, CancellationToken ct)
     {
         using var lease = buses!.Attach($"probe of {deviceId}'s port", running, log);
         var bus = lease.Bus;
@@ -107,8 +113,7 @@ public sealed class SerialProbe(SerialPortCatalog catalog, TimeProvider time, IL
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                return new ToolResult(false, "busy", $"The running gateway uses this port for device '{deviceId}' but cannot open it right now ({bus.PortState}).",
-                    "Check the adapter (unplugged? see the device's state on the dashboard), then probe again.", facts);
+                return null;
             }
         }
         facts.Add(new ToolFact("shared", $"the running gateway has this port open for device '{deviceId}'; the probe used that connection"));

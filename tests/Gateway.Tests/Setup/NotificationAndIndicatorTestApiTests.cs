@@ -69,7 +69,7 @@ public sealed class NotificationAndIndicatorTestApiTests
         var (_, overview) = await host.GetJson("/api/setup", ApiTestHost.Token);
         Assert.StartsWith("running", overview.GetProperty("indicators").GetProperty("status").GetString());
 
-        var (resp, played) = await host.PostJson("/api/setup/indicators/test", """{"pattern":"shutting_down","seconds":2}""");
+        var (resp, played) = await host.PostJson("/api/setup/indicators/test", """{"pattern":"shutting_down","seconds":1}""");
         Assert.True(resp.IsSuccessStatusCode, played.ToString());
         Assert.True(played.GetProperty("ok").GetBoolean(), played.ToString());
         await Wait.UntilAsync(BuzzerOn, "the buzzer to sound for the shutting_down pattern", TimeSpan.FromSeconds(20));
