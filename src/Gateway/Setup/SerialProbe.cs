@@ -38,7 +38,17 @@ public sealed class SerialProbe(SerialPortCatalog catalog, TimeProvider time, IL
 
     public static byte DefaultAddress(string type) => type == "must" ? MustRegisterMap.DefaultSlave : Em340RegisterMap.DefaultAddress;
 
+    // One probe at a time: two probes opening the same wire at once would garble each other's frames.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
     public async Task<ToolResult> ProbeAsync(SerialProbeRequest request, GatewayConfig config, CancellationToken ct)
+    {
+        await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
+        try { return await ProbeOnceAsync(request, config, ct).ConfigureAwait(false); }
+        finally { _oneAtATime.Release(); }
+    }
+
+    private async Task<ToolResult> ProbeOnceAsync(SerialProbeRequest request, GatewayConfig config, CancellationToken ct)
     {
         var port = request.Port!;
         var type = request.Type!;
