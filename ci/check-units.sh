@@ -6,7 +6,7 @@
 #     7.5-8.9 EXPOSED, 9.0-9.9 UNSAFE, 10 DANGEROUS; so "OK or better" means exposure <= 4.9 (--threshold=49);
 #   - the settings the appliance relies on are present (Type=notify, WatchdogSec, Restart=always, user, groups);
 #   - the polkit rule parses as JavaScript and allows exactly gateway-shutdown@*.service starts for "gateway";
-#   - the privileged action script refuses everything outside its vocabulary;
+#   - the privileged action script refuses everything outside its vocabulary (stops and starts alike);
 #   - sh -n / bash -n on every script.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
@@ -131,6 +131,13 @@ check "shutdown action refuses a relative path" refuses 'unmount mnt/nas'
 check "shutdown action refuses to unmount /" refuses 'unmount /'
 check "shutdown action refuses to unmount /usr" refuses 'unmount /usr'
 check "shutdown action refuses to unmount /boot/firmware" refuses 'unmount /boot/firmware'
+check "shutdown action refuses vm-start without a name (no 'start everything')" refuses 'vm-start'
+check "shutdown action refuses container-start without a name" refuses 'container-start check'
+check "shutdown action refuses a bad VM name to start" refuses 'vm-start test;reboot'
+check "shutdown action refuses two VM names to start" refuses 'vm-start web db'
+check "shutdown action refuses a bad container name to start" refuses 'container-start `id`'
+check "shutdown action refuses a remote libvirt URI for vm-start" refuses 'vm-start uri=qemu+ssh://root@elsewhere/system web'
+check "shutdown action refuses a stop option on a start" refuses 'vm-start force-off web'
 check "shutdown action: a path that is not mounted is 'absent' (4)" status 4 "unmount check /srv/not-mounted-$$"
 if [ "$(id -u)" -eq 0 ]; then
   # The gateway owns directories (its state dir) and can plant symlinks there: the path is resolved as root and

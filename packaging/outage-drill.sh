@@ -6,7 +6,9 @@
 #   - a real tmpfs mounted at /mnt/drill-share, which must be gone from the mount table of the container's PID 1
 #     (seen from outside with nsenter -t <leader> -m -p -r findmnt) before the final step;
 #   - libvirtd (libvirt-daemon-system) serving its test driver (vms.uri: test+unix:///default) with the running
-#     domain "test", which must end shut off;
+#     domain "test", which must end shut off, and a second domain "shed" the drill defines: a first, short power cut
+#     sheds it (a shutdown.shedding stage, `vms … shed` through the root helper), mains returns, and the power restore
+#     must start it again (`vm-start … shed` through the root helper) before the second cut, which runs the sequence;
 #   - two sshd targets: "good", whose command must have run, and "wrong-key", whose host key does not match
 #     known_hosts and must be refused;
 #   - a real upsmon secondary logged in to the gateway's NUT server, which must run its SHUTDOWNCMD and log out
@@ -141,7 +143,8 @@ web:
   listen: http://127.0.0.1:$web_port
 policy:
   on_battery_delay: 2s
-  max_time_on_battery: 6s
+  # Long enough for the first cut (shed, then mains back) to end before it.
+  max_time_on_battery: 15s
 shutdown:
   dry_run: false
   point_of_no_return: vms
@@ -160,6 +163,9 @@ shutdown:
   # container has no UPS output to cut: host-down verification and the UPS power-cycle are proven against a real
   # sshd that goes away (VerifiedShutdownTests) and the MUST simulator over a pty (PowerCycleOverPtyTests).
   power_cycle: { enabled: false }
+  shedding:
+    - { name: drill-shed, after_on_battery: 1s, vms: [shed] }
+  restore: { stable_for: 2s, min_charge: 0, deadline: 30s }
 EOF
 in_root chown root:gateway /etc/gateway/config.yaml; chmod 0640 "$rootfs/etc/gateway/config.yaml"
 # The only test-specific change to the packaged unit: the simulator's pty is not a USB serial adapter.
@@ -205,6 +211,12 @@ health() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.
 wait_for "gateway.service is active and /api/health answers 200" 60 health
 wait_for "the tmpfs /mnt/drill-share is in PID 1's mount table" 5 nsenter -t "$leader" -m -p -r findmnt /mnt/drill-share
 wait_for "libvirt test domain 'test' is running (test+unix:///default)" 60 bash -c "[ \"\$(nsenter -t $leader -m -u -i -p -r -w -- virsh -c test+unix:///default domstate test 2>/dev/null | head -1)\" = running ]"
+cat >"$rootfs/etc/drill/shed.xml" <<'EOF'
+<domain type='test'><name>shed</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>
+EOF
+inside virsh -q -c test+unix:///default define /etc/drill/shed.xml >/dev/null && inside virsh -q -c test+unix:///default start shed >/dev/null
+vm_is() { [ "$(nsenter -t "$leader" -m -u -i -p -r -w -- virsh -c test+unix:///default domstate "$1" 2>/dev/null | head -1)" = "$2" ]; }
+wait_for "libvirt test domain 'shed' is defined and running" 10 vm_is shed running
 wait_for "upsmon secondary is logged in to the gateway's NUT server" 60 bash -c "nsenter -t $leader -m -u -i -p -r -w -- upsc -c ups@127.0.0.1:$nut_port 2>/dev/null | grep -q 127.0.0.1"
 wait_for "the UPS reads on line (OL) through the simulator's pty" 30 bash -c "nsenter -t $leader -m -u -i -p -r -w -- upsc ups@127.0.0.1:$nut_port ups.status 2>/dev/null | grep -qw OL"
 
@@ -223,8 +235,35 @@ grep -qE "1 secondary logged in now: 127.0.0.1" <<<"$rehearsal" && ok "rehearsal
 inside journalctl --no-pager -u gateway.service | grep -q "Shutdown readiness: privileged steps (VMs, containers, unmounts) run as root through gateway-shutdown@" \
   && ok "the service logged the readiness summary at start" || bad "no readiness summary in the service's journal"
 
-# --- the outage ------------------------------------------------------------------------------------------------------
+# --- a short cut: shed, mains back, restored ----------------------------------------------------------------------------
 now() { date +%s.%N; }
+t_cut1=$(now); t_shed=""
+echo cut >>"$rootfs/var/lib/drill/ups.ctl"
+echo "==> first (short) power cut at $(date -u +%T.%N | cut -c1-12) UTC"
+if wait_for "shed: the stage shut VM 'shed' off through the root helper (virsh domstate)" 20 vm_is shed "shut off"; then
+  t_shed=$(now)
+  wait_for "shed: the helper unit did it (gateway-shutdown@vms … shed in its journal)" 10 \
+    bash -c "nsenter -t $leader -m -u -i -p -r -w -- journalctl --no-pager -u 'gateway-shutdown@*' | grep -q 'shutting down VM shed'"
+  vm_is test running && ok "shed: VM 'test' (not in the stage) still runs" || bad "shed: VM 'test' is not running any more"
+fi
+echo restore >>"$rootfs/var/lib/drill/ups.ctl"
+echo "==> mains back at $(date -u +%T.%N | cut -c1-12) UTC"
+if wait_for "restore: VM 'shed' is running again (vm-start through the root helper)" 40 vm_is shed running; then
+  [ -n "$t_shed" ] && awk -v a="$t_shed" -v b="$(now)" -v z="$t_cut1" 'BEGIN { printf "       shed %.1f s and running again %.1f s after the first cut\n", a - z, b - z }'
+  # (the unit's name is escaped: vm-start is vm\x2dstart, so match the helper's own line in all its units)
+  wait_for "restore: the helper started it and saw it run (gateway-shutdown@vm-start … shed)" 10 \
+    bash -c "nsenter -t $leader -m -u -i -p -r -w -- journalctl --no-pager -u 'gateway-shutdown@*' | grep -q 'VM shed is running'"
+fi
+outage_done() { curl -s --max-time 2 "http://127.0.0.1:$web_port/api/outages" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d["recent"][0] if d.get("recent") else None
+m = [x for x in (r or {}).get("machines", []) if x.get("name") == "shed"]
+sys.exit(0 if d.get("current") is None and m and m[0].get("action") == "shed" and m[0].get("state") == "started" else 1)'; }
+wait_for "the first outage is over and its report says VM 'shed' was shed and started (/api/outages)" 20 outage_done
+wait_for "the UPS reads on line (OL) again before the second cut" 20 bash -c "nsenter -t $leader -m -u -i -p -r -w -- upsc ups@127.0.0.1:$nut_port ups.status 2>/dev/null | grep -qw OL"
+
+# --- the outage ------------------------------------------------------------------------------------------------------
 t_cut=$(now)
 echo cut >>"$rootfs/var/lib/drill/ups.ctl"
 echo "==> power cut at $(date -u +%T.%N | cut -c1-12) UTC"

@@ -13,6 +13,23 @@ public sealed record BatteryReport(DateOnly? Installed, DateOnly? EndOfLife, dou
     /// <summary>The scheduled self-tests (<c>battery.self_test</c>), oldest first.</summary>
     public IReadOnlyList<BatterySelfTestResult> SelfTests { get; init; } = [];
 
+    /// <summary>
+    /// The health over time, oldest first: one point per outage that measured something (kept in battery-health.json
+    /// beyond the outage history) and one per self-test.
+    /// </summary>
+    public IReadOnlyList<BatteryHealthPoint> History { get; init; } = [];
+
+    /// <summary>The kept points, the outages not kept yet (recorded before the history existed) and the self-tests, by time.</summary>
+    public static IReadOnlyList<BatteryHealthPoint> BuildHistory(IEnumerable<BatteryHealthPoint> kept, IEnumerable<OutageRecord> outages,
+        IEnumerable<BatterySelfTestResult> selfTests)
+    {
+        var points = kept.Where(p => p.Source == BatteryHealthPoint.Outage).ToList();
+        var seen = points.Select(p => p.At).ToHashSet();
+        points.AddRange(outages.Where(o => !seen.Contains(o.StartedAt)).Select(BatteryHealthPoint.From).OfType<BatteryHealthPoint>());
+        points.AddRange(selfTests.Select(BatteryHealthPoint.From));
+        return points.OrderBy(p => p.At).ToList();
+    }
+
     public static BatteryReport Build(BatteryOptions battery, IEnumerable<OutageRecord> outages, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);

@@ -14,10 +14,12 @@ namespace Gateway.Battery;
 /// power-cycle, not through the command gate), holds the <see cref="BatterySelfTestWindow"/> open so the policy does not
 /// take the test's OB for an outage, waits for the UPS to report OL again (at most <c>timeout</c>) and keeps
 /// <c>ups.test.result</c> in <see cref="BatterySelfTestStore"/>. A test that is due while the UPS is not ready waits
-/// <see cref="RetryAfter"/> and looks again.
+/// <see cref="RetryAfter"/> and looks again. Each test is a <c>battery_self_test</c> event when it starts and one when
+/// it ends (passed, warning or failed, with the UPS's result), so notifications and Home Assistant hear of it.
 /// </summary>
 public sealed class BatterySelfTestScheduler(BatterySelfTestOptions options, string deviceId, bool isNut, Func<string, IDeviceDriver?> findDriver,
-    ReadingHub hub, Func<PolicyStatus?> policy, BatterySelfTestWindow window, BatterySelfTestStore store, TimeProvider time, ILogger log) : BackgroundService
+    ReadingHub hub, Func<PolicyStatus?> policy, BatterySelfTestWindow window, BatterySelfTestStore store, TimeProvider time, ILogger log,
+    EventBus? events = null) : BackgroundService
 {
     public const string Command = "test.battery.start";
     public static readonly TimeSpan RetryAfter = TimeSpan.FromHours(1);
@@ -52,6 +54,7 @@ public sealed class BatterySelfTestScheduler(BatterySelfTestOptions options, str
                     continue;
                 }
                 var result = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                PublishEnd(result);
                 try { await store.AppendAsync(result, stoppingToken).ConfigureAwait(false); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -111,6 +114,8 @@ public sealed class BatterySelfTestScheduler(BatterySelfTestOptions options, str
                 return new BatterySelfTestResult(at, deviceId, status, $"not started: {sent.Message}");
             }
             log.LogInformation("Battery self-test started on '{Device}' ({Command})", deviceId, Command);
+            Publish("started", EventSeverity.Info,
+                $"Battery self-test started on '{deviceId}' ({Command}): the UPS runs on battery for the test, which is not an outage", null);
             var deadline = at + options.Timeout;
             var tested = false;
             string? result = before;
@@ -132,5 +137,31 @@ public sealed class BatterySelfTestScheduler(BatterySelfTestOptions options, str
             return new BatterySelfTestResult(at, deviceId, status, $"no end of the test seen within {Duration.Format(options.Timeout)} (last ups.test.result: {result ?? "none"})");
         }
         finally { window.Close(); }
+    }
+
+    /// <summary>The end of a test (or why it did not run) as an event: passed, warning or failed, with what to do.</summary>
+    private void PublishEnd(BatterySelfTestResult r)
+    {
+        var outcome = BatterySelfTestOutcome.Of(r);
+        var message = outcome switch
+        {
+            BatterySelfTestOutcome.Passed => $"Battery self-test on '{deviceId}' passed: {r.Result}",
+            BatterySelfTestOutcome.Warning => $"Battery self-test on '{deviceId}' ended with a warning: {r.Result}. Check the battery's age and health (GET /api/battery)",
+            _ when r.Command != "ok" => $"Battery self-test on '{deviceId}' did not run: {r.Result}. Check that the UPS offers {Command} (upscmd -l) " +
+                                        "and that the NUT user may run it (instcmds in upsd.users)",
+            _ => $"Battery self-test on '{deviceId}' failed: {r.Result}. The battery may need replacing: check its age and health (GET /api/battery)",
+        };
+        Publish(outcome, outcome == BatterySelfTestOutcome.Passed ? EventSeverity.Info : EventSeverity.Warning, message, r);
+    }
+
+    private void Publish(string phase, EventSeverity severity, string message, BatterySelfTestResult? r)
+    {
+        var data = new Dictionary<string, string> { ["phase"] = phase, ["device"] = deviceId };
+        if (r is not null)
+        {
+            data["command"] = r.Command;
+            data["result"] = r.Result;
+        }
+        events?.Publish(new GatewayEvent(time.GetUtcNow(), EventKinds.BatterySelfTest, severity, message, deviceId, data));
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Shutdown.Restore;
 using Gateway.Storage;
 using Microsoft.Extensions.Logging;
@@ -11,17 +10,12 @@ public sealed class BatterySelfTestStore(string dataDir, ILogger? log = null)
     public const string FileName = "battery-self-tests.json";
     public const int Keep = 24;
 
-    public string FilePath { get; } = Path.Combine(dataDir, FileName);
+    private readonly KeptListFile<BatterySelfTestResult> _file = new(Path.Combine(dataDir, FileName), OutageJsonContext.Default.ListBatterySelfTestResult, Keep,
+        r => r.Device is not null && r.Result is not null, "the earlier self-test results are not shown", log);
 
-    public async Task<List<BatterySelfTestResult>> LoadAsync(CancellationToken ct) =>
-        await StateFileReader.LoadAsync(FilePath, OutageJsonContext.Default.ListBatterySelfTestResult,
-            l => l.All(r => r?.Device is not null && r.Result is not null), "the earlier self-test results are not shown", log, ct).ConfigureAwait(false) ?? [];
+    public string FilePath => _file.FilePath;
 
-    public async Task AppendAsync(BatterySelfTestResult result, CancellationToken ct)
-    {
-        var list = await LoadAsync(ct).ConfigureAwait(false);
-        list.Add(result);
-        if (list.Count > Keep) list.RemoveRange(0, list.Count - Keep);
-        await AtomicFile.WriteAllTextAsync(FilePath, JsonSerializer.Serialize(list, OutageJsonContext.Default.ListBatterySelfTestResult), ct).ConfigureAwait(false);
-    }
+    public Task<List<BatterySelfTestResult>> LoadAsync(CancellationToken ct) => _file.LoadAsync(ct);
+
+    public Task AppendAsync(BatterySelfTestResult result, CancellationToken ct) => _file.AppendAsync(result, ct);
 }

@@ -17,7 +17,8 @@ public sealed record BatteryOptions(DateOnly? Installed, double ExpectedLifeYear
     /// <summary>The day the battery reaches its expected life (null without an install date).</summary>
     public DateOnly? EndOfLife => Installed?.AddDays((int)Math.Round(ExpectedLifeYears * 365.25));
 
-    internal static BatteryOptions Bind(ConfigSection s)
+    /// <param name="protectedUps">The UPS the policy protects, which the self-tests are for.</param>
+    internal static BatteryOptions Bind(ConfigSection s, DeviceOptions? protectedUps)
     {
         DateOnly? installed = null;
         if (s.OptionalString("installed") is { } text)
@@ -29,7 +30,7 @@ public sealed record BatteryOptions(DateOnly? Installed, double ExpectedLifeYear
             s.Double("expected_life_years", Default.ExpectedLifeYears, 0.5, 20),
             s.Duration("warn_before", Default.WarnBefore, TimeSpan.Zero, TimeSpan.FromDays(730)))
         {
-            SelfTest = BatterySelfTestOptions.Bind(s.Section("self_test")),
+            SelfTest = BatterySelfTestOptions.Bind(s.Section("self_test"), protectedUps),
         };
     }
 }

@@ -21,8 +21,10 @@ public sealed record GatewayConfig
     public DeviceOptions? FindDevice(string id) => Devices.FirstOrDefault(d => d.Id == id);
 
     /// <summary>The UPS the policy protects: <c>policy.protect</c>, or the only UPS device.</summary>
-    public DeviceOptions? ProtectedUps =>
-        Policy.Protect is { } id ? FindDevice(id) : Devices.Count(d => d.IsUps) == 1 ? Devices.First(d => d.IsUps) : null;
+    public DeviceOptions? ProtectedUps => ProtectedUpsOf(Policy.Protect, Devices);
+
+    private static DeviceOptions? ProtectedUpsOf(string? protect, IReadOnlyList<DeviceOptions> devices) =>
+        protect is { } id ? devices.FirstOrDefault(d => d.Id == id) : devices.Count(d => d.IsUps) == 1 ? devices.First(d => d.IsUps) : null;
 
     public static readonly string[] SectionNames =
         ["gateway", "devices", "mqtt", "nut_server", "web", "history", "policy", "shutdown", "gpio", "notifications", "logging", "battery"];
@@ -75,7 +77,7 @@ public sealed record GatewayConfig
             Gpio = GpioOptions.Bind(root.Section("gpio")),
             Notifications = NotificationsOptions.Bind(root.Section("notifications")),
             Logging = LoggingOptions.Bind(root.Section("logging")),
-            Battery = BatteryOptions.Bind(root.Section("battery")),
+            Battery = BatteryOptions.Bind(root.Section("battery"), ProtectedUpsOf(policy.Protect, devices)),
         };
     }
 }

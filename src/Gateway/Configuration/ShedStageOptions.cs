@@ -22,6 +22,8 @@ public sealed record ShedStageOptions(string Name, TimeSpan? AfterOnBattery, dou
             s.Error("name", $"shedding stage '{o.Name}' has no condition; give it after_on_battery, charge_below or runtime_below");
         if (o.Hosts.Count + o.Containers.Count + o.Vms.Count == 0)
             s.Error("name", $"shedding stage '{o.Name}' sheds nothing; list hosts (remote_hosts names), containers or vms");
+        MachineName.Check(s, "containers", "container", o.Containers);
+        MachineName.Check(s, "vms", "VM", o.Vms);
         foreach (var h in o.Hosts.Where(h => !remoteHosts.Contains(h)))
             s.Error("hosts", $"'{h}' is not a shutdown.remote_hosts name; a shed host uses its remote_hosts entry (add one named '{h}')");
         return o;

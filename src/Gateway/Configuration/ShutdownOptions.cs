@@ -32,6 +32,8 @@ public sealed record ShutdownOptions
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var h in hosts)
             if (h.Name.Length > 0 && !names.Add(h.Name)) s.Error("remote_hosts", $"remote host '{h.Name}' is defined twice");
+        var containerNames = containers.Strings("names", []);
+        MachineName.Check(containers, "names", "container", containerNames);
         return new ShutdownOptions
         {
             DryRun = s.Bool("dry_run", false),
@@ -41,7 +43,7 @@ public sealed record ShutdownOptions
             Containers = new ContainerStepOptions(
                 containers.Bool("enabled", false),
                 containers.Duration("timeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromMinutes(30)),
-                containers.Strings("names", [])),
+                containerNames),
             Sync = s.Bool("sync", true),
             Unmounts = s.Sections("unmounts").Select(UnmountOptions.Bind).ToList(),
             NutFsd = new NutFsdStepOptions(nut.Bool("enabled", true), nut.Duration("hostsync", TimeSpan.FromSeconds(15), TimeSpan.Zero, TimeSpan.FromMinutes(10))),

@@ -30,6 +30,7 @@ public static class NotificationFormatter
             EventKinds.LoadShed => "Load shed",
             EventKinds.PowerRestore => "Power restore",
             EventKinds.OutageReport => "Outage report",
+            EventKinds.BatterySelfTest => "Battery self-test",
             _ => null,
         };
         if (title is null) return null;

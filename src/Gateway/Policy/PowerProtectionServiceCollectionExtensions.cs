@@ -29,7 +29,8 @@ public static class PowerProtectionServiceCollectionExtensions
             services.AddSingleton<IHostedService>(sp => new BatterySelfTestScheduler(config.Battery.SelfTest, tested.Id, tested.Type == "nut",
                 id => sp.GetRequiredService<DeviceDirectory>().Find(id), sp.GetRequiredService<ReadingHub>(),
                 () => sp.GetService<IPolicyStatusSource>()?.Current, sp.GetRequiredService<BatterySelfTestWindow>(),
-                sp.GetRequiredService<BatterySelfTestStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Battery")));
+                sp.GetRequiredService<BatterySelfTestStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Battery"),
+                sp.GetRequiredService<EventBus>()));
         services.AddSingleton(sp => new ShutdownSequence(
             OutageServiceCollectionExtensions.WrapForShedding(sp, ShutdownSequence.BuildSteps(config.Shutdown, sp.GetService<IFsdSignal>(), config.ProtectedUps?.Id,
                 powerCycle: config.Shutdown.PowerCycle.Enabled ? sp.GetRequiredService<UpsPowerCycle>() : null)),

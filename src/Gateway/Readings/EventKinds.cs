@@ -19,6 +19,8 @@ public static class EventKinds
     public const string LoadShed = "load_shed";
     public const string PowerRestore = "power_restore";
     public const string OutageReport = "outage_report";
+    /// <summary>A scheduled battery self-test: data <c>phase</c> started, then passed, warning or failed, with the result.</summary>
+    public const string BatterySelfTest = "battery_self_test";
     public const string PowerQuality = "power_quality";
     public const string Alarm = "alarm";
     /// <summary>The command gate refused a command (dangerous, busy or rate-limited); floods are summarised, not repeated.</summary>

@@ -49,9 +49,16 @@ public static class PrivilegedHelper
     /// <summary>The helper's exit status of the last run of that unit (it sets no other output the gateway can read).</summary>
     public static string[] Status(string request) => ["systemctl", "show", "--property=ExecMainStatus", "--value", Unit(request)];
 
-    /// <summary><c>vms [check] [uri=URI] wait=S [force-off]</c>: every running VM.</summary>
-    public static string VmRequest(VmStepOptions o, bool check) =>
-        Join("vms", check ? "check" : null, o.Uri.Length > 0 ? "uri=" + o.Uri : null, "wait=" + Seconds(o.Wait), o.ForceOff ? "force-off" : null);
+    /// <summary><c>vms [check] [uri=URI] wait=S [force-off] [NAME]</c>: every running VM, or the one named.</summary>
+    public static string VmRequest(VmStepOptions o, bool check, string? name = null) =>
+        Join("vms", check ? "check" : null, o.Uri.Length > 0 ? "uri=" + o.Uri : null, "wait=" + Seconds(o.Wait), o.ForceOff ? "force-off" : null, name);
+
+    /// <summary><c>vm-start [check] [uri=URI] NAME</c>: one VM started again (already running counts as done).</summary>
+    public static string VmStartRequest(string uri, string name, bool check) =>
+        Join("vm-start", check ? "check" : null, uri.Length > 0 ? "uri=" + uri : null, name);
+
+    /// <summary><c>container-start [check] NAME</c>: one container started again.</summary>
+    public static string ContainerStartRequest(string name, bool check) => Join("container-start", check ? "check" : null, name);
 
     /// <summary><c>containers [check] timeout=S [NAME]</c>.</summary>
     public static string ContainerRequest(TimeSpan timeout, string? name, bool check) =>

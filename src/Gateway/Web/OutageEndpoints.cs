@@ -42,7 +42,14 @@ public static class OutageEndpoints
             List<BatterySelfTestResult> selfTests = [];
             if (ctx.RequestServices.GetService<BatterySelfTestStore>() is { } tests)
                 selfTests = await tests.LoadAsync(ctx.RequestAborted).ConfigureAwait(false);
-            return TypedResults.Json(BatteryReport.Build(config.Battery, outages, now) with { SelfTests = selfTests }, OutageJsonContext.Default.BatteryReport);
+            List<BatteryHealthPoint> kept = [];
+            if (ctx.RequestServices.GetService<BatteryHealthStore>() is { } health)
+                kept = await health.LoadAsync(ctx.RequestAborted).ConfigureAwait(false);
+            return TypedResults.Json(BatteryReport.Build(config.Battery, outages, now) with
+            {
+                SelfTests = selfTests,
+                History = BatteryReport.BuildHistory(kept, outages, selfTests),
+            }, OutageJsonContext.Default.BatteryReport);
         });
         return app;
     }

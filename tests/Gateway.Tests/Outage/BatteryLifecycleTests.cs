@@ -89,4 +89,44 @@ public sealed class BatteryLifecycleTests
         Assert.Null(report.Installed);
         Assert.False(report.AgeWarning);
     }
+
+    [Fact]
+    public async Task Each_finished_outage_leaves_a_health_point_with_runtime_at_full_and_the_voltage_sag_kept_beyond_the_outage_history()
+    {
+        using var h = new OutageHarness(RestoreOptions.Default);
+        // On line at rest: 27.2 V. Then 20 min on battery at 300 W from 100 % to 60 %, the first reading sagging to 25.2 V.
+        await h.Ups("OL", 100, volts: 27.2);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.Ups("OB DISCHRG", 100, watts: 300, volts: 25.2, runtime: 2400);
+        for (var i = 1; i <= 240; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(5));
+            await h.Ups("OB DISCHRG", 100 - 40.0 * i / 240, watts: 300, volts: 24.8);
+        }
+        await h.OnLine(TimeSpan.FromSeconds(3), charge: 60);
+
+        var point = Assert.Single(await h.Health.LoadAsync(CancellationToken.None));
+        Assert.Equal(BatteryHealthPoint.Outage, point.Source);
+        Assert.Equal(3000, point.RuntimeAtFull);          // 40 % in 20 min: 50 min for a full battery
+        Assert.Equal(1.25, point.Ratio);                  // against the UPS's 40 min at the start
+        Assert.Equal(2.0, point.SagVolts);
+        Assert.Equal(0.168, point.ResistanceOhms);        // 2 V / (300 W / 25.2 V)
+        Assert.Equal(250, point.CapacityWattHours);       // 100 Wh for 40 %
+
+        // The outage history keeps the last 20; the health history keeps its point after the outage is gone from it,
+        // and the report merges it with the self-tests, by time.
+        var selfTest = new BatterySelfTestResult(point.At.AddDays(3), "ups", "ok", "Done and error");
+        var history = BatteryReport.BuildHistory(await h.Health.LoadAsync(CancellationToken.None), [], [selfTest]);
+        Assert.Equal([BatteryHealthPoint.Outage, BatteryHealthPoint.SelfTest], history.Select(p => p.Source));
+        Assert.Equal(BatterySelfTestOutcome.Failed, history[1].Outcome);
+    }
+
+    [Theory]
+    [InlineData("ok", "Done and passed", "passed")]
+    [InlineData("ok", "Done and warning", "warning")]
+    [InlineData("ok", "Done and error", "failed")]
+    [InlineData("ok", "Aborted", "failed")]
+    [InlineData("refused", "not started: the NUT user may not run test.battery.start", "failed")]
+    public void A_self_test_result_is_passed_warning_or_failed(string command, string result, string outcome) =>
+        Assert.Equal(outcome, BatterySelfTestOutcome.Of(new BatterySelfTestResult(Now, "ups", command, result)));
 }

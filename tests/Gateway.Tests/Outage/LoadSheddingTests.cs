@@ -120,4 +120,19 @@ public sealed class LoadSheddingTests(SshServerFixture sshd) : IClassFixture<Ssh
         Assert.Contains("'nope' is not a shutdown.remote_hosts name", text);
         Assert.Contains("shedding stage 'b' sheds nothing", text);
     }
+
+    [Fact]
+    public void A_container_or_vm_name_the_root_helper_would_refuse_is_a_config_error_naming_the_key()
+    {
+        var r = ConfigLoader.LoadText("""
+            shutdown:
+              containers: { enabled: true, names: [db, "web;reboot"] }
+              shedding:
+                - { name: a, after_on_battery: 2m, containers: ["$(id)"], vms: [ok-vm, "bad vm"] }
+            """, "test.yaml", new Dictionary<string, string>(), []);
+        Assert.Contains(r.Errors, e => e.Key == "shutdown.containers.names" && e.Message.Contains("'web;reboot' is not a valid container name"));
+        Assert.Contains(r.Errors, e => e.Key == "shutdown.shedding[0].containers" && e.Message.Contains("'$(id)' is not a valid container name"));
+        Assert.Contains(r.Errors, e => e.Key == "shutdown.shedding[0].vms" && e.Message.Contains("'bad vm' is not a valid VM name: use letters, digits"));
+        Assert.Equal(3, r.Errors.Count());
+    }
 }

@@ -25,10 +25,17 @@ public sealed class OutageHarness : IDisposable
     public RestoreOptions Options { get; }
     public OutageRecorder Recorder { get; private set; }
     public PowerRestorer Restorer { get; private set; }
+    public Gateway.Battery.BatteryHealthStore Health => new(Dir.Path);
 
-    public OutageHarness(RestoreOptions options)
+    private readonly bool _viaHelper;
+    private readonly string _vmUri;
+
+    /// <param name="viaHelper">The restorer starts containers and VMs through the root helper (privileges: helper).</param>
+    public OutageHarness(RestoreOptions options, bool viaHelper = false, string vmUri = "")
     {
         Options = options;
+        _viaHelper = viaHelper;
+        _vmUri = vmUri;
         Hub = new ReadingHub(Time, NullLogger<ReadingHub>.Instance);
         Hub.Register("ups", "must", DeviceKind.Ups);
         Executor = new FakeCommandExecutor(Time);
@@ -40,8 +47,8 @@ public sealed class OutageHarness : IDisposable
 
     private (OutageRecorder, PowerRestorer) Build()
     {
-        var recorder = new OutageRecorder("ups", TimeSpan.FromSeconds(5), Hub, Events, new OutageRecordStore(Dir.Path), Time, NullLogger.Instance);
-        return (recorder, new PowerRestorer(Options, "ups", Hub, recorder, Executor, Events, Time, NullLogger.Instance));
+        var recorder = new OutageRecorder("ups", TimeSpan.FromSeconds(5), Hub, Events, new OutageRecordStore(Dir.Path), Time, NullLogger.Instance, Health);
+        return (recorder, new PowerRestorer(Options, "ups", Hub, recorder, Executor, Events, Time, NullLogger.Instance, _viaHelper, _vmUri));
     }
 
     /// <summary>The gateway restarts (or this host boots again): everything is rebuilt from data_dir.</summary>
@@ -52,13 +59,15 @@ public sealed class OutageHarness : IDisposable
     }
 
     /// <summary>The UPS reports <paramref name="status"/> now (with charge and output power), to the hub and the recorder.</summary>
-    public async Task Ups(string status, double charge, double watts = 300)
+    public async Task Ups(string status, double charge, double watts = 300, double? volts = null, double? runtime = null)
     {
         var vars = new Dictionary<string, string>
         {
             [NutNames.BatteryCharge] = charge.ToString("0.#", CultureInfo.InvariantCulture),
             [NutNames.UpsRealPower] = watts.ToString("0", CultureInfo.InvariantCulture),
         };
+        if (volts is { } v) vars[NutNames.BatteryVoltage] = v.ToString("0.##", CultureInfo.InvariantCulture);
+        if (runtime is { } rt) vars[NutNames.BatteryRuntime] = rt.ToString("0", CultureInfo.InvariantCulture);
         var r = new UpsReading("ups", Time.GetUtcNow(), TimeSpan.FromSeconds(10), UpsStatus.Parse(status), vars);
         Hub.Publish(r);
         await Recorder.ObserveAsync(r);

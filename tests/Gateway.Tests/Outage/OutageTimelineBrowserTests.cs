@@ -28,6 +28,9 @@ public sealed class OutageTimelineBrowserTests : IAsyncLifetime
         await new Gateway.Battery.BatterySelfTestStore(_dataDir).AppendAsync(
             new Gateway.Battery.BatterySelfTestResult(new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero), "ups", "ok", "Done and passed"), default);
         var t0 = new DateTimeOffset(2026, 11, 28, 3, 0, 0, TimeSpan.Zero);
+        // An outage of last year, gone from the outage history, still in the battery's health history.
+        await new Gateway.Battery.BatteryHealthStore(_dataDir).AppendAsync(new Gateway.Battery.BatteryHealthPoint(
+            new DateTimeOffset(2025, 12, 1, 3, 0, 0, TimeSpan.Zero), "outage", RuntimeAtFull: 5400, Ratio: 1.2, CapacityWattHours: 300, SagVolts: 1.5, ResistanceOhms: 0.12), default);
         await store.AppendHistoryAsync(new OutageRecord { StartedAt = t0, PowerBackAt = t0.AddMinutes(4), EndedAt = t0.AddMinutes(4), LowestCharge = 91, BatteryWattHours = 20 }, default);
         await store.AppendHistoryAsync(new OutageRecord
         {
@@ -103,5 +106,30 @@ public sealed class OutageTimelineBrowserTests : IAsyncLifetime
         var test = Assert.Single(root.GetProperty("self_tests").EnumerateArray());
         Assert.Equal("Done and passed", test.GetProperty("result").GetString());
         Assert.Equal("ups", test.GetProperty("device").GetString());
+
+        // The history: last year's kept point, the self-test, the second outage (the first measured nothing), by time.
+        var history = root.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(["outage", "self_test", "outage"], history.Select(p => p.GetProperty("source").GetString()));
+        Assert.Equal(1.2, history[0].GetProperty("ratio").GetDouble());
+        Assert.Equal("passed", history[1].GetProperty("outcome").GetString());
+        Assert.Equal(4348, history[2].GetProperty("runtime_at_full").GetDouble());   // 69 % in 50 min
+    }
+
+    [Fact]
+    public async Task The_dashboard_charts_the_battery_health_over_time_with_the_self_tests()
+    {
+        var page = await _browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await page.GotoAsync(_base.ToString());
+        var battery = page.Locator("#battery");
+        await Assertions.Expect(battery.Locator("svg.battery-chart circle.health")).ToHaveCountAsync(2);
+        await Assertions.Expect(battery.Locator("svg.battery-chart rect.test.passed")).ToHaveCountAsync(1);
+        await Assertions.Expect(battery.Locator("svg.battery-chart polyline")).ToHaveCountAsync(1);
+        await Assertions.Expect(battery.Locator(".battery-head")).ToContainTextAsync("health 109 %");
+        await Assertions.Expect(battery.Locator(".warn")).ToContainTextAsync("expected life");
+        await Assertions.Expect(battery.Locator(".battery-points li")).ToHaveCountAsync(3);
+        await Assertions.Expect(battery.Locator(".battery-points li").First).ToContainTextAsync("109 % of the estimate · 72 min at full");
+        Assert.Empty(errors);
     }
 }

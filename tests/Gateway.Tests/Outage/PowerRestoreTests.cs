@@ -158,6 +158,49 @@ public sealed class PowerRestoreTests
     }
 
     [Fact]
+    public async Task Through_the_root_helper_each_shed_container_and_vm_is_one_named_start_request_and_a_refusal_is_a_failure_in_words()
+    {
+        using var h = new OutageHarness(OutageHarness.Restore("stable_for: 10s"), viaHelper: true, vmUri: "test+unix:///default");
+        h.Executor.Fail(@"systemctl start 'gateway-shutdown@container\x2dstart\x20gone.service'", 1, "Job failed")
+            .Succeed("systemctl show --property=ExecMainStatus", "4\n");
+        await h.OnBattery(TimeSpan.FromMinutes(3), 100, 90);
+        await h.Shed(("name", "plex"), ("kind", "container"), ("outcome", "ok"));
+        await h.Shed(("name", "gone"), ("kind", "container"), ("outcome", "ok"));
+        await h.Shed(("name", "test-vm"), ("kind", "vm"), ("outcome", "ok"));
+        await h.OnLine(TimeSpan.FromSeconds(15), charge: 90);
+
+        // The same machines as the direct commands (docker start plex, virsh -c URI start test-vm), as root, by name.
+        Assert.Equal(
+        [
+            @"systemctl start 'gateway-shutdown@container\x2dstart\x20plex.service'",
+            @"systemctl start 'gateway-shutdown@container\x2dstart\x20gone.service'",
+            @"systemctl show --property=ExecMainStatus --value 'gateway-shutdown@container\x2dstart\x20gone.service'",
+            @"systemctl start 'gateway-shutdown@vm\x2dstart\x20uri\x3dtest\x2bunix:---default\x20test\x2dvm.service'",
+        ], h.Executor.Commands);
+        var outage = Assert.Single(await h.Recorder.Store.LoadHistoryAsync(CancellationToken.None));
+        Assert.Equal(OutageMachine.Started, outage.Machines.Single(m => m.Name == "plex").State);
+        Assert.Equal(OutageMachine.Started, outage.Machines.Single(m => m.Name == "test-vm").State);
+        var gone = outage.Machines.Single(m => m.Name == "gone");
+        Assert.Equal(OutageMachine.Failed, gone.State);
+        Assert.Contains("the target does not exist", gone.Detail);
+    }
+
+    [Fact]
+    public async Task Directly_a_shed_vm_is_started_on_the_configured_uri_and_one_already_running_counts_as_started()
+    {
+        using var h = new OutageHarness(OutageHarness.Restore("stable_for: 10s"), vmUri: "test+unix:///default");
+        h.Executor.Fail("virsh -c test+unix:///default start web", 1, "error: Failed to start domain 'web'\nerror: Requested operation is not valid: domain is already active");
+        await h.OnBattery(TimeSpan.FromMinutes(3), 100, 90);
+        await h.Shed(("name", "web"), ("kind", "vm"), ("outcome", "ok"));
+        await h.OnLine(TimeSpan.FromSeconds(15), charge: 90);
+
+        Assert.Equal(["virsh -c test+unix:///default start web"], h.Executor.Commands);
+        var web = Assert.Single(Assert.Single(await h.Recorder.Store.LoadHistoryAsync(CancellationToken.None)).Machines);
+        Assert.Equal(OutageMachine.Started, web.State);
+        Assert.Contains("was already running", web.Detail);
+    }
+
+    [Fact]
     public async Task Mains_lost_again_stops_the_restore_and_the_rest_waits_for_the_next_return()
     {
         var sshPort = FreePort.Next();

@@ -22,6 +22,10 @@ public class HelperRequestTests
         PrivilegedHelper.VmRequest(new VmStepOptions(true, TimeSpan.FromMinutes(30), "", ForceOff: false), check: true),
         PrivilegedHelper.ContainerRequest(TimeSpan.FromSeconds(20), "nextcloud", check: true),
         PrivilegedHelper.ContainerRequest(TimeSpan.FromSeconds(20), null, check: true),
+        PrivilegedHelper.VmRequest(new VmStepOptions(true, TimeSpan.FromSeconds(20), "test:///default"), check: true, "test"),
+        PrivilegedHelper.VmStartRequest("test:///default", "test", check: true),
+        PrivilegedHelper.VmStartRequest("", "my-vm.2", check: true),
+        PrivilegedHelper.ContainerStartRequest("nextcloud", check: true),
         PrivilegedHelper.UnmountRequest(new UnmountOptions("/srv/not mounted here", "-l -f", TimeSpan.FromSeconds(5)), check: true, out _)!,
     ];
 
@@ -39,6 +43,29 @@ public class HelperRequestTests
         // virsh/docker exist here or the path is mounted decides between 0, 3 and 4.
         var r = Run("sh", Script, request);
         Assert.True(r.Code is 0 or 1 or 3 or 4, $"the helper refused '{request}' (exit {r.Code}): {r.Output}");
+    }
+
+    [Theory]
+    [InlineData("vm-start check uri=test:///default test", 0, "VM test is already running")]
+    [InlineData("vm-start uri=test:///default test", 0, "VM test is already running")]
+    [InlineData("vm-start check uri=test:///default nope", 4, "no VM named nope")]
+    [InlineData("vms check uri=test:///default wait=20 force-off test", 0, "would shut down test")]
+    [InlineData("vms check uri=test:///default wait=20 nope", 4, "no VM named nope")]
+    [InlineData("vm-start uri=test:///default", 2, "needs the name of one VM")]
+    [InlineData("vm-start uri=test:///default test other", 2, "bad VM name 'test other'")]
+    [InlineData("vm-start uri=test:///default ;reboot", 2, "bad VM name ';reboot'")]
+    [InlineData("vm-start uri=test://elsewhere/default test", 2, "is not a local one")]
+    [InlineData("vm-start wait=5 test", 2, "bad VM name 'wait=5 test'")]
+    [InlineData("container-start", 2, "needs the name of one container")]
+    [InlineData("container-start $(id)", 2, "bad container name")]
+    [InlineData("container-start timeout=5 web", 2, "bad container name 'timeout=5 web'")]
+    public void TheHelperStartsAndStopsOneNamedVmAndRefusesAnythingElse(string request, int code, string words)
+    {
+        // libvirt's test driver (test:///default: one running domain "test", in the virsh process) answers as root
+        // would: the helper's vocabulary, its checks and the exit status the gateway reads back.
+        var r = Run("sh", Script, request);
+        Assert.True(code == r.Code, $"'{request}': exit {r.Code}, want {code}: {r.Output}");
+        Assert.Contains(words, r.Output);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using Gateway.Tests.Support;
 using System.Diagnostics;
 using Gateway.Configuration;
 using Gateway.Shutdown;
+using Gateway.Shutdown.Shedding;
 using Gateway.Shutdown.Steps;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -54,6 +55,29 @@ public class PrivilegedHelperTests
             @"systemctl start 'gateway-shutdown@containers\x20timeout\x3d30\x20web.service'",
             @"systemctl start 'gateway-shutdown@unmount\x20lazy\x20-mnt-my\x20nas.service'",
         ], exec.Commands);
+    }
+
+    [Fact]
+    public async Task ShedVmsGoThroughTheHelperOneNamedRequestEachWithTheVmOptions()
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time);
+        var vms = new VmStepOptions(true, TimeSpan.FromSeconds(20), "test+unix:///default", ForceOff: true);
+        var r = await new ShedVmStep(["test-vm", "game"], vms, viaHelper: true).RunAsync(new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test"), default);
+        Assert.Equal("ok", r.Outcome);
+        Assert.Equal(
+        [
+            @"systemctl start 'gateway-shutdown@vms\x20uri\x3dtest\x2bunix:---default\x20wait\x3d20\x20force\x2doff\x20test\x2dvm.service'",
+            @"systemctl start 'gateway-shutdown@vms\x20uri\x3dtest\x2bunix:---default\x20wait\x3d20\x20force\x2doff\x20game.service'",
+        ], exec.Commands);
+
+        // The rehearsal asks the helper's check for each, and directly the same VMs are shut down on the same URI.
+        var dry = new FakeCommandExecutor(time);
+        Assert.Equal("dry_run", (await new ShedVmStep(["game"], vms, viaHelper: true).RunAsync(new ShutdownStepContext(true, dry, time, NullLogger.Instance, "test"), default)).Outcome);
+        Assert.Equal([@"systemctl start 'gateway-shutdown@vms\x20check\x20uri\x3dtest\x2bunix:---default\x20wait\x3d20\x20force\x2doff\x20game.service'"], dry.Commands);
+        var direct = new FakeCommandExecutor(time).Succeed("virsh -c test+unix:///default list", "");
+        Assert.Equal("ok", (await new ShedVmStep(["game"], vms, viaHelper: false).RunAsync(new ShutdownStepContext(false, direct, time, NullLogger.Instance, "test"), default)).Outcome);
+        Assert.Equal(["virsh -c test+unix:///default shutdown game", "virsh -c test+unix:///default list --name --state-running"], direct.Commands);
     }
 
     [Fact]

@@ -8,4 +8,5 @@ namespace Gateway.Shutdown.Restore;
 [JsonSerializable(typeof(OutagesReport))]
 [JsonSerializable(typeof(Gateway.Battery.BatteryReport))]
 [JsonSerializable(typeof(List<Gateway.Battery.BatterySelfTestResult>))]
+[JsonSerializable(typeof(List<Gateway.Battery.BatteryHealthPoint>))]
 internal sealed partial class OutageJsonContext : JsonSerializerContext;

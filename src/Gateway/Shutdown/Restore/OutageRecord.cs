@@ -15,6 +15,11 @@ public sealed record OutageRecord
     /// <summary>The UPS's own runtime estimate (s) at the start: the calibration the battery health is measured against.</summary>
     public double? StartRuntime { get; init; }
     public double? LowestCharge { get; init; }
+    /// <summary>battery.voltage on line just before the outage, and at its first reading on battery (the sag under load).</summary>
+    public double? RestVoltage { get; init; }
+    public double? LoadVoltage { get; init; }
+    /// <summary>The UPS output power (W) at the first reading on battery.</summary>
+    public double? LoadWatts { get; init; }
     /// <summary>Energy taken from the battery (Wh), integrated from the UPS output power while on battery.</summary>
     public double BatteryWattHours { get; init; }
     /// <summary>Seconds on battery while the gateway watched (less than the outage when this host was off).</summary>

@@ -32,11 +32,16 @@ public sealed class OutageRecorder : BackgroundService
     private bool _persisted;
     private long? _lastSaveAt;
     private DateTimeOffset? _lastObAt;
+    private double? _onLineVoltage;
+    private readonly Gateway.Battery.BatteryHealthStore? _health;
     private HubSubscription? _readings;
     private EventSubscription? _eventSub;
 
-    public OutageRecorder(string? deviceId, TimeSpan onBatteryDelay, ReadingHub? hub, EventBus events, OutageRecordStore store, TimeProvider time, ILogger log)
+    /// <param name="health">Where a finished outage's battery health point is kept (null: not kept).</param>
+    public OutageRecorder(string? deviceId, TimeSpan onBatteryDelay, ReadingHub? hub, EventBus events, OutageRecordStore store, TimeProvider time, ILogger log,
+        Gateway.Battery.BatteryHealthStore? health = null)
     {
+        _health = health;
         _deviceId = deviceId;
         _onBatteryDelay = onBatteryDelay;
         _hub = hub;
@@ -108,12 +113,18 @@ public sealed class OutageRecorder : BackgroundService
         lock (_gate)
         {
             var charge = r.BatteryCharge;
+            // The resting voltage the sag at the outage's start is measured against.
+            if (r.Status is { OnLine: true, OnBattery: false } && _current is null && r.GetNumber(NutNames.BatteryVoltage) is { } volts) _onLineVoltage = volts;
             if (r.Status.OnBattery)
             {
                 if (_current is null || (_current.EndedAt is null && _current.PowerBackAt is not null))
                 {
                     _current = _current is null
-                        ? new OutageRecord { StartedAt = r.Timestamp, StartCharge = charge, LowestCharge = charge, StartRuntime = r.BatteryRuntimeSeconds }
+                        ? new OutageRecord
+                        {
+                            StartedAt = r.Timestamp, StartCharge = charge, LowestCharge = charge, StartRuntime = r.BatteryRuntimeSeconds,
+                            RestVoltage = _onLineVoltage, LoadVoltage = r.GetNumber(NutNames.BatteryVoltage), LoadWatts = OutputWatts(r),
+                        }
                         : _current with { PowerBackAt = null };
                     _lastObAt = null;
                 }
@@ -222,6 +233,8 @@ public sealed class OutageRecorder : BackgroundService
         {
             await _store.AppendHistoryAsync(finished, CancellationToken.None).ConfigureAwait(false);
             _store.ClearCurrent();
+            if (_health is not null && Gateway.Battery.BatteryHealthPoint.From(finished) is { } point)
+                await _health.AppendAsync(point, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using Gateway.Battery;
 using Gateway.Configuration;
 using Gateway.Readings;
 using Gateway.Shutdown.Shedding;
@@ -13,13 +14,16 @@ public static class OutageServiceCollectionExtensions
     public static IServiceCollection AddOutageLifecycle(this IServiceCollection services, GatewayConfig config)
     {
         var ups = config.ProtectedUps?.Id;
+        services.AddSingleton(sp => new BatteryHealthStore(config.Gateway.DataDir, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Battery")));
         services.AddSingleton(sp => new OutageRecorder(ups, config.Policy.OnBatteryDelay, sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<EventBus>(),
-            new OutageRecordStore(config.Gateway.DataDir), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Outage")));
+            new OutageRecordStore(config.Gateway.DataDir), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Outage"),
+            sp.GetRequiredService<BatteryHealthStore>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OutageRecorder>());
         if (ups is null) return services;
         services.AddSingleton(sp => new PowerRestorer(config.Shutdown.Restore, ups, sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<OutageRecorder>(),
             sp.GetRequiredService<ICommandExecutor>(), sp.GetRequiredService<EventBus>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Restore")));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Restore"),
+            PrivilegedHelper.Use(config.Shutdown.Privileges), config.Shutdown.Vms.Uri));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PowerRestorer>());
         if (config.Shutdown.Shedding.Count == 0) return services;
         services.AddSingleton(sp => new LoadShedder(config.Shutdown, config.Policy.OnBatteryDelay, ups, sp.GetRequiredService<ReadingHub>(),

@@ -33,9 +33,16 @@ public sealed class PowerRestorer : BackgroundService
     private readonly ILogger _log;
     private long? _mainsSince;
     private string? _waitingFor;
+    private readonly bool _viaHelper;
+    private readonly string _vmUri;
 
-    public PowerRestorer(RestoreOptions options, string? deviceId, ReadingHub hub, OutageRecorder recorder, ICommandExecutor executor, EventBus events, TimeProvider time, ILogger log)
+    /// <param name="viaHelper">Start containers and VMs through the root helper (<c>shutdown.privileges</c>), as they were stopped.</param>
+    /// <param name="vmUri"><c>shutdown.vms.uri</c>: where shed VMs are started again.</param>
+    public PowerRestorer(RestoreOptions options, string? deviceId, ReadingHub hub, OutageRecorder recorder, ICommandExecutor executor, EventBus events, TimeProvider time, ILogger log,
+        bool viaHelper = false, string vmUri = "")
     {
+        _viaHelper = viaHelper;
+        _vmUri = vmUri;
         _options = options;
         _deviceId = deviceId;
         _hub = hub;
@@ -172,8 +179,19 @@ public sealed class PowerRestorer : BackgroundService
 
     private async Task<(string? State, string Detail)> StartAsync(RestoreAction a, CancellationToken ct)
     {
-        string[] argv = a.Kind == OutageMachine.Vm ? ["virsh", "start", a.Name] : ["docker", "start", a.Name];
+        var vm = a.Kind == OutageMachine.Vm;
+        if (_viaHelper)
+        {
+            var request = vm ? PrivilegedHelper.VmStartRequest(_vmUri, a.Name, check: false) : PrivilegedHelper.ContainerStartRequest(a.Name, check: false);
+            var h = await PrivilegedHelper.RunAsync(_executor, request, StartTimeout, ct).ConfigureAwait(false);
+            return (h.Status == HelperStatus.Done ? OutageMachine.Started : OutageMachine.Failed, h.Detail);
+        }
+        string[] virsh = _vmUri.Length > 0 ? ["virsh", "-c", _vmUri] : ["virsh"];
+        string[] argv = vm ? [.. virsh, "start", a.Name] : ["docker", "start", a.Name];
         var r = await _executor.RunAsync(argv, StartTimeout, ct).ConfigureAwait(false);
+        // Started by hand (or by libvirt's autostart) in the meantime: it runs, which is what the restore wants.
+        if (!r.Succeeded && vm && r.Output.Contains("already active", StringComparison.OrdinalIgnoreCase))
+            return (OutageMachine.Started, $"{CommandText.Format(argv)}: was already running");
         return (r.Succeeded ? OutageMachine.Started : OutageMachine.Failed, $"{CommandText.Format(argv)}: {r.Describe()}");
     }
 }

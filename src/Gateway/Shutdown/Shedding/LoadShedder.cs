@@ -101,7 +101,7 @@ public sealed class LoadShedder : BackgroundService
         if (stage.Containers.Count > 0)
             work.Add((string.Join(",", stage.Containers), OutageMachine.Container, new ContainerStopStep(new ContainerStepOptions(true, _options.Containers.Timeout, stage.Containers), helper)));
         if (stage.Vms.Count > 0)
-            work.Add((string.Join(",", stage.Vms), OutageMachine.Vm, new ShedVmStep(stage.Vms, _options.Vms.Wait, helper)));
+            work.Add((string.Join(",", stage.Vms), OutageMachine.Vm, new ShedVmStep(stage.Vms, _options.Vms, helper)));
 
         foreach (var (name, kind, step) in work)
         {

@@ -2,10 +2,9 @@
 // a mark per step (shed, shutdown steps, power-cycle, wake-ups), and the list of steps with their times.
 (() => {
   "use strict";
-  const TOKEN_KEY = "gateway.token";
   const el = document.getElementById("outages");
   if (!el) return;
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const { esc, poll } = window.gatewayPanels;
   const hm = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   const dur = (s) => s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.round((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${Math.round(s % 60)}s` : `${Math.round(s)}s`;
   const cls = (o) => /^(ok|woken|started|sent)$/.test(o) ? "ok" : /^(failed|timeout|gave_up)$/.test(o) ? "bad" : "other";
@@ -41,13 +40,5 @@
     }).join("");
   }
 
-  async function load() {
-    try {
-      const token = localStorage.getItem(TOKEN_KEY) || "";
-      const r = await fetch("/api/outages", { headers: token ? { Authorization: "Bearer " + token } : {} });
-      if (r.ok) render(await r.json());
-    } catch { /* next refresh */ }
-  }
-  load();
-  setInterval(load, 10000);
+  poll("/api/outages", 10000, render);
 })();
