@@ -12,8 +12,9 @@ public static class NutServerTest
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <param name="variables">Receives the UPS's variables when the test gets that far.</param>
+    /// <param name="tls">STARTTLS first, with the certificate checked as the driver checks it (a configured <c>tls: true</c> device); null for plain.</param>
     public static async Task<ToolResult> RunAsync(string host, int port, string? ups, string? user, string? password, TimeProvider time, CancellationToken ct,
-        Action<IReadOnlyDictionary<string, string>>? variables = null)
+        Action<IReadOnlyDictionary<string, string>>? variables = null, NutTlsSettings? tls = null)
     {
         var steps = new List<ToolStep>();
         NutClient client;
@@ -28,9 +29,24 @@ public static class NutServerTest
                 "Check the address and port (3493 by default), that upsd runs there and listens on the network (LISTEN in upsd.conf), and any firewall.", steps);
         }
         await using var _ = client.ConfigureAwait(false);
-        var step = "VER";
+        var step = "STARTTLS";
         try
         {
+            if (tls is not null)
+            {
+                try
+                {
+                    await client.StartTlsAsync(host, tls, ct).ConfigureAwait(false);
+                }
+                catch (NutException e)
+                {
+                    steps.Add(new ToolStep(false, $"STARTTLS: {e.Message}"));
+                    return Fail("tls_failed", $"STARTTLS with {host}:{port} failed: {e.Message.TrimEnd('.')}.",
+                        "Check tls_ca_file or tls_fingerprint against the server's certificate, and that upsd has a certificate (CERTFILE in upsd.conf); or set tls: false.", steps);
+                }
+                steps.Add(new ToolStep(true, "STARTTLS: encrypted, certificate verified"));
+            }
+            step = "VER";
             steps.Add(new ToolStep(true, $"connected to {host}:{port}: {await client.GetVersionAsync(ct).ConfigureAwait(false)}"));
             step = "LIST UPS";
             var list = await client.ListUpsAsync(ct).ConfigureAwait(false);

@@ -31,6 +31,13 @@ public sealed class ConnectionTestApiTests
                 ups: {RealUpsd.UpsName}
                 username: monuser
                 password: secret
+              - id: nas-tls
+                type: nut
+                host: 127.0.0.1
+                port: {upsd.Port}
+                ups: {RealUpsd.UpsName}
+                tls: true
+                tls_fingerprint: {new string('a', 64)}
             """);
 
         var saved = await host.PostOk("/api/setup/nut/test", """{"device":"nas"}""");
@@ -46,6 +53,12 @@ public sealed class ConnectionTestApiTests
         var closed = await host.PostOk("/api/setup/nut/test", $$"""{"host":"127.0.0.1","port":{{NutProcess.FreePort()}}}""");
         Assert.Equal("connect_failed", closed.GetProperty("status").GetString());
         Assert.Contains("upsd", closed.GetProperty("fix").GetString());
+
+        // A device configured with tls: true is tested with STARTTLS, as its driver connects (this upsd has no certificate).
+        var tls = await host.PostOk("/api/setup/nut/test", """{"device":"nas-tls"}""");
+        Assert.Equal("tls_failed", tls.GetProperty("status").GetString());
+        Assert.Contains("STARTTLS", tls.GetProperty("message").GetString());
+        Assert.Contains("CERTFILE", tls.GetProperty("fix").GetString());
 
         var (unknown, json) = await host.PostJson("/api/setup/nut/test", """{"device":"ghost"}""");
         Assert.Equal(404, (int)unknown.StatusCode);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Gateway.Configuration;
+using Gateway.Drivers.Nut;
 using Gateway.Indicators;
 using Gateway.Notifications;
 using Gateway.Setup;
@@ -90,7 +91,8 @@ public static class SetupEndpoints
         if (user is not null && password is null) return ApiResults.BadRequest("cannot test", $"give the password of NUT user '{user}' (none is saved)");
         var ups = string.IsNullOrWhiteSpace(r.Ups) ? device?.Ups : r.Ups.Trim();
         Log(ctx).LogInformation("Setup: testing the NUT server {Host}:{Port}", host, port);
-        return Reply(await NutServerTest.RunAsync(host, port, ups, user, password, Time(ctx), ctx.RequestAborted).ConfigureAwait(false));
+        var tls = device is { Tls: true } && host == device.Host ? new NutTlsSettings(device.TlsCaFile, device.TlsFingerprint) : null;
+        return Reply(await NutServerTest.RunAsync(host, port, ups, user, password, Time(ctx), ctx.RequestAborted, tls: tls).ConfigureAwait(false));
     }
 
     private static async Task<IResult> MqttTestAsync(HttpContext ctx)
