@@ -36,6 +36,7 @@ public static class Program
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(NutCommand.Create());
         root.Subcommands.Add(ShutdownCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         return root;
     }
 }

@@ -9,7 +9,11 @@ namespace Gateway.Drivers.Modbus;
 /// One serial port shared by every Modbus device configured on it (any mix of slave addresses and types):
 /// one master, one request at a time with status reads first. The port is opened once, when the first
 /// device needs it, and reopened only when the port itself fails (an I/O error, its device file vanished
-/// or now points elsewhere); a slave that does not answer is its own device's business.
+/// or now points elsewhere); a slave that does not answer is its own device's business. One exception: when no
+/// slave on the port has answered anything for <see cref="SilentReopenAfter"/> while requests kept timing out
+/// without an I/O error, the adapter itself is taken to be wedged (a USB-serial chip that stopped passing bytes)
+/// and the port is closed and opened again; if that brings no answer, the next try waits twice as long (up to
+/// <see cref="MaxSilentReopenAfter"/>), so a line of dead slaves is not reopened over and over.
 /// </summary>
 public sealed class ModbusBus : IDisposable
 {
@@ -19,11 +23,20 @@ public sealed class ModbusBus : IDisposable
     private readonly TimeProvider _time;
     private ModbusRtuMaster? _master;
     private int _generation;
+    private long _lastAnswer;
+    private TimeSpan _silenceLimit;
 
-    public ModbusBus(SerialSettings port, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, ReconnectBackoff? backoff = null)
+    /// <summary>The default of <see cref="SilentReopenAfter"/>: far longer than any device's normal poll or backoff.</summary>
+    public static readonly TimeSpan DefaultSilentReopenAfter = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxSilentReopenAfter = TimeSpan.FromMinutes(10);
+
+    public ModbusBus(SerialSettings port, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, ReconnectBackoff? backoff = null,
+        TimeSpan? silentReopenAfter = null)
     {
         Settings = port;
         _time = time;
+        SilentReopenAfter = silentReopenAfter ?? DefaultSilentReopenAfter;
+        _silenceLimit = SilentReopenAfter;
         _link = new SerialLink(port, port.Port, Counters, time, log, opener, backoff);
         _link.StateChanged += (state, reason) => PortStateChanged?.Invoke(state, reason);
     }
@@ -38,6 +51,12 @@ public sealed class ModbusBus : IDisposable
     public DriverCounters Counters { get; } = new();
 
     public LinkState PortState => _link.State;
+
+    /// <summary>How long every slave may stay silent (timeouts, no I/O error) before the port is reopened.</summary>
+    public TimeSpan SilentReopenAfter { get; }
+
+    /// <summary>How many times the port was reopened because every slave on it stayed silent.</summary>
+    public int SilentReopens { get; private set; }
 
     /// <summary>Bytes on the wire through the current port (for the bench).</summary>
     public ModbusRtuMaster? Master { get { lock (_lock) return _master; } }
@@ -59,6 +78,7 @@ public sealed class ModbusBus : IDisposable
             lock (_lock)
             {
                 _master = new ModbusRtuMaster(transport, ModbusTiming.For(Settings, TimeSpan.Zero), _time);
+                _lastAnswer = _time.GetTimestamp();
                 return ++_generation;
             }
         }
@@ -76,12 +96,50 @@ public sealed class ModbusBus : IDisposable
         if (master is null) throw new IOException($"{Settings.Port} was closed: {_link.Reason}");
         try
         {
-            return await master.ExecuteAsync(request, timing, counters, urgent, ct).ConfigureAwait(false);
+            var response = await master.ExecuteAsync(request, timing, counters, urgent, ct).ConfigureAwait(false);
+            Answered();
+            return response;
+        }
+        catch (ModbusSlaveException)
+        {
+            Answered();
+            throw;
+        }
+        catch (ModbusTimeoutException e) when (SilentTooLong(generation) is { } reason)
+        {
+            throw new IOException(reason, e);
         }
         catch (ObjectDisposedException)
         {
             throw new IOException($"{Settings.Port} was closed: {_link.Reason}");
         }
+    }
+
+    private void Answered()
+    {
+        lock (_lock)
+        {
+            _lastAnswer = _time.GetTimestamp();
+            _silenceLimit = SilentReopenAfter;
+        }
+    }
+
+    /// <summary>After a timeout: when nothing on the port has answered for the silence limit, closes it (once) and says why.</summary>
+    private string? SilentTooLong(int generation)
+    {
+        string reason;
+        lock (_lock)
+        {
+            var silent = _time.GetElapsedTime(_lastAnswer);
+            if (generation != _generation || _master is null || silent < _silenceLimit) return null;
+            reason = $"no device on {Settings.Port} answered for {silent.TotalSeconds:0} s although the port shows no error; "
+                + "reopening it (a USB-serial adapter that stopped passing bytes comes back this way)";
+            _master = null;
+            _silenceLimit = _silenceLimit * 2 < MaxSilentReopenAfter ? _silenceLimit * 2 : MaxSilentReopenAfter;
+            SilentReopens++;
+            _link.MarkLost(reason);
+        }
+        return reason;
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Gateway.Drivers.Modbus;
 /// The buses of one gateway, one per configured port path: devices on the same path share one
 /// <see cref="ModbusBus"/>; it is closed when the last of them stops.
 /// </summary>
-public sealed class ModbusBuses(TimeProvider time)
+/// <param name="silentReopenAfter">How long every slave on a port may stay silent before the port is reopened (default <see cref="ModbusBus.DefaultSilentReopenAfter"/>).</param>
+public sealed class ModbusBuses(TimeProvider time, TimeSpan? silentReopenAfter = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (ModbusBus Bus, int Users)> _buses = new(StringComparer.Ordinal);
@@ -15,7 +16,8 @@ public sealed class ModbusBuses(TimeProvider time)
     /// <summary>
     /// The bus for <paramref name="serial"/>'s path, created on first use with that device's port settings.
     /// A later device with other port settings (baud, parity, stop bits) on the same path gets the first
-    /// device's, with a warning: one wire has one speed.
+    /// device's, with a warning: one wire has one speed (the configuration refuses such a file; this is for
+    /// drivers made in code).
     /// </summary>
     public ModbusBusLease Attach(string deviceId, SerialSettings serial, ILogger log, SerialLink.Opener? opener = null, ReconnectBackoff? backoff = null)
     {
@@ -30,7 +32,7 @@ public sealed class ModbusBuses(TimeProvider time)
                 _buses[serial.Port] = (entry.Bus, entry.Users + 1);
                 return new ModbusBusLease(this, entry.Bus);
             }
-            var bus = new ModbusBus(serial, time, log, opener, backoff);
+            var bus = new ModbusBus(serial, time, log, opener, backoff, silentReopenAfter);
             _buses[serial.Port] = (bus, 1);
             return new ModbusBusLease(this, bus);
         }

@@ -1,3 +1,4 @@
+using Gateway.Drivers.Modbus;
 using Gateway.Drivers.Readings;
 
 namespace Gateway.Drivers.Must;
@@ -38,13 +39,31 @@ public static class MustReadingDecoder
             [NutNames.BatteryChargeLow] = lowBatteryPercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [NutNames.BatteryChargerStatus] = status.ChargerStatus,
         };
-        foreach (var v in MustRegisterMap.Main) vars[v.Name] = v.Render(main[v.Register - MustRegisterMap.MainStart]);
-        foreach (var v in MustRegisterMap.Slow)
-        {
-            var index = v.Register - MustRegisterMap.SlowStart;
-            if (index < slow.Length) vars[v.Name] = v.Render(slow[index]);
-        }
+        var words = new Dictionary<ushort, ushort>(MustRegisterMap.MainCount + MustRegisterMap.SlowCount);
+        ModbusRegisterDecoder.Store(MustRegisterMap.MainBlock, main, words);
+        ModbusRegisterDecoder.Store(MustRegisterMap.SlowBlock, slow, words);
+        Render(MustRegisterMap.Main, words, vars);
+        Render(MustRegisterMap.Slow, words, vars);
         if (status.Alarms.Count > 0) vars[NutNames.UpsAlarm] = string.Join("; ", status.Alarms);
         return new UpsReading(deviceId, timestamp, maxAge, status.Status, vars);
     }
+
+    /// <summary>Each row present in <paramref name="words"/> as NUT text: a code through its text, a quantity with the decimals its scale gives.</summary>
+    private static void Render(IReadOnlyList<ModbusRegister> rows, IReadOnlyDictionary<ushort, ushort> words, Dictionary<string, string> vars)
+    {
+        foreach (var r in rows)
+        {
+            if (MustRegisterMap.Texts.TryGetValue(r.Key, out var text))
+            {
+                if (ModbusRegisterDecoder.Raw(r, words) is { } raw) vars[r.Key] = text((long)raw);
+            }
+            else if (ModbusRegisterDecoder.Value(r, words) is { } value)
+            {
+                vars[r.Key] = UpsReading.FormatNumber(value, Decimals(r.Scale));
+            }
+        }
+    }
+
+    /// <summary>×0.1 → one decimal, ×1 → none.</summary>
+    private static int Decimals(double scale) => Math.Max(0, (int)Math.Round(-Math.Log10(scale)));
 }

@@ -1,10 +1,11 @@
+using Gateway.Drivers.Modbus;
 using Gateway.Drivers.Readings;
 
 namespace Gateway.Drivers.Must;
 
 /// <summary>
-/// The MUST EP20 register map (docs/reference/must.md), as data: which register becomes which NUT
-/// variable with which scale. Status flags are derived in <see cref="MustStatusDecoder"/>.
+/// The MUST EP20 register map (docs/reference/must.md), as data: rows of the generic Modbus core saying which
+/// register becomes which NUT variable with which scale. Status flags are derived in <see cref="MustStatusDecoder"/>.
 /// </summary>
 public static class MustRegisterMap
 {
@@ -41,32 +42,48 @@ public static class MustRegisterMap
     public const int AlarmBitBatteryHigh = 3;
     public const int AlarmBitParameterError = 4;
 
-    public static readonly IReadOnlyList<MustVariable> Main =
+    private static ModbusRegister U16(ushort address, string nutName, double scale = 1, string unit = "") =>
+        new(nutName, address, RegisterType.U16, scale, unit);
+
+    /// <summary>The read-only block's values (rows of the generic Modbus core, keyed by NUT variable; status registers are in <see cref="MustStatusDecoder"/>).</summary>
+    public static readonly IReadOnlyList<ModbusRegister> Main =
     [
-        new(30001, NutNames.UpsFirmware),
-        new(30003, NutNames.BatteryVoltageNominal),
-        new(30004, NutNames.UpsRealPowerNominal),
-        new(30005, NutNames.InputVoltage, 0.1, 1),
-        new(30006, NutNames.InputFrequency, 0.1, 1),
-        new(30007, NutNames.OutputVoltage, 0.1, 1),
-        new(30008, NutNames.OutputFrequency, 0.1, 1),
-        new(30009, NutNames.OutputCurrent, 0.1, 1),
-        new(30010, NutNames.UpsRealPower),
-        new(30012, NutNames.UpsLoad),
-        new(30014, NutNames.BatteryVoltage, 0.1, 1),
-        new(30015, NutNames.BatteryCurrent, 0.1, 1, Signed: true),
-        new(30017, NutNames.BatteryCharge),
-        new(30018, NutNames.UpsTemperature),
+        U16(30001, NutNames.UpsFirmware),
+        U16(30003, NutNames.BatteryVoltageNominal, unit: "V"),
+        U16(30004, NutNames.UpsRealPowerNominal, unit: "W"),
+        U16(30005, NutNames.InputVoltage, 0.1, "V"),
+        U16(30006, NutNames.InputFrequency, 0.1, "Hz"),
+        U16(30007, NutNames.OutputVoltage, 0.1, "V"),
+        U16(30008, NutNames.OutputFrequency, 0.1, "Hz"),
+        U16(30009, NutNames.OutputCurrent, 0.1, "A"),
+        U16(30010, NutNames.UpsRealPower, unit: "W"),
+        U16(30012, NutNames.UpsLoad, unit: "%"),
+        U16(30014, NutNames.BatteryVoltage, 0.1, "V"),
+        new(NutNames.BatteryCurrent, 30015, RegisterType.S16, 0.1, "A"),
+        U16(30017, NutNames.BatteryCharge, unit: "%"),
+        U16(30018, NutNames.UpsTemperature, unit: "°C"),
     ];
 
-    public static readonly IReadOnlyList<MustVariable> Slow =
+    /// <summary>The read/write block's values, read at the slow rate.</summary>
+    public static readonly IReadOnlyList<ModbusRegister> Slow =
     [
-        new(31000, NutNames.OutputFrequencyNominal, Format: v => v == 0 ? "50" : "60"),
-        new(31001, NutNames.OutputVoltageNominal),
-        new(31002, NutNames.BatteryVoltageLow, 0.1, 1),
-        new(31003, NutNames.BatteryVoltageHigh, 0.1, 1),
-        new(31006, NutNames.UpsBeeperStatus, Format: v => v == 1 ? "disabled" : "enabled"),
+        U16(31000, NutNames.OutputFrequencyNominal),
+        U16(31001, NutNames.OutputVoltageNominal, unit: "V"),
+        U16(31002, NutNames.BatteryVoltageLow, 0.1, "V"),
+        U16(31003, NutNames.BatteryVoltageHigh, 0.1, "V"),
+        U16(31006, NutNames.UpsBeeperStatus),
     ];
+
+    /// <summary>Registers that hold codes rather than quantities: raw value → NUT text.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<long, string>> Texts = new Dictionary<string, Func<long, string>>(StringComparer.Ordinal)
+    {
+        [NutNames.OutputFrequencyNominal] = v => v == 0 ? "50" : "60",
+        [NutNames.UpsBeeperStatus] = v => v == 1 ? "disabled" : "enabled",
+    };
+
+    /// <summary>The blocks read on the wire: the whole read-only block in one request, as the vendor software does, and the read/write block.</summary>
+    public static readonly ModbusReadBlock MainBlock = new(ModbusFunction.ReadHoldingRegisters, MainStart, MainCount);
+    public static readonly ModbusReadBlock SlowBlock = new(ModbusFunction.ReadHoldingRegisters, SlowStart, SlowCount);
 
     /// <summary>Instant commands: name → (register, value), written with function 16 and a count of 1.</summary>
     public static readonly IReadOnlyDictionary<string, (ushort Register, ushort Value)> Commands = new Dictionary<string, (ushort, ushort)>

@@ -1,6 +1,9 @@
 namespace Gateway.Drivers.Readings;
 
-/// <summary>An energy-meter reading (EM340 and similar): three phases, system totals and counters.</summary>
+/// <summary>
+/// An energy-meter reading (EM340 and similar): three phases, system totals and counters; or, for a device whose
+/// register table is declared in the configuration (<c>type: modbus</c>), its <see cref="Values"/> under their own keys.
+/// </summary>
 public sealed record MeterReading : Reading
 {
     public MeterReading(string deviceId, DateTimeOffset timestamp, TimeSpan maxAge) : base(deviceId, timestamp, maxAge) { }
@@ -22,6 +25,8 @@ public sealed record MeterReading : Reading
     public string? Model { get; init; }
     public string? Serial { get; init; }
     public string? Firmware { get; init; }
+    /// <summary>Values under keys chosen by the configuration (<c>type: modbus</c>); listed after the fixed ones in <see cref="Metrics"/>.</summary>
+    public IReadOnlyList<Metric> Values { get; init; } = [];
 
     private IReadOnlyList<Metric>? _metrics;
 
@@ -53,6 +58,7 @@ public sealed record MeterReading : Reading
         Add(list, MeterKeys.ImportReactiveEnergy, ImportReactiveEnergy, "kvarh");
         Add(list, MeterKeys.ExportReactiveEnergy, ExportReactiveEnergy, "kvarh");
         Add(list, MeterKeys.DemandPower, DemandPower, "W");
+        foreach (var m in Values) Add(list, m.Key, m.Value, m.Unit);
         return list.ToArray();
     }
 

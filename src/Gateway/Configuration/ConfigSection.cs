@@ -64,21 +64,36 @@ public sealed class ConfigSection
         return s;
     }
 
-    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
+    public int Int(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue) =>
+        Long(key, min, max) is { } v ? (int)v : defaultValue;
+
+    /// <summary>A whole number that may not fit an int (a 32-bit marker such as 0xFFFFFFFF); null when absent or bad (reported).</summary>
+    public long? Long(string key, long min = long.MinValue, long max = long.MaxValue)
     {
         var s = Scalar(key);
-        if (s is null) return defaultValue;
-        if (!long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+        if (s is null) return null;
+        if (!TryParseInteger(s.Value, out var v))
         {
             _ctx.Error(s, KeyPath(key), $"expected a whole number, got '{s.Value}'");
-            return defaultValue;
+            return null;
         }
         if (v < min || v > max)
         {
             _ctx.Error(s, KeyPath(key), $"must be between {min} and {max}, got {v}");
-            return defaultValue;
+            return null;
         }
-        return (int)v;
+        return v;
+    }
+
+    /// <summary>Decimal (<c>72</c>, <c>-5</c>) or hexadecimal with 0x (<c>0x0048</c>), as register addresses are written in data sheets.</summary>
+    public static bool TryParseInteger(string? text, out long value)
+    {
+        value = 0;
+        if (text is null) return false;
+        var t = text.Trim().Replace("_", "", StringComparison.Ordinal);
+        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return t.Length > 2 && long.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value) && value >= 0;
+        return long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
     public double Double(string key, double defaultValue, double min = double.MinValue, double max = double.MaxValue)
@@ -143,7 +158,7 @@ public sealed class ConfigSection
         if (s is null) return defaultValue;
         foreach (var a in allowed)
             if (string.Equals(a, s.Value, StringComparison.OrdinalIgnoreCase)) return a;
-        _ctx.Error(s, KeyPath(key), $"expected one of {string.Join(", ", allowed)}, got '{s.Value}'");
+        _ctx.Error(s, KeyPath(key), $"expected one of {string.Join(", ", allowed)}, got '{s.Value}'{DidYouMean.Hint(s.Value ?? "", allowed, Math.Max(2, (s.Value ?? "").Length / 3))}");
         return defaultValue;
     }
 

@@ -24,7 +24,8 @@ public abstract record DeviceOptions
     /// <summary>Whether this device produces UPS readings (and is served by the NUT server).</summary>
     public abstract bool IsUps { get; }
 
-    public static readonly string[] Types = ["must", "em340", "nut"];
+    /// <summary>The <c>type:</c> names this build knows (<see cref="DeviceTypes.DeviceTypeRegistry"/>).</summary>
+    public static string[] Types => DeviceTypes.DeviceTypeRegistry.Names;
 
     /// <summary><c>runtimecal</c> of a UPS device: "" or "off" turns the estimate off.</summary>
     internal static RuntimeCalibration? BindRuntimeCal(ConfigSection s, RuntimeCalibration? defaultValue)
@@ -48,14 +49,8 @@ public abstract record DeviceOptions
             s.SkipUnknownKeyCheck();
             return null;
         }
-        var type = s.Choice("type", "", Types);
-        DeviceOptions? d = type switch
-        {
-            "must" => MustDeviceOptions.Bind(s, id),
-            "em340" => Em340DeviceOptions.Bind(s, id),
-            "nut" => NutDeviceOptions.Bind(s, id),
-            _ => null,
-        };
+        var type = DeviceTypes.DeviceTypeRegistry.Find(s.Choice("type", "", Types));
+        var d = type?.Bind(s, id);
         if (d is null)
         {
             s.SkipUnknownKeyCheck();

@@ -1,7 +1,7 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>type: em340</c> — a Carlo Gavazzi EM340 meter over RS485 (Modbus RTU, 9600 8N1, address 1).</summary>
-public sealed record Em340DeviceOptions : DeviceOptions
+public sealed record Em340DeviceOptions : DeviceOptions, ISerialDeviceOptions
 {
     public override string Type => "em340";
     public override bool IsUps => false;

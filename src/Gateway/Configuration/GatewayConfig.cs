@@ -36,6 +36,7 @@ public sealed record GatewayConfig
         var devices = new List<DeviceOptions>(deviceSections.Count);
         var firstLine = new Dictionary<string, ConfigSection>(StringComparer.Ordinal);
         var nutNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var wires = new Dictionary<string, List<(ISerialDeviceOptions Device, ConfigSection Section)>>(StringComparer.Ordinal);
         foreach (var ds in deviceSections)
         {
             var d = DeviceOptions.Bind(ds);
@@ -47,9 +48,10 @@ public sealed record GatewayConfig
                 continue;
             }
             firstLine[d.Id] = ds;
-            var nutName = d switch { MustDeviceOptions m => m.NutName, NutDeviceOptions n => n.NutName, _ => null };
+            var nutName = (d as IUpsDeviceOptions)?.NutName;
             if (nutName is not null && !nutNames.TryAdd(nutName, d.Id))
                 ds.Error("nut_name", $"NUT name '{nutName}' is already used by device '{nutNames[nutName]}'");
+            if (d is ISerialDeviceOptions serial && serial.Serial.Port.Length > 0) CheckSharedWire(serial, ds, wires);
             devices.Add(d);
         }
 
@@ -61,14 +63,14 @@ public sealed record GatewayConfig
             if (target is null)
                 policySection.Error("protect", $"refers to unknown device '{protect}'" + (devices.Count > 0 ? $" (configured: {string.Join(", ", devices.Select(d => d.Id))})" : " (no devices are configured)"));
             else if (!target.IsUps)
-                policySection.Error("protect", $"device '{protect}' is a {target.Type} meter, not a UPS (use a must or nut device)");
+                policySection.Error("protect", $"device '{protect}' is a {target.Type} meter, not a UPS (name a UPS device: {string.Join(", ", devices.Where(d => d.IsUps).Select(d => d.Id).DefaultIfEmpty("none is configured"))})");
         }
 
         return new GatewayConfig
         {
             Gateway = gateway,
             Devices = devices,
-            Mqtt = MqttOptions.Bind(root.Section("mqtt"), gateway.Name),
+            Mqtt = MqttOptions.Bind(root.Section("mqtt"), gateway.Name, devices.Where(d => d.IsUps).Select(d => d.Id).ToList()),
             NutServer = NutServerOptions.Bind(root.Section("nut_server")),
             Web = WebOptions.Bind(root.Section("web")),
             History = HistoryOptions.Bind(root.Section("history")),
@@ -79,5 +81,33 @@ public sealed record GatewayConfig
             Logging = LoggingOptions.Bind(root.Section("logging")),
             Battery = BatteryOptions.Bind(root.Section("battery"), ProtectedUpsOf(policy.Protect, devices)),
         };
+    }
+
+    /// <summary>
+    /// Devices on one port share one wire: they must agree on baud, parity and stop bits and have different Modbus
+    /// addresses. Either mistake would make one of them fail in a way that looks like a wiring fault. A device in
+    /// conflict is reported once and not compared with the devices after it.
+    /// </summary>
+    private static void CheckSharedWire(ISerialDeviceOptions d, ConfigSection ds, Dictionary<string, List<(ISerialDeviceOptions Device, ConfigSection Section)>> wires)
+    {
+        if (!wires.TryGetValue(d.Serial.Port, out var onWire)) wires[d.Serial.Port] = onWire = [];
+        foreach (var (other, section) in onWire)
+        {
+            var line = section.NodeOf("port")?.Start.Line ?? 0;
+            if (!other.Serial.SameLineSettings(d.Serial))
+            {
+                var key = other.Serial.Baud != d.Serial.Baud ? "baud" : other.Serial.Parity != d.Serial.Parity ? "parity" : "stop_bits";
+                ds.Error(key, $"devices '{other.Id}' (line {line}) and '{d.Id}' share {d.Serial.Port} but '{other.Id}' uses {other.Serial.LineSettings} and '{d.Id}' {d.Serial.LineSettings}; "
+                    + "one wire has one speed: set the same baud, parity and stop_bits on both (and on the devices themselves)");
+                return;
+            }
+            if (other.Address == d.Address)
+            {
+                ds.Error(ds.Has("address") || !ds.Has("slave") ? "address" : "slave", $"devices '{other.Id}' (line {line}) and '{d.Id}' share {d.Serial.Port} and both use Modbus address {d.Address}; "
+                    + "give each device on one wire its own address (set it on the device, then here)");
+                return;
+            }
+        }
+        onWire.Add((d, ds));
     }
 }

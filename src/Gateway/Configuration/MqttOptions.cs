@@ -23,8 +23,10 @@ public sealed record MqttOptions
     public int EmbeddedPort { get; init; } = 1883;
     /// <summary>The one address the built-in broker binds: 127.0.0.1 (this machine only) unless opened, e.g. 0.0.0.0.</summary>
     public string EmbeddedListen { get; init; } = "127.0.0.1";
+    /// <summary>The MUST EP20 monitor's old JSON document on its old topic (off by default).</summary>
+    public CompatMustMonitorOptions CompatMustMonitor { get; init; } = new();
 
-    internal static MqttOptions Bind(ConfigSection s, string gatewayName)
+    internal static MqttOptions Bind(ConfigSection s, string gatewayName, IReadOnlyCollection<string>? upsIds = null)
     {
         var host = s.OptionalString("host");
         var embedded = s.Has("embedded_broker") ? s.Bool("embedded_broker", false) : (bool?)null;
@@ -47,6 +49,7 @@ public sealed record MqttOptions
             EmbeddedBroker = embedded,
             EmbeddedPort = s.Int("embedded_port", 1883, 1, 65535),
             EmbeddedListen = s.String("embedded_listen", "127.0.0.1"),
+            CompatMustMonitor = CompatMustMonitorOptions.Bind(s.Section("compat_must_monitor"), upsIds),
         };
         if (!System.Net.IPAddress.TryParse(o.EmbeddedListen, out _))
             s.Error("embedded_listen", $"'{o.EmbeddedListen}' is not an IP address (127.0.0.1 for this machine only, 0.0.0.0 for every IPv4 address)");

@@ -1,13 +1,14 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>type: must</c> — a MUST EP20 UPS over its USB-serial adapter (Modbus RTU, 9600 8N1, slave 10).</summary>
-public sealed record MustDeviceOptions : DeviceOptions
+public sealed record MustDeviceOptions : DeviceOptions, ISerialDeviceOptions, IUpsDeviceOptions
 {
     public override string Type => "must";
     public override bool IsUps => true;
     public required SerialPortOptions Serial { get; init; }
     /// <summary>The Modbus address (<c>address</c>; the older key <c>slave</c> is still read).</summary>
     public int Slave { get; init; } = 10;
+    int ISerialDeviceOptions.Address => Slave;
     /// <summary>How often the work state is read alone between full polls (0 = only full polls).</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>How often the slow block (31000–31017: nominal values, beeper setting) is read.</summary>

@@ -1,7 +1,7 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>type: nut</c> — a UPS read from a NUT server (upsd) over the network.</summary>
-public sealed record NutDeviceOptions : DeviceOptions
+public sealed record NutDeviceOptions : DeviceOptions, IUpsDeviceOptions
 {
     public override string Type => "nut";
     public override bool IsUps => true;

@@ -1,6 +1,8 @@
+using Gateway.Drivers.Serial;
+
 namespace Gateway.Configuration;
 
-/// <summary>The serial-port keys shared by Modbus RTU devices (<c>type: must</c>, <c>type: em340</c>).</summary>
+/// <summary>The serial-port keys shared by Modbus RTU devices (<c>type: must</c>, <c>em340</c>, <c>modbus</c>).</summary>
 public sealed record SerialPortOptions(
     string Port,
     int Baud,
@@ -9,6 +11,14 @@ public sealed record SerialPortOptions(
     TimeSpan Timeout,
     int LostAfter)
 {
+    /// <summary>The driver's view of these keys.</summary>
+    public SerialSettings ToSettings() => new(Port, Baud, SerialSettings.ParseParity(Parity), StopBits, Timeout, LostAfter);
+
+    /// <summary>Whether two devices on this port may share the wire: the same baud, parity and stop bits.</summary>
+    public bool SameLineSettings(SerialPortOptions other) => Baud == other.Baud && Parity == other.Parity && StopBits == other.StopBits;
+
+    public string LineSettings => $"{Baud} baud, parity {Parity}, {StopBits} stop bit{(StopBits == 1 ? "" : "s")}";
+
     public static readonly int[] Bauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
     /// <summary>The Modbus address of a device: <c>address</c>, or the older <c>slave</c> (not both).</summary>

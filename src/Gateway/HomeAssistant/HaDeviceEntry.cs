@@ -6,8 +6,10 @@ namespace Gateway.HomeAssistant;
 /// What the Home Assistant bridge knows about one configured device: filled by <see cref="HaStatePublisher"/> from
 /// readings, read by <see cref="HaDiscoveryPublisher"/> and <see cref="HaCommandHandler"/>. Guarded by the bridge's lock.
 /// </summary>
-public sealed class HaDeviceEntry(string id, string name, string type, DeviceKind kind)
+/// <param name="meterEntities">The sensors of a device that is not a UPS, by metric key (from its device type).</param>
+public sealed class HaDeviceEntry(string id, string name, string type, DeviceKind kind, IReadOnlyDictionary<string, HaEntity>? meterEntities = null)
 {
+    public IReadOnlyDictionary<string, HaEntity> MeterEntities { get; } = meterEntities ?? HomeAssistant.MeterEntities.ByMetric;
     public string Id { get; } = id;
     public string Name { get; } = name;
     public string Type { get; } = type;

@@ -93,7 +93,7 @@ public sealed class HaDiscoveryPublisher
             ? UpsEntities.Always
                 .Concat(UpsEntities.Values.Select(v => v.Entity).Where(e => d.SeenKeys.Contains(e.Key)))
                 .Concat(UpsEntities.Buttons(commands))
-            : MeterEntities.ByMetric.Values.Where(e => d.SeenKeys.Contains(e.Key))
+            : d.MeterEntities.Values.Where(e => d.SeenKeys.Contains(e.Key))
                 .Concat(d.SeenKeys.Contains(MeterEntities.PhaseSequence) ? [MeterEntities.PhaseSequenceEntity] : []);
         foreach (var e in entities)
             PublishConfig(d.Id, e, device, d.Id, e.IsButton ? null : expireAfter);

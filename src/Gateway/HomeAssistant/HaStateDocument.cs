@@ -45,18 +45,21 @@ public static class HaStateDocument
         });
     }
 
-    public static byte[] ForMeter(MeterReading r)
+    /// <param name="entities">The device's sensors by metric key (default: the built-in meter table).</param>
+    public static byte[] ForMeter(MeterReading r, IReadOnlyDictionary<string, HaEntity>? entities = null)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var m in r.Metrics) values[m.Key] = m.Value;
         return Write(w =>
         {
-            foreach (var (key, e) in MeterEntities.ByMetric)
+            foreach (var (key, e) in entities ?? MeterEntities.ByMetric)
             {
                 // Meter values are computed (scaled registers): 640.8000000000001 would be noise in Home Assistant's history.
                 if (values.TryGetValue(key, out var d)) w.WriteNumber(e.Key, Math.Round(d, 3));
                 else w.WriteNull(e.Key);
             }
+            // The phase sequence belongs to the built-in meter table; a declared table may use the name for a row.
+            if (entities is not null && entities != MeterEntities.ByMetric) return;
             if (r.PhaseSequence is { } seq) w.WriteString(MeterEntities.PhaseSequence, seq);
             else w.WriteNull(MeterEntities.PhaseSequence);
         });

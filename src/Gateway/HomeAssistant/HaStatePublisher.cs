@@ -97,13 +97,13 @@ public sealed class HaStatePublisher
                 break;
             case MeterReading meter:
                 foreach (var m in meter.Metrics)
-                    if (MeterEntities.ByMetric.TryGetValue(m.Key, out var e)) d.SeenKeys.Add(e.Key);
+                    if (d.MeterEntities.TryGetValue(m.Key, out var e)) d.SeenKeys.Add(e.Key);
                 if (meter.PhaseSequence is not null) d.SeenKeys.Add(MeterEntities.PhaseSequence);
                 d.Serial = meter.Serial;
                 d.Manufacturer = meter.Manufacturer;
                 d.Model = meter.Model;
                 d.Firmware = meter.Firmware;
-                doc = HaStateDocument.ForMeter(meter);
+                doc = HaStateDocument.ForMeter(meter, d.MeterEntities);
                 break;
             default:
                 return;

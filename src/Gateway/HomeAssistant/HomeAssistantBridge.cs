@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.DeviceCommands;
+using Gateway.DeviceTypes;
 using Gateway.Drivers.Devices;
 using Gateway.Hosting;
 using Gateway.Policy;
@@ -40,7 +41,8 @@ public sealed class HomeAssistantBridge : BackgroundService
         _log = log;
         var devices = new Dictionary<string, HaDeviceEntry>(StringComparer.Ordinal);
         foreach (var d in config.Devices)
-            devices[d.Id] = new HaDeviceEntry(d.Id, d.DisplayName, d.Type, d.IsUps ? DeviceKind.Ups : DeviceKind.Meter);
+            devices[d.Id] = new HaDeviceEntry(d.Id, d.DisplayName, d.Type, d.IsUps ? DeviceKind.Ups : DeviceKind.Meter,
+                DeviceTypeRegistry.Find(d.Type)?.MeterEntities?.Invoke(d));
         var directory = commands.Directory;
         _discovery = new HaDiscoveryPublisher(config, session, _topics, commands, devices, _gate, log);
         _state = new HaStatePublisher(config.Mqtt, session, _topics, hub, directory, policy, start, time, devices, _discovery, _gate);

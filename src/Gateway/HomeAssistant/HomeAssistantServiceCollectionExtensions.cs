@@ -40,6 +40,10 @@ public static class HomeAssistantServiceCollectionExtensions
         services.AddSingleton<IHealthContributor>(sp => sp.GetRequiredService<MqttSession>());
         services.AddSingleton<HomeAssistant.HomeAssistantBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<HomeAssistantBridge>());
+        if (o.CompatMustMonitor.Enabled && MustMonitorCompatPublisher.DeviceFor(config) is { } compatDevice)
+            services.AddHostedService(sp => new MustMonitorCompatPublisher(o.CompatMustMonitor, compatDevice, sp.GetRequiredService<MqttSession>(),
+                sp.GetRequiredService<Readings.ReadingHub>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.HomeAssistant.CompatMustMonitor")));
         return services;
     }
 }

@@ -36,6 +36,7 @@ public static class DemoMode
                     Serial = new SerialPortOptions(demo.MustPty.SlavePath, 9600, "none", 1, timeout, 3),
                     PollInterval = TimeSpan.FromSeconds(1),
                     NutName = UpsId,
+                    RuntimeCal = RuntimeCalibration.MustEp20Default,   // as a configured must device has by default: the simulator models that battery
                 },
                 new Em340DeviceOptions
                 {

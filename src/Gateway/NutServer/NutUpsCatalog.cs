@@ -27,12 +27,7 @@ public sealed class NutUpsCatalog
         new(config.Devices.Where(d => d.IsUps).Select(d => new NutServedUps(NutNameOf(d), d.Id, d.Name)));
 
     /// <summary>The name a UPS device is served under.</summary>
-    public static string NutNameOf(DeviceOptions d) => d switch
-    {
-        MustDeviceOptions m => m.NutName,
-        NutDeviceOptions n => n.NutName,
-        _ => d.Id,
-    };
+    public static string NutNameOf(DeviceOptions d) => (d as IUpsDeviceOptions)?.NutName ?? d.Id;
 
     public IReadOnlyList<NutServedUps> All { get; }
 

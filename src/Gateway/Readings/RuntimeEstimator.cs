@@ -21,12 +21,9 @@ public sealed class RuntimeEstimator
     public RuntimeEstimator(IEnumerable<(string DeviceId, RuntimeCalibration Calibration)> devices) =>
         _models = devices.ToDictionary(d => d.DeviceId, d => new DeviceRuntimeModel(d.Calibration), StringComparer.Ordinal);
 
-    public static RuntimeEstimator FromConfig(GatewayConfig config) => new(config.Devices.Select(d => d switch
-    {
-        MustDeviceOptions { RuntimeCal: { } c } => (d.Id, c),
-        NutDeviceOptions { RuntimeCal: { } c } => (d.Id, c),
-        _ => (d.Id, (RuntimeCalibration?)null),
-    }).Where(x => x.Item2 is not null).Select(x => (x.Id, x.Item2!)));
+    public static RuntimeEstimator FromConfig(GatewayConfig config) => new(config.Devices
+        .Select(d => (d.Id, Calibration: (d as IUpsDeviceOptions)?.RuntimeCal))
+        .Where(x => x.Calibration is not null).Select(x => (x.Id, x.Calibration!)));
 
     /// <summary>True when the reading's <c>battery.runtime</c> is the gateway's estimate.</summary>
     public static bool IsEstimate(UpsReading r) => r.Get(MarkerVariable) is not null;

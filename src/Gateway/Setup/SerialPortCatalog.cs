@@ -42,17 +42,10 @@ public sealed class SerialPortCatalog(string byIdDir = "/dev/serial/by-id", stri
     /// <summary>Whether <paramref name="port"/> is one the picker lists (the probe opens nothing else).</summary>
     public bool IsListed(string port, GatewayConfig config) => List(config).Ports.Any(p => p.Path == port);
 
-    /// <summary>The serial ports of configured MUST and EM340 devices, with the device node each points at now.</summary>
+    /// <summary>The serial ports of configured serial devices (MUST, EM340, type: modbus), with the device node each points at now.</summary>
     public static IReadOnlyList<(string Id, string Port, string? Target, SerialPortOptions Serial)> ConfiguredPorts(GatewayConfig config) =>
-        config.Devices
-            .Select(d => d switch
-            {
-                MustDeviceOptions m => (m.Id, m.Serial),
-                Em340DeviceOptions e => (e.Id, e.Serial),
-                _ => (d.Id, (SerialPortOptions?)null),
-            })
-            .Where(x => x.Item2 is not null)
-            .Select(x => (x.Item1, x.Item2!.Port, DevicePath.Resolve(x.Item2.Port), x.Item2))
+        config.Devices.OfType<ISerialDeviceOptions>()
+            .Select(d => (d.Id, d.Serial.Port, DevicePath.Resolve(d.Serial.Port), d.Serial))
             .ToArray();
 
     private bool IsRawNode(string path) =>

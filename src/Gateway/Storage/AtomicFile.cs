@@ -7,7 +7,8 @@ namespace Gateway.Storage;
 /// </summary>
 public static class AtomicFile
 {
-    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <param name="createMode">The permissions of a new file (e.g. 0640 for one that holds secrets); null: the process umask decides.</param>
+    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default, UnixFileMode? createMode = null)
     {
         if (await HoldsAsync(path, content, cancellationToken).ConfigureAwait(false)) return;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -15,7 +16,9 @@ public static class AtomicFile
         var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 4096, Options = FileOptions.Asynchronous };
+            if (createMode is { } mode && !OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
+            await using (var fs = new FileStream(tmp, options))
             {
                 await fs.WriteAsync(content, cancellationToken).ConfigureAwait(false);
                 await fs.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -47,8 +50,8 @@ public static class AtomicFile
         }
     }
 
-    public static Task WriteAllTextAsync(string path, string content, CancellationToken cancellationToken = default) =>
-        WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
+    public static Task WriteAllTextAsync(string path, string content, CancellationToken cancellationToken = default, UnixFileMode? createMode = null) =>
+        WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(content), cancellationToken, createMode);
 
     /// <summary>Reads the file, or returns null when it does not exist. Leftover temp files from a crash are ignored.</summary>
     public static async Task<string?> ReadAllTextOrNullAsync(string path, CancellationToken cancellationToken = default)

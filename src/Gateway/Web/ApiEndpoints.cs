@@ -74,7 +74,8 @@ public static partial class ApiEndpoints
         var metric = q["metric"].ToString();
         if (metric.Length == 0)
             return ApiResults.BadRequest("metric is required", "e.g. ?metric=battery.charge (the keys of /api/telemetry/{device} 'values')");
-        if (MetricCatalog.UnitOf(snapshot.Kind, metric) is not { } unit)
+        // Keys declared in the configuration (type: modbus) are known by what the device reports.
+        if ((MetricCatalog.UnitOf(snapshot.Kind, metric) ?? snapshot.Latest?.Metrics.FirstOrDefault(m => m.Key == metric).Unit) is not { } unit)
             return ApiResults.BadRequest($"unknown metric '{metric}' for a {TelemetryBuilder.KindName(snapshot.Kind)}",
                 "use one of the keys of /api/telemetry/{device} 'values'");
         var now = s.GetRequiredService<TimeProvider>().GetUtcNow();

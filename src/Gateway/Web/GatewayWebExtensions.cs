@@ -43,6 +43,7 @@ public static class GatewayWebExtensions
         app.MapApi();
         app.MapOutages();
         app.MapSetupTools();
+        app.MapImport();
         app.MapGet("/metrics", (HttpContext ctx) =>
         {
             var s = ctx.RequestServices;

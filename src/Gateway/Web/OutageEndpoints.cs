@@ -27,6 +27,7 @@ public static class OutageEndpoints
             recent.Reverse();
             return TypedResults.Json(new OutagesReport(recorder.Current, recent), OutageJsonContext.Default.OutagesReport);
         });
+        app.MapGet("/api/outages/timeline", (Delegate)Timeline);
         app.MapGet("/api/battery", async (HttpContext ctx) =>
         {
             if (ctx.RequestServices.GetRequiredService<ApiAccess>().CheckRead(ctx) is { } denied) return denied;
@@ -52,5 +53,47 @@ public static class OutageEndpoints
             }, OutageJsonContext.Default.BatteryReport);
         });
         return app;
+    }
+
+    /// <summary>The current or last outage as a timeline: its events from the log, and the runtime estimate over it from the history.</summary>
+    private static async Task<IResult> Timeline(HttpContext ctx)
+    {
+        var s = ctx.RequestServices;
+        if (s.GetRequiredService<ApiAccess>().CheckRead(ctx) is { } denied) return denied;
+        if (s.GetService<OutageRecorder>() is not { } recorder)
+            return TypedResults.Json(OutageTimeline.None, OutageJsonContext.Default.OutageTimeline);
+        var outage = recorder.Current;
+        var live = outage is not null;
+        if (outage is null)
+        {
+            try { outage = (await recorder.Store.LoadHistoryAsync(ctx.RequestAborted).ConfigureAwait(false)).LastOrDefault(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the outage history cannot be read", $"{recorder.Store.HistoryPath}: {e.Message}");
+            }
+        }
+        if (outage is null) return TypedResults.Json(OutageTimeline.None, OutageJsonContext.Default.OutageTimeline);
+
+        var now = s.GetRequiredService<TimeProvider>().GetUtcNow();
+        var device = s.GetRequiredService<GatewayConfig>().ProtectedUps?.Id;
+        var (from, to) = OutageTimelineBuilder.Window(outage, now);
+        IReadOnlyList<Readings.GatewayEvent> events = s.GetRequiredService<Readings.EventBus>().Recent();
+        IReadOnlyList<Storage.HistoryPoint> runtime = [];
+        if (s.GetService<Storage.IHistoryStore>() is { } store)
+        {
+            var reader = s.GetRequiredService<HistoryReader>();
+            try
+            {
+                if (reader.TryRun(ct => store.EventsAsync(ApiEndpoints.MaxEventLimit, ct), ctx.RequestAborted) is { } logged)
+                    events = await logged.ConfigureAwait(false);
+                if (device is not null && reader.TryRun(ct => store.QueryAsync(device, "battery.runtime", from, to, 200, ct), ctx.RequestAborted) is { } series)
+                    runtime = await series.ConfigureAwait(false);
+            }
+            catch (TimeoutException e)
+            {
+                return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the event log query took too long", e.Message);
+            }
+        }
+        return TypedResults.Json(OutageTimelineBuilder.Build(outage, live, device, events, runtime, now), OutageJsonContext.Default.OutageTimeline);
     }
 }

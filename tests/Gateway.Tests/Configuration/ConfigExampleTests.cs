@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Configuration;
+using Gateway.DeviceTypes;
 using Gateway.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
@@ -7,12 +8,13 @@ namespace Gateway.Tests.Configuration;
 
 public class ConfigExampleTests
 {
-    /// <summary>A config with one item of every list and one device of every type, so every binder runs.</summary>
-    private const string EveryShape = """
-        devices:
-          - { id: a, type: must, port: /dev/a }
-          - { id: b, type: em340, port: /dev/b }
-          - { id: c, type: nut, ups: ups }
+    /// <summary>
+    /// A config with one item of every list and one device of every registered type (its <see cref="DeviceType.Example"/>),
+    /// so every binder runs.
+    /// </summary>
+    private static string EveryShape => "devices:\n"
+        + string.Concat(DeviceTypeRegistry.All.Select((t, i) => $"  - {{ id: d{i}, type: {t.Name}, {t.Example.Trim().TrimStart('{')}\n"))
+        + """
         nut_server:
           users: [ { name: u, password: p } ]
         shutdown:

@@ -23,7 +23,7 @@ public class ConfigLoaderTests
         Assert.True(r.Ok, string.Join("\n", r.Problems));
         Assert.Empty(r.Errors);
         var c = r.Config!;
-        Assert.Equal(["ups", "grid"], c.Devices.Select(d => d.Id));
+        Assert.Equal(["ups", "grid", "pv"], c.Devices.Select(d => d.Id));
         var ups = Assert.IsType<MustDeviceOptions>(c.Devices[0]);
         Assert.Equal(10, ups.Slave);
         Assert.Equal(TimeSpan.FromSeconds(1), ups.PollInterval);
@@ -132,7 +132,7 @@ public class ConfigLoaderTests
                 type: nut
                 username: u
               - id: m2
-                type: modbus
+                type: modbsu
             """;
         var r = Load(yaml);
         var errors = r.Errors.ToArray();
@@ -141,7 +141,7 @@ public class ConfigLoaderTests
         Assert.Contains(errors, e => e.Key == "devices[2].id" && e.Message.Contains("lower-case"));
         Assert.Contains(errors, e => e.Key == "devices[3].ups" && e.Message == "is required");
         Assert.Contains(errors, e => e.Key == "devices[3].username" && e.Message.StartsWith("password is missing") && e.Message.Contains("go together"));
-        Assert.Contains(errors, e => e.Key == "devices[4].type" && e.Message.Contains("must, em340, nut"));
+        Assert.Contains(errors, e => e.Key == "devices[4].type" && e.Message.Contains("must, em340, nut, modbus") && e.Message.Contains("did you mean 'modbus'"));
         Assert.Equal(6, errors.Length);
     }
 

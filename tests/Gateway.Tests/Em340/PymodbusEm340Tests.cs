@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Gateway.Drivers.Em340;
 using Gateway.Drivers.Readings;
 using Gateway.Drivers.Serial;
 using Gateway.Tests.Simulation;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Em340;
@@ -61,27 +61,17 @@ public sealed class PymodbusEm340Tests : IAsyncLifetime
 
     private readonly string _dir = Directory.CreateTempSubdirectory("pymodbus").FullName;
     private SocatPair _socat = null!;
-    private Process? _python;
+    private PymodbusProcess? _python;
 
     public async Task InitializeAsync()
     {
         _socat = new SocatPair(_dir);
         await _socat.PlugAsync();
-        var script = Path.Combine(_dir, "em340_slave.py");
-        await File.WriteAllTextAsync(script, Script);
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(_socat.SimulatorLink);
-        _python = Process.Start(psi)!;
-        _python.ErrorDataReceived += (_, _) => { };
-        _python.BeginErrorReadLine();
-        var line = await _python.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.Equal("serving", line);
+        _python = await PymodbusProcess.StartAsync(Path.Combine(_dir, "em340_slave.py"), Script, _socat.SimulatorLink);
     }
 
     public Task DisposeAsync()
     {
-        try { _python?.Kill(entireProcessTree: true); _python?.WaitForExit(5000); } catch (InvalidOperationException) { }
         _python?.Dispose();
         _socat.Dispose();
         Directory.Delete(_dir, true);

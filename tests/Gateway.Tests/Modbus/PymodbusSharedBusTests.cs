@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gateway.Drivers.Em340;
 using Gateway.Drivers.Modbus;
 using Gateway.Drivers.Readings;
@@ -6,6 +5,7 @@ using Gateway.Drivers.Serial;
 using Gateway.Tests.Em340;
 using Gateway.Tests.Serial;
 using Gateway.Tests.Simulation;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Modbus;
@@ -24,7 +24,7 @@ public sealed class PymodbusSharedBusTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("pymodbus-bus").FullName;
     private readonly CancellationTokenSource _stop = new();
     private SocatPair _socat = null!;
-    private Process? _python;
+    private PymodbusProcess? _python;
 
     public async Task InitializeAsync()
     {
@@ -35,20 +35,12 @@ public sealed class PymodbusSharedBusTests : IAsyncLifetime
 
     private async Task StartSlavesAsync(string slaves)
     {
-        var script = Path.Combine(_dir, "slaves.py");
-        await File.WriteAllTextAsync(script, PymodbusEm340Tests.Script.Replace("slaves={1: slave}", "slaves=" + slaves));
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(_socat.SimulatorLink);
-        _python = Process.Start(psi)!;
-        _python.ErrorDataReceived += (_, _) => { };
-        _python.BeginErrorReadLine();
-        Assert.Equal("serving", await _python.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        _python = await PymodbusProcess.StartAsync(Path.Combine(_dir, "slaves.py"), PymodbusEm340Tests.Script.Replace("slaves={1: slave}", "slaves=" + slaves),
+            _socat.SimulatorLink);
     }
 
     private void StopSlaves()
     {
-        try { _python?.Kill(entireProcessTree: true); _python?.WaitForExit(5000); } catch (InvalidOperationException) { }
         _python?.Dispose();
         _python = null;
     }

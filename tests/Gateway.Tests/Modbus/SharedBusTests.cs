@@ -7,6 +7,7 @@ using Gateway.Drivers.Serial;
 using Gateway.Drivers.Simulation;
 using Gateway.Tests.Serial;
 using Gateway.Tests.Simulation;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -32,21 +33,6 @@ public sealed class SharedBusTests(ITestOutputHelper output) : IDisposable
         _stop.Cancel();
         _stop.Dispose();
         Directory.Delete(_dir, true);
-    }
-
-    /// <summary>Counts the requests addressed to a slave, answered or not.</summary>
-    private sealed class CountingSlave(IModbusSlaveDevice inner) : IModbusSlaveDevice
-    {
-        private long _addressed;
-        public long Addressed => Interlocked.Read(ref _addressed);
-        public byte Address => inner.Address;
-        public bool Answers()
-        {
-            Interlocked.Increment(ref _addressed);
-            return inner.Answers();
-        }
-        public ModbusExceptionCode? Read(ModbusFunction function, ushort address, ushort count, Span<ushort> into) => inner.Read(function, address, count, into);
-        public ModbusExceptionCode? Write(ModbusFunction function, ushort address, ReadOnlySpan<ushort> values) => inner.Write(function, address, values);
     }
 
     private ISerialTransport CountingOpen(SerialSettings s)
@@ -75,7 +61,7 @@ public sealed class SharedBusTests(ITestOutputHelper output) : IDisposable
         var link = Path.Combine(_dir, "usb-FTDI_RS485-if00-port0");
         var grid = new Em340Simulator(TimeProvider.System, 1, seed: 1, serial: "GRID001");
         var pvSim = new Em340Simulator(TimeProvider.System, 2, seed: 2, serial: "PV00002");
-        var pv = new CountingSlave(pvSim);
+        var pv = new SilenceableSlave(pvSim);
         var upsSim = new MustSimulator(TimeProvider.System, seed: 3);
         var (pty, server) = Plug(link, grid, pv, upsSim);
         var gridSink = new RecordingSink();

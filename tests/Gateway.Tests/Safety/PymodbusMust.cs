@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Gateway.Tests.Simulation;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Safety;
 
@@ -54,7 +54,7 @@ public sealed class PymodbusMust : IAsyncDisposable
 
     private readonly string _dir;
     private readonly SocatPair _socat;
-    private Process? _python;
+    private PymodbusProcess? _python;
 
     public PymodbusMust(string dir)
     {
@@ -73,17 +73,7 @@ public sealed class PymodbusMust : IAsyncDisposable
     public async Task PlugAsync()
     {
         await _socat.PlugAsync();
-        var script = Path.Combine(_dir, "must_slave.py");
-        await File.WriteAllTextAsync(script, Script);
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(_socat.SimulatorLink);
-        psi.ArgumentList.Add(ControlFile);
-        _python = Process.Start(psi)!;
-        _python.ErrorDataReceived += (_, _) => { };
-        _python.BeginErrorReadLine();
-        var line = await _python.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal("serving", line);
+        _python = await PymodbusProcess.StartAsync(Path.Combine(_dir, "must_slave.py"), Script, _socat.SimulatorLink, ControlFile);
     }
 
     /// <summary>The adapter disappears: the slave stops and the ptys are removed.</summary>
@@ -95,7 +85,6 @@ public sealed class PymodbusMust : IAsyncDisposable
 
     private void StopPython()
     {
-        try { _python?.Kill(entireProcessTree: true); _python?.WaitForExit(5000); } catch (InvalidOperationException) { }
         _python?.Dispose();
         _python = null;
     }

@@ -112,7 +112,7 @@ public sealed class RuntimeEstimateTests(ITestOutputHelper output)
               - { id: ups, type: must, port: /dev/null }
               - { id: nas, type: nut, ups: ups }
               - { id: eaton, type: nut, ups: eaton, runtimecal: "300,100,900,50" }
-              - { id: off, type: must, port: /dev/null, runtimecal: "off" }
+              - { id: off, type: must, port: /dev/zero, runtimecal: "off" }
             """);
         Assert.Equal(RuntimeCalibration.MustEp20Default, ((MustDeviceOptions)config.Devices[0]).RuntimeCal);
         Assert.Null(((NutDeviceOptions)config.Devices[1]).RuntimeCal);

@@ -174,4 +174,36 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         }
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/assets/nope.js")).StatusCode);
     }
+
+    /// <summary>The "All values" table shows each value as the device reported it; the tiles may round, the table must not.</summary>
+    [Fact]
+    public async Task A_UPS_input_of_229_1_V_shows_229_1_in_the_All_values_table_while_the_tile_rounds()
+    {
+        _hub.Register("ups", "must", DeviceKind.Ups);
+        _hub.Publish(TestReadings.Ups("ups", DateTimeOffset.UtcNow, charge: 96, input: 229.1,
+            extra: new() { ["battery.voltage"] = "13.65", ["ups.realpower"] = "1234.5", ["ups.temperature"] = "31.25" }));
+
+        // The JSON the table reads carries the full value.
+        using (var http = new HttpClient { BaseAddress = _base })
+        using (var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/telemetry/ups")))
+        {
+            Assert.Equal("229.1", doc.RootElement.GetProperty("values").GetProperty("input.voltage").GetProperty("value").GetRawText());
+            Assert.Equal("13.65", doc.RootElement.GetProperty("values").GetProperty("battery.voltage").GetProperty("value").GetRawText());
+        }
+
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(_base.ToString());
+        await Assertions.Expect(page.Locator("#dev-ups [data-key='input.voltage'] .v")).ToHaveTextAsync("229V");
+        await page.Locator("#dev-ups details summary").ClickAsync();
+        await Assertions.Expect(page.Locator("#dev-ups td[data-value='input.voltage']")).ToHaveTextAsync("229.1 V");
+        await Assertions.Expect(page.Locator("#dev-ups td[data-value='battery.voltage']")).ToHaveTextAsync("13.65 V");
+        await Assertions.Expect(page.Locator("#dev-ups td[data-value='ups.temperature']")).ToHaveTextAsync("31.25 °C");
+        await Assertions.Expect(page.Locator("#dev-ups td[data-value='ups.realpower']")).ToHaveTextAsync("1234.5 W");
+        await Assertions.Expect(page.Locator("#dev-ups td[data-value='battery.runtime']")).ToHaveTextAsync("1800 s");
+
+        var shot = Chromium.ArtifactPath("all-values-native-precision.png");
+        await page.Locator("#dev-ups").ScreenshotAsync(new LocatorScreenshotOptions { Path = shot });
+        output.WriteLine($"all values screenshot: {shot}");
+        Assert.True(new FileInfo(shot).Length > 5_000);
+    }
 }

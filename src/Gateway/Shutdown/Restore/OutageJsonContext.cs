@@ -6,6 +6,7 @@ namespace Gateway.Shutdown.Restore;
 [JsonSerializable(typeof(OutageRecord))]
 [JsonSerializable(typeof(List<OutageRecord>))]
 [JsonSerializable(typeof(OutagesReport))]
+[JsonSerializable(typeof(Gateway.Web.OutageTimeline))]
 [JsonSerializable(typeof(Gateway.Battery.BatteryReport))]
 [JsonSerializable(typeof(List<Gateway.Battery.BatterySelfTestResult>))]
 [JsonSerializable(typeof(List<Gateway.Battery.BatteryHealthPoint>))]

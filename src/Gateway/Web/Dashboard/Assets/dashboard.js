@@ -35,6 +35,8 @@
     const a = Math.abs(v);
     return a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
   }
+  // A number as JSON carried it: the shortest text that reads back as the same value, never rounded.
+  function native(v) { return v === null || v === undefined ? "–" : String(v); }
   function dur(sec) {
     if (sec === null || sec === undefined) return "–";
     sec = Math.max(0, Math.round(sec));
@@ -68,7 +70,8 @@
     const age = dev.timestamp ? `updated ${timeOf(dev.timestamp)}${dev.fresh ? "" : " (not fresh)"}` : "no reading yet";
     const status = dev.status !== undefined ? `<div class="flags" data-key="ups.status">${esc(dev.status || "–")}</div>` : "";
     const alarms = dev.alarms.length ? `<ul class="alarms">${dev.alarms.map((a) => `<li data-alarm="${esc(a.kind)}">${esc(a.message)}</li>`).join("")}</ul>` : "";
-    const all = Object.entries(dev.values).map(([k, m]) => `<tr><td>${esc(k)}</td><td>${esc(fmt(m.value, m.unit === "s" ? "" : m.unit))} ${esc(m.unit)}</td></tr>`).join("");
+    // The table shows each value exactly as the device reported it (229.1 V stays 229.1); only the tiles round.
+    const all = Object.entries(dev.values).map(([k, m]) => `<tr><td>${esc(k)}</td><td class="num" data-value="${esc(k)}">${esc(native(m.value))} ${esc(m.unit)}</td></tr>`).join("");
     const reason = dev.link !== "connected" && dev.link_reason ? ` – ${esc(dev.link_reason)}` : "";
     return `<div class="dev-head"><h2>${esc(dev.id)}</h2><span class="badge link" data-state="${esc(dev.link)}">${esc(dev.link)}</span></div>
       <div class="sub">${esc(dev.type)} ${esc(dev.kind)} · ${esc(age)}${reason}</div>${status}

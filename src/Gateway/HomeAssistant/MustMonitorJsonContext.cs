@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Gateway.HomeAssistant;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(MustMonitorDocument))]
+internal sealed partial class MustMonitorJsonContext : JsonSerializerContext;

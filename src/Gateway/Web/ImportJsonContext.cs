@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Gateway.Web;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ImportReply))]
+internal sealed partial class ImportJsonContext : JsonSerializerContext;
