@@ -63,7 +63,7 @@ public sealed class SerialProbe(SerialPortCatalog catalog, TimeProvider time, IL
         var shared = SerialPortCatalog.ConfiguredPorts(config).FirstOrDefault(c => c.Target == device && buses is not null && buses.UsersOf(c.Port) > 0);
         if (shared.Port is not null)
         {
-            if (await ProbeSharedAsync(shared.Id, SerialDeviceSettingsOf(shared.Serial), type, address, baud, facts, ct).ConfigureAwait(false) is { } viaBus)
+            if (await ProbeSharedAsync(shared.Id, shared.Serial.ToSettings(), type, address, baud, facts, ct).ConfigureAwait(false) is { } viaBus)
                 return viaBus;
             // The gateway cannot open the port either: opening it here says why (permission, busy, gone).
             facts.Add(new ToolFact("gateway", $"device '{shared.Id}' is configured on this port, but the gateway cannot open it now; the probe tried to open it itself"));
@@ -219,8 +219,6 @@ public sealed class SerialProbe(SerialPortCatalog catalog, TimeProvider time, IL
     }
 
     private static ModbusTiming Timing(SerialSettings settings, string type) => ModbusTiming.For(settings, type == "em340" ? Em340Gap : TimeSpan.Zero);
-
-    private static SerialSettings SerialDeviceSettingsOf(SerialPortOptions o) => Hosting.SerialDeviceSettings.From(o);
 
     private static string Name(string type) => type == "must" ? "a MUST UPS" : "an EM340 meter";
 }
