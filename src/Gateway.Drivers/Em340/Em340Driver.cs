@@ -32,39 +32,12 @@ public sealed class Em340Driver : ModbusDeviceDriver
 
     protected override async Task VerifyAsync(IModbusClient master, CancellationToken ct)
     {
-        var a = _settings.Address;
-        var code = (await master.ReadHoldingRegistersAsync(a, Em340RegisterMap.ModelCode, 1, ct).ConfigureAwait(false))[0];
-        if (!Em340RegisterMap.Models.TryGetValue(code, out var model))
-            throw new UnexpectedDeviceException($"address {a} answered model code {code}, which is not an EM330/EM340/ET340 family meter");
-        var serial = await TryReadAsync(master, Em340RegisterMap.SerialNumber, Em340RegisterMap.SerialNumberWords, ct).ConfigureAwait(false);
-        var version = await TryReadAsync(master, Em340RegisterMap.VersionCode, 2, ct).ConfigureAwait(false);
-        var mode = await TryReadAsync(master, Em340RegisterMap.MeasurementMode, 1, ct).ConfigureAwait(false);
-        var decimals = await TryReadAsync(master, Em340RegisterMap.DecimalEnergyStart, Em340RegisterMap.DecimalEnergyCount, ct).ConfigureAwait(false);
-        var identity = new Em340Identity(
-            code,
-            model,
-            serial is null ? null : Em340Decoder.SerialNumber(serial),
-            version is null ? null : Em340Decoder.Firmware(version[0], version[1]),
-            mode is null ? null : mode[0] == 0 ? 'A' : 'B',
-            decimals is not null);
+        var identity = await Em340IdentityReader.ReadAsync(master, _settings.Address, ct).ConfigureAwait(false);
         if (_identity != identity)
             Log.LogInformation("{Device}: {Model} (code {Code}) serial {Serial} firmware {Firmware}, measurement mode {Mode}, {Energy} energy counters",
-                DeviceId, identity.Model, code, identity.Serial ?? "unknown", identity.Firmware ?? "unknown", identity.MeasurementMode?.ToString() ?? "unknown",
+                DeviceId, identity.Model, identity.ModelCode, identity.Serial ?? "unknown", identity.Firmware ?? "unknown", identity.MeasurementMode?.ToString() ?? "unknown",
                 identity.HasDecimalEnergies ? "3-decimal" : "1-decimal");
         _identity = identity;
-    }
-
-    /// <summary>An optional register: an exception reply means "not on this meter".</summary>
-    private async Task<ushort[]?> TryReadAsync(IModbusClient master, ushort address, ushort count, CancellationToken ct)
-    {
-        try
-        {
-            return await master.ReadHoldingRegistersAsync(_settings.Address, address, count, ct).ConfigureAwait(false);
-        }
-        catch (ModbusSlaveException)
-        {
-            return null;
-        }
     }
 
     protected override async Task PollAsync(IModbusClient master, IReadingSink sink, CancellationToken ct)

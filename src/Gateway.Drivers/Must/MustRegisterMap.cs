@@ -22,6 +22,8 @@ public static class MustRegisterMap
     public const ushort MachineType = 30000;
     public const ushort SoftwareVersion = 30001;
     public const ushort WorkState = 30002;
+    public const ushort BatteryClass = 30003;
+    public const ushort RatedPower = 30004;
     public const ushort InputVoltage = 30005;
     public const ushort LoadState = 30013;
     public const ushort BatterySoc = 30017;

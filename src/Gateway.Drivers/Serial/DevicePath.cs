@@ -16,4 +16,7 @@ public static class DevicePath
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
     }
+
+    /// <summary>The id of the group that owns the device file (e.g. dialout's), or null when it cannot be read.</summary>
+    public static uint? GroupId(string path) => Libc.GroupIdOf(path);
 }

@@ -106,6 +106,21 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "ptsname_r", SetLastError = true)]
     public static unsafe partial int PtsNameR(int fd, byte* buffer, nuint length);
 
+    private const int AT_FDCWD = -100;
+    private const uint STATX_GID = 0x10;
+
+    [LibraryImport(Name, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    /// <summary>The owning group id of a file (statx: the same layout on every architecture), or null.</summary>
+    public static unsafe uint? GroupIdOf(string path)
+    {
+        var buffer = stackalloc byte[256];
+        if (Statx(AT_FDCWD, path, 0, STATX_GID, buffer) != 0) return null;
+        // struct statx: stx_mask u32, stx_blksize u32, stx_attributes u64, stx_nlink u32, stx_uid u32, stx_gid u32 (offset 24).
+        return *(uint*)(buffer + 24);
+    }
+
     [LibraryImport(Name, EntryPoint = "strerror")]
     private static partial nint StrError(int errno);
 

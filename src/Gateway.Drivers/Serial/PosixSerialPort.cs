@@ -23,13 +23,17 @@ public sealed class PosixSerialPort : ISerialTransport
 
     /// <summary>Resolves the path (symlinks followed), checks the device exists, opens and configures it.</summary>
     /// <exception cref="FileNotFoundException">The path or its target does not exist (adapter unplugged).</exception>
-    /// <exception cref="IOException">The device exists but cannot be opened or configured.</exception>
+    /// <exception cref="IOException">The device exists but cannot be opened (then <see cref="Exception.HResult"/> is the errno, e.g. 13 for permission denied) or configured.</exception>
     public static PosixSerialPort Open(SerialSettings settings)
     {
         var device = Serial.DevicePath.Resolve(settings.Port)
             ?? throw new FileNotFoundException($"serial device {settings.Port} does not exist", settings.Port);
         var fd = Libc.Open(device, Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
-        if (fd < 0) throw new IOException($"cannot open {device}: {Libc.Describe(Marshal.GetLastPInvokeError())}");
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot open {device}: {Libc.Describe(errno)}", errno);
+        }
         try
         {
             Configure(fd, settings.Baud, settings.Parity, settings.StopBits, device);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Gateway.Configuration;
-using Gateway.Drivers.Nut;
+using Gateway.Setup;
 
 namespace Gateway.Commands;
 
@@ -68,68 +68,13 @@ internal static class NutCommand
             output.WriteLine("give both --user and --password, or neither");
             return ExitCodes.BadInput;
         }
-        var timeout = TimeSpan.FromSeconds(5);
-        NutClient client;
-        try
-        {
-            client = await NutClient.ConnectAsync(host, port, timeout, time, ct).ConfigureAwait(false);
-        }
-        catch (NutException e)
-        {
-            output.WriteLine($"FAIL connect: {e.Message}");
-            return ExitCodes.Failure;
-        }
-        await using var _ = client.ConfigureAwait(false);
-        var step = "VER";
-        try
-        {
-            output.WriteLine($"ok   connected to {host}:{port}: {await client.GetVersionAsync(ct).ConfigureAwait(false)}");
-            step = "LIST UPS";
-            var list = await client.ListUpsAsync(ct).ConfigureAwait(false);
-            if (list.Count == 0)
-            {
-                output.WriteLine("FAIL the server lists no UPS (its ups.conf has no working section, or every driver is down)");
-                return ExitCodes.Failure;
-            }
-            output.WriteLine($"ok   UPSes: {string.Join(", ", list.Select(u => $"{u.Key} ({u.Value})"))}");
-            var name = ups ?? list[0].Key;
-            if (!list.Any(u => string.Equals(u.Key, name, StringComparison.OrdinalIgnoreCase)))
-            {
-                output.WriteLine($"FAIL unknown UPS '{name}': the server has {string.Join(", ", list.Select(u => u.Key))} (set 'ups:' to one of them)");
-                return ExitCodes.Failure;
-            }
-            if (user is not null)
-            {
-                step = "login";
-                await client.AuthenticateAsync(user, password!, ct).ConfigureAwait(false);
-                await client.LoginAsync(name, ct).ConfigureAwait(false);
-                output.WriteLine($"ok   logged in to {name} as '{user}'");
-            }
-            step = "LIST VAR";
-            var vars = await client.ListVariablesAsync(name, ct).ConfigureAwait(false);
-            output.WriteLine($"ok   {vars.Count} variables of {name}:");
-            foreach (var (k, v) in vars) output.WriteLine($"     {k}: {v}");
-            return ExitCodes.Ok;
-        }
-        catch (NutException e)
-        {
-            output.WriteLine($"FAIL {step}: {Explain(e, user, ups)}");
-            return ExitCodes.Failure;
-        }
+        IReadOnlyDictionary<string, string>? vars = null;
+        var result = await NutServerTest.RunAsync(host, port, ups, user, password, time, ct, v => vars = v).ConfigureAwait(false);
+        foreach (var step in result.Steps ?? [])
+            output.WriteLine($"{(step.Ok ? "ok  " : "FAIL")} {step.Text}");
+        foreach (var (k, v) in vars ?? new Dictionary<string, string>()) output.WriteLine($"     {k}: {v}");
+        return result.Ok ? ExitCodes.Ok : ExitCodes.Failure;
     }
-
-    /// <summary>A server error in plain words: what it means and what to change.</summary>
-    public static string Explain(NutException e, string? user, string? ups) => e.ErrorWord switch
-    {
-        NutErrors.AccessDenied when user is not null =>
-            $"access denied for user '{user}': wrong password, or the user has no 'upsmon primary|secondary' line in upsd.users (a Synology NAS also needs this machine's IP in its permitted list)",
-        NutErrors.AccessDenied => "access denied: the server only answers permitted addresses (Synology: add this machine under 'Permitted DiskStation devices')",
-        NutErrors.UnknownUps => $"unknown UPS '{ups}': the server has no UPS by that name",
-        NutErrors.DataStale => "stale data: the server's driver gets no fresh values from the UPS (check the cable/USB, then restart the NUT driver)",
-        NutErrors.DriverNotConnected => "the server's driver for this UPS is not running or not connected (check 'upsdrvctl start' / 'systemctl status nut-driver@…' on the server)",
-        NutErrors.UsernameRequired or NutErrors.PasswordRequired => "the server wants a user name and password (--user, --password)",
-        _ => e.Message,
-    };
 
     public static bool TryParseTarget(string text, out string host, out int port)
     {

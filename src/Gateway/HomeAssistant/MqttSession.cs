@@ -96,7 +96,7 @@ public sealed class MqttSession : IHealthContributor
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
                 var result = await client.ConnectAsync(BuildOptions(), linked.Token).ConfigureAwait(false);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
-                    throw new MqttConnectRefusedException(DescribeRefusal(result.ResultCode));
+                    throw new MqttConnectRefusedException(MqttConnectFailure.DescribeRefusal(result.ResultCode, _options.Username));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -105,7 +105,7 @@ public sealed class MqttSession : IHealthContributor
             catch (Exception e)
             {
                 failures++;
-                var reason = DescribeConnectFailure(e, out var refused);
+                var reason = MqttConnectFailure.Describe(e, _options.Username, ConnectTimeout, out var refused, out _);
                 var delay = refused ? _backoff.Delay(failures) : _backoff.DelayUnreachable(failures);
                 NextRetryDelay = delay;
                 _state = "reconnecting";
@@ -245,7 +245,8 @@ public sealed class MqttSession : IHealthContributor
         return b.Build();
     }
 
-    private static bool ValidateWithCa(string caFile, X509Certificate? certificate, SslPolicyErrors errors)
+    /// <summary>A broker certificate signed by the configured CA (mqtt.ca_file) and issued for the host connected to.</summary>
+    internal static bool ValidateWithCa(string caFile, X509Certificate? certificate, SslPolicyErrors errors)
     {
         if (certificate is null) return false;
         if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
@@ -257,42 +258,4 @@ public sealed class MqttSession : IHealthContributor
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(leaf);
     }
-
-    private string DescribeRefusal(MqttClientConnectResultCode code) => code switch
-    {
-        MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized =>
-            $"the broker rejected the credentials of user '{_options.Username ?? "(none)"}' ({code}); check mqtt.username and mqtt.password",
-        _ => $"the broker refused the connection ({code})",
-    };
-
-    /// <param name="refused">True when the broker answered and said no (as opposed to not answering at all).</param>
-    private string DescribeConnectFailure(Exception e, out bool refused)
-    {
-        refused = true;
-        for (var x = e; x is not null; x = x.InnerException)
-        {
-            if (x is MqttConnectRefusedException) return x.Message;
-            if (x is MqttConnectingFailedException)
-            {
-                // MQTTnet 5 carries the CONNACK code only in the message text ("... failed (BadUserNameOrPassword).").
-                foreach (var code in Enum.GetValues<MqttClientConnectResultCode>())
-                    if (code != MqttClientConnectResultCode.Success && x.Message.Contains("(" + code + ")", StringComparison.Ordinal)) return DescribeRefusal(code);
-                return x.Message;
-            }
-            if (x is System.Net.Sockets.SocketException s)
-            {
-                refused = false;
-                return $"{s.SocketErrorCode}: {s.Message}";
-            }
-            if (x is OperationCanceledException or MqttCommunicationTimedOutException)
-            {
-                refused = false;
-                return $"no answer within {ConnectTimeout.TotalSeconds:0}s";
-            }
-        }
-        refused = false;
-        return e.Message;
-    }
-
-    private sealed class MqttConnectRefusedException(string message) : Exception(message);
 }

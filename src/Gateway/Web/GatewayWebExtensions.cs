@@ -1,14 +1,18 @@
 using Gateway.Configuration;
+using Gateway.Drivers.Modbus;
+using Gateway.Setup;
 using Gateway.Web.Alarms;
 using Gateway.Web.Dashboard;
 using Gateway.Web.Metrics;
 using Gateway.Web.Settings;
 using Gateway.Web.SignIn;
+using Gateway.Web.Setup;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Web;
 
@@ -32,6 +36,10 @@ public static class GatewayWebExtensions
         services.TryAddSingleton<DashboardAssets>();
         services.TryAddSingleton<HistoryReader>();
         services.TryAddSingleton<LiveStreamBroadcaster>();
+        services.TryAddSingleton(_ => new SerialPortCatalog());
+        services.TryAddSingleton(sp => new SerialProbe(sp.GetRequiredService<SerialPortCatalog>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SerialProbe>>(), sp.GetService<ModbusBuses>()));
+        services.TryAddSingleton<SshHostCheck>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveStreamBroadcaster>());
         return services;
     }
@@ -43,6 +51,7 @@ public static class GatewayWebExtensions
         app.MapSessions();
         app.MapConfigApi();
         app.MapOutages();
+        app.MapSetupTools();
         app.MapImport();
         app.MapGet("/metrics", (HttpContext ctx) =>
         {

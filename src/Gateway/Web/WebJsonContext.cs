@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using Gateway.Hosting;
 using Gateway.Web.Settings;
 using Gateway.Web.SignIn;
+using Gateway.Setup;
+using Gateway.Web.Setup;
 
 namespace Gateway.Web;
 
@@ -26,6 +28,14 @@ namespace Gateway.Web;
 [JsonSerializable(typeof(PasswordChangeRequest))]
 [JsonSerializable(typeof(ConfigErrorsReply))]
 [JsonSerializable(typeof(ConfigSaveReply))]
+[JsonSerializable(typeof(ToolResult))]
+[JsonSerializable(typeof(SerialPortList))]
+[JsonSerializable(typeof(SerialProbeRequest))]
+[JsonSerializable(typeof(NutTestRequest))]
+[JsonSerializable(typeof(MqttTestRequest))]
+[JsonSerializable(typeof(SshTestRequest))]
+[JsonSerializable(typeof(IndicatorTestRequest))]
+[JsonSerializable(typeof(SetupOverview))]
 public sealed partial class WebJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -74,6 +74,19 @@ public sealed class SshServerFixture : IAsyncLifetime
         return $"[127.0.0.1]:{Port} {pub[0]} {pub[1]}";
     }
 
+    /// <summary>A <c>shutdown:</c> section with this server as remote host <c>nas</c> (key login, the given known_hosts).</summary>
+    public string RemoteHostYaml(string knownHosts) => $"""
+        shutdown:
+          remote_hosts:
+            - name: nas
+              host: 127.0.0.1
+              port: {Port}
+              user: {User}
+              key_file: {ClientKey}
+              known_hosts: {knownHosts}
+              command: "true"
+        """;
+
     public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);

@@ -93,6 +93,24 @@ public sealed class ApiTestHost : IAsyncDisposable
         return (resp, json);
     }
 
+    /// <summary>POSTs a JSON body (a raw JSON text) and parses the JSON reply.</summary>
+    public async Task<(HttpResponseMessage Response, JsonElement Json)> PostJson(string path, string json, string? token = Token)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (token is not null) req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var resp = await Client.SendAsync(req);
+        var text = await resp.Content.ReadAsStringAsync();
+        return (resp, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>POSTs a JSON body with the token and returns the reply, failing the test (with the body) unless it is a 2xx.</summary>
+    public async Task<JsonElement> PostOk(string path, string json)
+    {
+        var (resp, reply) = await PostJson(path, json);
+        Assert.True(resp.IsSuccessStatusCode, $"{path}: {(int)resp.StatusCode}: {reply}");
+        return reply;
+    }
+
     /// <summary>Polls until the condition holds (the alarm monitor works on its own subscription).</summary>
     public static Task Eventually(Func<bool> condition, string what, double seconds = 20) =>
         Wait.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));

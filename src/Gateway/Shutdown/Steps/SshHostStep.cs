@@ -119,7 +119,8 @@ public sealed class SshHostStep(RemoteHostOptions options) : IShutdownStep
         }
     }
 
-    private static void OfferOnlyKnownHostKeyTypes(Renci.SshNet.ConnectionInfo info, IReadOnlySet<string> knownTypes)
+    /// <summary>Offers only the host-key algorithms known_hosts lists for the host, so a host with several keys shows the known one.</summary>
+    internal static void OfferOnlyKnownHostKeyTypes(Renci.SshNet.ConnectionInfo info, IReadOnlySet<string> knownTypes)
     {
         if (knownTypes.Count == 0) return;
         var keep = info.HostKeyAlgorithms.Keys.Where(a => knownTypes.Contains(a) || (a.StartsWith("rsa-sha2-", StringComparison.Ordinal) && knownTypes.Contains("ssh-rsa"))).ToHashSet();

@@ -5,12 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Web.Dashboard;
 
-/// <summary>Serves the dashboard page at <c>/</c> and its script and style under <c>/assets/</c>.</summary>
+/// <summary>Serves the dashboard page at <c>/</c>, the test buttons at <c>/settings/tools</c>, and their scripts and style under <c>/assets/</c>.</summary>
 public static class DashboardEndpoints
 {
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", (HttpContext ctx) => Serve(ctx, "index.html"));
+        app.MapGet("/settings/tools", (HttpContext ctx) => Serve(ctx, "tools.html"));
         app.MapGet("/assets/{name}", (HttpContext ctx, string name) => Serve(ctx, name));
         return app;
     }
