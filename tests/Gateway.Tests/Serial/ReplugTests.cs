@@ -13,7 +13,7 @@ namespace Gateway.Tests.Serial;
 /// Replug in seconds: the driver watches the configured path and opens the device as soon as its file is
 /// back, whatever the backoff says; the backoff only paces devices that are there but do not answer.
 /// </summary>
-[Collection(SerialPtyCollection.Name)]
+[Collection(InotifyAloneCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
 {

@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using Gateway.Drivers.Gpio;
 using Gateway.Indicators;
+using Gateway.LiveApply;
 using Gateway.Notifications;
 using Gateway.Tests.Gpio;
 using Gateway.Tests.Notifications;
@@ -62,6 +63,7 @@ public sealed class NotificationAndIndicatorTestApiTests
         await using var host = await ApiTestHost.StartAsync(yaml, s =>
         {
             s.AddSingleton<GpioOpener>(_ => new GpioOpenResult(driver, 0, "test", null));
+            s.AddSingleton(new LiveConfig(ApiTestHost.Config(yaml)));   // the indicators are rebuilt from the configuration in force
             s.AddStatusIndicators(ApiTestHost.Config(yaml));
         });
         bool BuzzerOn() => driver.Writes.LastOrDefault(w => w.Pin == Buzz).Value == PinValue.High;
