@@ -1,9 +1,10 @@
 namespace Gateway.Drivers.Serial;
 
 /// <summary>
-/// Delays between reconnect attempts, the one backoff of the drivers: by default 2 s, then ×1.5 each time,
+/// Delays between reconnect attempts, the gateway's one backoff type: by default 2 s, then ×1.5 each time,
 /// capped at 60 s, each with a small random jitter (±5 %) so several adapters on one hub do not retry in
-/// lockstep. The NUT client uses it doubling from 1 s to 30 s without jitter.
+/// lockstep. The NUT client uses it doubling from 1 s to 30 s without jitter, the MQTT session doubling from
+/// 0.5 s to 30 s (at most 1 s while the broker is merely unreachable).
 /// </summary>
 public sealed class ReconnectBackoff
 {

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Channels;
 using Gateway.Configuration;
+using Gateway.Drivers.Serial;
 using Gateway.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -28,7 +29,13 @@ public sealed class MqttSession : IHealthContributor
     private readonly int _port;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly MqttBackoff _backoff;
+    /// <summary>
+    /// While the broker is simply unreachable (refused TCP connection, no route, timeout) a pause is at most this: an
+    /// attempt costs one SYN, and a restarted broker must see the gateway back within 2 s.
+    /// </summary>
+    public static readonly TimeSpan UnreachableMax = TimeSpan.FromSeconds(1);
+
+    private readonly ReconnectBackoff _backoff = NewBackoff();
     private readonly Channel<MqttReceivedMessage> _received =
         Channel.CreateBounded<MqttReceivedMessage>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly List<string> _subscriptions = [];
@@ -36,7 +43,14 @@ public sealed class MqttSession : IHealthContributor
     private volatile string? _detail;
     private long _connectAttempts, _connects;
 
-    public MqttSession(MqttOptions options, string host, int port, MqttOutbox outbox, TimeProvider time, ILogger log, MqttBackoff? backoff = null)
+    /// <summary>
+    /// Reconnect pauses, with the drivers' one backoff type: short after a dropped connection, doubling from 0.5 s up
+    /// to 30 s while the broker refuses us (credentials, protocol); no jitter (one client per broker).
+    /// </summary>
+    public static ReconnectBackoff NewBackoff() =>
+        new(jitter: 0, initial: TimeSpan.FromMilliseconds(500), max: TimeSpan.FromSeconds(30), factor: 2);
+
+    public MqttSession(MqttOptions options, string host, int port, MqttOutbox outbox, TimeProvider time, ILogger log)
     {
         _options = options;
         _host = host;
@@ -44,7 +58,6 @@ public sealed class MqttSession : IHealthContributor
         Outbox = outbox;
         _time = time;
         _log = log;
-        _backoff = backoff ?? MqttBackoff.Default;
     }
 
     public MqttOutbox Outbox { get; }
@@ -106,7 +119,8 @@ public sealed class MqttSession : IHealthContributor
             {
                 failures++;
                 var reason = MqttConnectFailure.Describe(e, _options.Username, ConnectTimeout, out var refused, out _);
-                var delay = refused ? _backoff.Delay(failures) : _backoff.DelayUnreachable(failures);
+                var next = _backoff.Next();
+                var delay = refused || next < UnreachableMax ? next : UnreachableMax;
                 NextRetryDelay = delay;
                 _state = "reconnecting";
                 _detail = reason;
@@ -122,6 +136,7 @@ public sealed class MqttSession : IHealthContributor
             }
 
             failures = 0;
+            _backoff.Reset();
             lastFailure = null;
             NextRetryDelay = null;
             try
@@ -153,8 +168,10 @@ public sealed class MqttSession : IHealthContributor
             failures = 1;
             _state = "reconnecting";
             _detail = "connection lost";
-            NextRetryDelay = _backoff.DelayUnreachable(failures);
-            if (!await PauseAsync(_backoff.DelayUnreachable(failures), ct).ConfigureAwait(false)) return;
+            var pause = _backoff.Next();
+            if (pause > UnreachableMax) pause = UnreachableMax;
+            NextRetryDelay = pause;
+            if (!await PauseAsync(pause, ct).ConfigureAwait(false)) return;
         }
     }
 

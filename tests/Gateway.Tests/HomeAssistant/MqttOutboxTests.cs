@@ -65,8 +65,9 @@ public sealed class MqttOutboxTests
     [Fact]
     public void Backoff_starts_short_and_doubles_up_to_the_cap()
     {
-        var b = MqttBackoff.Default;
-        Assert.Equal([0.5, 1, 2, 4, 8, 16, 30, 30], Enumerable.Range(1, 8).Select(n => b.Delay(n).TotalSeconds));
-        Assert.Equal([0.5, 1, 1, 1], Enumerable.Range(1, 4).Select(n => b.DelayUnreachable(n).TotalSeconds));
+        var refused = MqttSession.NewBackoff();
+        Assert.Equal([0.5, 1, 2, 4, 8, 16, 30, 30], Enumerable.Range(1, 8).Select(_ => refused.Next().TotalSeconds));
+        var unreachable = MqttSession.NewBackoff();
+        Assert.Equal([0.5, 1, 1, 1], Enumerable.Range(1, 4).Select(_ => Math.Min(unreachable.Next().TotalSeconds, MqttSession.UnreachableMax.TotalSeconds)));
     }
 }
