@@ -67,6 +67,9 @@ public sealed class SshServerFixture : IAsyncLifetime
         try { Directory.Delete(Dir, true); } catch (IOException) { }
     }
 
+    /// <summary>The SHA256 fingerprint of the server's host key, as the tools page shows it.</summary>
+    public string HostKeyFingerprint => Gateway.Shutdown.KnownHosts.Fingerprint(Convert.FromBase64String(File.ReadAllText(HostKey + ".pub").Split(' ')[1]));
+
     /// <summary>A known_hosts line for this server with the given host public key file.</summary>
     public string KnownHostsLine(string hostKey)
     {

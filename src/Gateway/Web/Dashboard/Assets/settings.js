@@ -20,7 +20,7 @@
       add: { devices: [["Add NUT UPS", { id: "", type: "nut", host: "127.0.0.1", port: 3493, ups: "" }]] } },
     { id: "policy", title: "Shutdown policy", keys: ["policy"], note: "When the gateway decides to shut things down." },
     { id: "shutdown", title: "Shutdown steps and remote hosts", keys: ["shutdown"], note: "What runs, in order, when the policy triggers.",
-      add: { "shutdown.remote_hosts": [["Add remote host", { name: "", host: "", user: "", key_file: "", command: "sudo poweroff" }]],
+      add: { "shutdown.remote_hosts": [["Add remote host", { name: "", host: "", port: 22, user: "", key_file: "", known_hosts: "/etc/gateway/known_hosts", command: "sudo poweroff" }]],
              "shutdown.unmounts": [["Add unmount", { path: "" }]],
              "shutdown.shedding": [["Add shedding stage", { name: "", after_on_battery: "5m", hosts: [], containers: [], vms: [] }]],
              "shutdown.restore.wake": [["Add host to wake", { name: "", mac: "", always: false }]] } },
