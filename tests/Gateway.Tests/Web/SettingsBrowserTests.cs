@@ -325,6 +325,28 @@ public sealed class SettingsBrowserTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Contains($"api_token: {Token}", merged, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Import_from_another_tool_shows_the_report_and_writes_nothing_until_the_user_confirms()
+    {
+        var page = await NewPageAsync();
+        await SignUpAsync(page);
+        await page.GotoAsync(_base + "/settings/backup");
+        await page.SelectOptionAsync("#import-kind", "must-monitor");
+        await page.SetInputFilesAsync("#import-file", Gateway.Tests.Migration.ImportFixtures.Path("must-monitor-config.yaml"));
+        await page.ClickAsync("#import-button");
+        await Assertions.Expect(page.Locator("#import-status")).ToContainTextAsync("settings mapped");
+        await Assertions.Expect(page.Locator("#import-report")).ToContainTextAsync("mapped: ");
+        await Assertions.Expect(page.Locator("#import-use")).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "settings-import-report.png");
+        Assert.False(File.Exists(OverlayPath));   // converting writes nothing
+
+        await page.ClickAsync("#import-use");
+        await Assertions.Expect(page.Locator("#import-use-status")).ToContainTextAsync("Configuration used", new() { Timeout = 15_000 });
+        Assert.True(File.Exists(OverlayPath));
+        Assert.Contains("must", await File.ReadAllTextAsync(OverlayPath), StringComparison.Ordinal);
+        Assert.Equal(ConfigText, await File.ReadAllTextAsync(_configPath));
+    }
+
     private static HttpRequestMessage Patch(string json) =>
         new(HttpMethod.Patch, "/api/config") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 

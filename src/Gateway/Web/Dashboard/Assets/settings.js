@@ -380,6 +380,59 @@
     status.className = r.ok ? "ok" : "bad";
   });
 
+  // ---- import from another tool: convert (writes nothing), show the report, then restore on confirmation ----
+  let imported = null;   // the converted YAML waiting for "Use this configuration"
+  const IMPORT_STATUS = { mapped: "mapped", review: "to check", unmapped: "not mapped" };
+  const listErrors = (list, errors) => {
+    list.textContent = "";
+    for (const e of errors) { const li = document.createElement("li"); li.textContent = e.path ? `${e.path}: ${e.message}` : e.message; list.append(li); }
+    list.hidden = errors.length === 0;
+  };
+  $("import-button").addEventListener("click", async () => {
+    const file = $("import-file").files[0];
+    const status = $("import-status");
+    const report = $("import-report");
+    imported = null;
+    $("import-use").hidden = true;
+    $("import-use-status").textContent = "";
+    report.hidden = true;
+    report.textContent = "";
+    listErrors($("import-errors"), []);
+    if (!file) { status.textContent = "Choose the old tool's file first."; status.className = "bad"; return; }
+    const r = await api("POST", `/api/config/import/${$("import-kind").value}?name=${encodeURIComponent(file.name)}`, await file.text(), true);
+    if (!r.ok || !r.json || !r.json.ok) {
+      status.textContent = "Not converted: " + (r.json && r.json.problem ? r.json.problem : problem(r));
+      status.className = "bad";
+      return;
+    }
+    status.textContent = `Converted: ${r.json.mapped} settings mapped, ${r.json.review} to check, ${r.json.unmapped} not mapped. Nothing is written yet.`;
+    status.className = "ok";
+    for (const i of r.json.items) {
+      const li = document.createElement("li");
+      const where = i.new_name ? ` → ${i.new_name}` : "";
+      li.textContent = `${IMPORT_STATUS[i.status] || i.status}: ${i.old_name}${where}${i.note ? " (" + i.note + ")" : ""}`;
+      report.append(li);
+    }
+    report.hidden = r.json.items.length === 0;
+    imported = r.json.yaml;
+    $("import-use").hidden = false;
+  });
+  $("import-use").addEventListener("click", async () => {
+    if (imported === null) return;
+    const status = $("import-use-status");
+    const r = await api("POST", "/api/config/restore", imported, true);
+    if (r.status === 422 && r.json && r.json.errors) {
+      status.textContent = "Not used; nothing changed. The converted configuration has these problems:";
+      status.className = "bad";
+      listErrors($("import-errors"), r.json.errors);
+      return;
+    }
+    listErrors($("import-errors"), []);
+    status.textContent = r.ok ? "Configuration used: " + r.json.message : "Not used: " + problem(r);
+    status.className = r.ok ? "ok" : "bad";
+    if (r.ok) { imported = null; $("import-use").hidden = true; }
+  });
+
   $("password-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const r = await api("POST", "/api/session/password", { current_password: $("password-current").value, new_password: $("password-new").value });
