@@ -361,6 +361,11 @@
   }
 
   // ---- backup, restore, password ----
+  const listErrors = (list, errors) => {
+    list.textContent = "";
+    for (const e of errors) { const li = document.createElement("li"); li.textContent = e.path ? `${e.path}: ${e.message}` : e.message; list.append(li); }
+    list.hidden = errors.length === 0;
+  };
   $("restore-button").addEventListener("click", async () => {
     const file = $("restore-file").files[0];
     const status = $("restore-status");
@@ -372,8 +377,7 @@
     if (r.status === 422 && r.json && r.json.errors) {
       status.textContent = "Not restored; nothing changed. The file has these problems:";
       status.className = "bad";
-      for (const e of r.json.errors) { const li = document.createElement("li"); li.textContent = e.path ? `${e.path}: ${e.message}` : e.message; list.append(li); }
-      list.hidden = false;
+      listErrors(list, r.json.errors);
       return;
     }
     status.textContent = r.ok ? "Restored: " + r.json.message : "Not restored: " + problem(r);
@@ -383,11 +387,6 @@
   // ---- import from another tool: convert (writes nothing), show the report, then restore on confirmation ----
   let imported = null;   // the converted YAML waiting for "Use this configuration"
   const IMPORT_STATUS = { mapped: "mapped", review: "to check", unmapped: "not mapped" };
-  const listErrors = (list, errors) => {
-    list.textContent = "";
-    for (const e of errors) { const li = document.createElement("li"); li.textContent = e.path ? `${e.path}: ${e.message}` : e.message; list.append(li); }
-    list.hidden = errors.length === 0;
-  };
   $("import-button").addEventListener("click", async () => {
     const file = $("import-file").files[0];
     const status = $("import-status");
