@@ -143,4 +143,137 @@ public sealed class SshHostStepTests(SshServerFixture sshd) : IClassFixture<SshS
         Assert.Equal(ShutdownOutcomes.Failed, report.Outcome);
         Assert.Contains("cannot load key_file", report.Detail);
     }
+
+    [Fact]
+    public async Task A_changed_host_key_says_how_to_replace_the_line_and_never_runs_the_command()
+    {
+        var marker = Marker;
+        var known = KnownHosts("# first line", sshd.KnownHostsLine(sshd.OtherHostKey));
+        var report = await Run(Host(known, $"touch {marker}"));
+        Assert.Equal(ShutdownOutcomes.Failed, report.Outcome);
+        Assert.Contains($"{known} line 2", report.Detail);
+        Assert.Contains(sshd.HostKeyFingerprint, report.Detail);
+        Assert.Contains($"ssh-keygen -f {known} -R '[127.0.0.1]:{sshd.Port}'", report.Detail);
+        Assert.Contains($"ssh-keyscan -p {sshd.Port} 127.0.0.1 >> {known}", report.Detail);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task An_unknown_host_names_the_offered_fingerprint_and_never_runs_the_command()
+    {
+        var marker = Marker;
+        var report = await Run(Host(KnownHosts("# nothing for this host"), $"touch {marker}"));
+        Assert.Equal(ShutdownOutcomes.Failed, report.Outcome);
+        Assert.Contains(sshd.HostKeyFingerprint, report.Detail);
+        Assert.Contains("refusing to connect", report.Detail);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task A_key_the_server_does_not_accept_names_the_key_and_the_user()
+    {
+        var marker = Marker;
+        var o = Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), $"touch {marker}") with { KeyFile = sshd.OtherHostKey };
+        var report = await Run(o);
+        Assert.Equal(ShutdownOutcomes.Failed, report.Outcome);
+        Assert.Contains($"did not accept key {sshd.OtherHostKey} for user {sshd.User}", report.Detail);
+        Assert.Contains("authorized_keys", report.Detail);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task A_non_zero_exit_of_the_remote_command_is_reported_with_status_and_stderr()
+    {
+        var report = await Run(Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), "echo 'disk busy' >&2; exit 255"));
+        Assert.Equal(ShutdownOutcomes.Failed, report.Outcome);
+        // 255 is also ssh's own failure code: the exit status the host sent tells them apart.
+        Assert.Contains("exit 255: disk busy", report.Detail);
+        Assert.Contains("verified", report.Detail);
+    }
+
+    [Fact]
+    public async Task A_host_that_drops_the_connection_after_the_command_started_is_a_success()
+    {
+        // What a host does when its command powers it off: the session ends without an exit status.
+        var report = await Run(Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), "kill -9 $PPID"));
+        Assert.True(report.Outcome == ShutdownOutcomes.Ok, report.Detail);
+        Assert.Contains("connection closed by the host after the command was sent", report.Detail);
+    }
+
+    [Fact]
+    public async Task A_timeout_kills_ssh_and_leaves_no_ssh_process()
+    {
+        var marker = Marker;
+        var report = await Run(Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), $"sleep 120; touch {marker}", timeoutSeconds: 3)).WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(ShutdownOutcomes.Timeout, report.Outcome);
+        Assert.Contains("no end of the command within 3s", report.Detail);
+        var deadline = Stopwatch.StartNew();
+        while (SshClientsMentioning(marker).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
+        Assert.Empty(SshClientsMentioning(marker));
+    }
+
+    [Fact]
+    public async Task Dry_run_logs_in_but_never_opens_a_session_so_a_forced_command_does_not_run()
+    {
+        File.Delete(sshd.ForcedMarker);
+        var o = Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), "true") with { KeyFile = sshd.ForcedCommandKey };
+        var dry = await Run(o, dryRun: true);
+        Assert.True(dry.Outcome == ShutdownOutcomes.DryRun, dry.Detail);
+        Assert.Contains("key accepted; command not run", dry.Detail);
+        Assert.Contains(sshd.HostKeyFingerprint, dry.Detail);
+        Assert.False(File.Exists(sshd.ForcedMarker), "the dry run opened a session: the key's forced command ran");
+        // The same key in a real run does open a session (so the assertion above could fail).
+        var real = await Run(o);
+        Assert.True(real.Outcome == ShutdownOutcomes.Ok, real.Detail);
+        Assert.True(File.Exists(sshd.ForcedMarker));
+        File.Delete(sshd.ForcedMarker);
+    }
+
+    [Fact]
+    public async Task A_key_file_readable_by_others_gets_the_chmod_advice_before_ssh_runs()
+    {
+        var key = Path.Combine(sshd.Dir, $"open-key-{Guid.NewGuid():N}");
+        File.Copy(sshd.ClientKey, key);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var marker = Marker;
+        var report = await Run(Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), $"touch {marker}") with { KeyFile = key });
+        Assert.Equal(ShutdownOutcomes.Failed, report.Outcome);
+        Assert.Contains("mode 0644", report.Detail);
+        Assert.Contains($"chmod 600 {key} (owner {Environment.UserName})", report.Detail);
+        Assert.False(File.Exists(marker));
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var fixedKey = await Run(Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), $"touch {marker}") with { KeyFile = key });
+        Assert.True(fixedKey.Outcome == ShutdownOutcomes.Ok, fixedKey.Detail);
+    }
+
+    [Fact]
+    public async Task A_key_file_that_is_not_a_key_is_named_with_what_ssh_said()
+    {
+        var key = Path.Combine(sshd.Dir, $"not-a-key-{Guid.NewGuid():N}");
+        File.WriteAllText(key, "this is not a key\n");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var report = await Run(Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), "true") with { KeyFile = key });
+        Assert.Equal(ShutdownOutcomes.Failed, report.Outcome);
+        Assert.Contains($"cannot load key_file {key}", report.Detail);
+        Assert.Contains("ssh-keygen -t ed25519", report.Detail);
+    }
+
+    /// <summary>Live ssh client processes (/proc/PID/exe is ssh) whose command line contains <paramref name="text"/>.</summary>
+    private static List<int> SshClientsMentioning(string text)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget;
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (exe is null || Path.GetFileName(exe) != "ssh" || stat.Contains(") Z ", StringComparison.Ordinal)) continue;
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(text, StringComparison.Ordinal)) found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return found;
+    }
 }

@@ -65,8 +65,8 @@ public static class OpenSshProcess
                     loggedIn.TrySetResult();
                     return;
                 }
-                // ssh's traffic summary at the end of every session says nothing a person needs.
-                if (line.StartsWith("Transferred: sent ", StringComparison.Ordinal) || line.StartsWith("Bytes per second: ", StringComparison.Ordinal)) return;
+                // -v's version banner and the traffic summary at the end of every session say nothing a person needs.
+                if (line.StartsWith("OpenSSH_", StringComparison.Ordinal) || line.StartsWith("Transferred: sent ", StringComparison.Ordinal) || line.StartsWith("Bytes per second: ", StringComparison.Ordinal)) return;
                 stderr.Add(line);
             };
             process.BeginOutputReadLine();
