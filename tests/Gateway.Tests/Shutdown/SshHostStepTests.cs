@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Gateway.Configuration;
 using Gateway.Shutdown;
 using Gateway.Shutdown.Steps;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Shutdown;
@@ -275,5 +276,40 @@ public sealed class SshHostStepTests(SshServerFixture sshd) : IClassFixture<SshS
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
         return found;
+    }
+
+    [Fact]
+    public async Task The_dry_run_of_the_real_binary_works_as_an_unprivileged_user_whose_home_does_not_exist()
+    {
+        // gateway.service runs as user gateway with ProtectHome=yes: ssh must neither need nor create ~/.ssh.
+        using var dir = new TempDir("gw-ssh-user");
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101);
+        var key = dir.Write("id_ed25519", File.ReadAllText(sshd.ClientKey), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var known = dir.Write("known_hosts", sshd.KnownHostsLine(sshd.HostKey) + "\n", (UnixFileMode)0b110_100_100);
+        var marker = dir.File("ran");
+        var config = dir.Write("config.yaml", $"""
+            shutdown:
+              remote_hosts:
+                - name: nas
+                  host: 127.0.0.1
+                  port: {sshd.Port}
+                  user: {sshd.User}
+                  key_file: {key}
+                  known_hosts: {known}
+                  command: "touch {marker}"
+            """, (UnixFileMode)0b110_100_100);
+        var runAs = UnprivilegedUser.IsRoot ? UnprivilegedUser.Get() : null;
+        if (runAs is not null)
+        {
+            using var chown = Process.Start("chown", [runAs.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), key]);
+            await chown.WaitForExitAsync();
+        }
+        var home = Path.Combine(dir.Path, "no-such-home");
+        await using var gw = GatewayProcess.Start(["shutdown", "--dry-run", "--config", config], env: new Dictionary<string, string> { ["HOME"] = home }, runAs: runAs);
+        Assert.True(await gw.WaitForExitAsync(TimeSpan.FromSeconds(120)), gw.Output);
+        Assert.Contains("key accepted; command not run", gw.Output);
+        Assert.Contains(sshd.HostKeyFingerprint, gw.Output);
+        Assert.False(File.Exists(marker));
+        Assert.False(Directory.Exists(home), "ssh created the home directory");
     }
 }
