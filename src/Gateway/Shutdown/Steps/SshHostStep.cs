@@ -79,7 +79,7 @@ public sealed class SshHostStep(RemoteHostOptions options) : IShutdownStep
         if (Has(e, "REMOTE HOST IDENTIFICATION HAS CHANGED") || Has(e, "has changed and you have requested strict checking"))
         {
             var line = Between(e, "Offending ", "\n") is { } o && o.LastIndexOf(':') is var i and > 0 ? o[(i + 1)..].Trim() : null;
-            return StepReport.Failed($"{Target}: HOST KEY CHANGED for {name}{offered}: it does not match {options.KnownHosts}{(line is null ? "" : $" line {line}")}. Someone may be impersonating the host; refusing to connect. " +
+            return StepReport.Failed($"{Target}: HOST KEY CHANGED for {name}: it offered {r.HostKey ?? "another key"}, which does not match {options.KnownHosts}{(line is null ? "" : $" line {line}")}. Someone may be impersonating the host; refusing to connect. " +
                                      $"If the host was reinstalled, check the new fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then replace its line: ssh-keygen -f {options.KnownHosts} -R '{name}' && {KeyscanAdvice}");
         }
         if (Has(e, "Host key verification failed") || Has(e, "host key is known for"))
