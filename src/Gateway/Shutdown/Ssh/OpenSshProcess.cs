@@ -15,11 +15,13 @@ public static class OpenSshProcess
     private const int MaxKept = 16 * 1024;
     private static readonly TimeSpan ReapWait = TimeSpan.FromSeconds(2);
 
-    public static async Task<OpenSshResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, bool stopOnceAuthenticated, TimeProvider time, CancellationToken ct)
+    /// <param name="program">The client to run: <c>ssh</c> on PATH (another name only in tests).</param>
+    public static async Task<OpenSshResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, bool stopOnceAuthenticated, TimeProvider time, CancellationToken ct,
+        string program = "ssh")
     {
-        var ssh = ProcessCommandExecutor.Resolve("ssh");
+        var ssh = ProcessCommandExecutor.Resolve(program);
         if (ssh is null)
-            return new OpenSshResult(null, false, "", "ssh (the OpenSSH client) is not installed: apt install openssh-client", null, false, false, false) { NotStarted = true };
+            return new OpenSshResult(null, false, "", $"{program} (the OpenSSH client) is not installed: apt install openssh-client", null, false, false, false) { NotStarted = true };
         var ownGroup = ProcessCommandExecutor.Setsid is not null && !OperatingSystem.IsWindows();
         var psi = new ProcessStartInfo(ownGroup ? ProcessCommandExecutor.Setsid! : ssh)
         {
