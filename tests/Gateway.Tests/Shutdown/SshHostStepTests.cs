@@ -207,6 +207,23 @@ public sealed class SshHostStepTests(SshServerFixture sshd) : IClassFixture<SshS
     }
 
     [Fact]
+    public async Task Cancelling_the_step_kills_ssh_and_leaves_no_ssh_process()
+    {
+        var started = Marker;
+        using var cts = new CancellationTokenSource();
+        var step = new SshHostStep(Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), $"touch {started}; sleep 120", timeoutSeconds: 60));
+        var run = step.RunAsync(new ShutdownStepContext(false, new ProcessCommandExecutor(TimeProvider.System), TimeProvider.System, NullLogger.Instance, "test"), cts.Token);
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(started) && deadline.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(50);
+        Assert.True(File.Exists(started), "the command never started");
+        Assert.Single(SshClientsMentioning(started));
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        while (SshClientsMentioning(started).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(90)) await Task.Delay(100);
+        Assert.Empty(SshClientsMentioning(started));
+    }
+
+    [Fact]
     public async Task Dry_run_logs_in_but_never_opens_a_session_so_a_forced_command_does_not_run()
     {
         File.Delete(sshd.ForcedMarker);
