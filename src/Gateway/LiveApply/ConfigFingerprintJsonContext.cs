@@ -12,6 +12,7 @@ namespace Gateway.LiveApply;
 [JsonSerializable(typeof(MustDeviceOptions))]
 [JsonSerializable(typeof(Em340DeviceOptions))]
 [JsonSerializable(typeof(NutDeviceOptions))]
+[JsonSerializable(typeof(Gateway.DeviceTypes.ModbusTable.ModbusTableDeviceOptions))]
 [JsonSerializable(typeof(MqttOptions))]
 [JsonSerializable(typeof(NutServerOptions))]
 [JsonSerializable(typeof(WebOptions))]
