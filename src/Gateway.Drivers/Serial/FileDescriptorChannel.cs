@@ -4,14 +4,14 @@ namespace Gateway.Drivers.Serial;
 
 /// <summary>
 /// Owns one open file descriptor (tty, pty master or slave) and a reader thread that waits in poll() and
-/// hands received bytes to async readers. One thread per open port keeps thread-pool threads free; the
-/// thread ends within <see cref="PollSlice"/> of <see cref="Dispose"/>, before the descriptor is closed.
+/// hands received bytes to async readers. One thread per open port keeps thread-pool threads free. The thread
+/// sleeps in poll() without a timeout, so an idle port costs no wake-ups; <see cref="Dispose"/> wakes it through
+/// an eventfd in the same poll set and waits for it to end before either descriptor is closed.
 /// </summary>
 internal sealed class FileDescriptorChannel : IDisposable
 {
-    private const int PollSlice = 100;
-
     private readonly int _fd;
+    private readonly int _wake;
     private readonly Channel<byte[]> _received = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
     private readonly Thread _reader;
     private readonly Lock _readLock = new();
@@ -19,11 +19,15 @@ internal sealed class FileDescriptorChannel : IDisposable
     private byte[] _pending = [];
     private int _pendingOffset;
     private volatile bool _disposed;
+    private int _disposing;
 
     public FileDescriptorChannel(int fd, string name)
     {
         _fd = fd;
         Name = name;
+        _wake = Libc.EventFd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
+        if (_wake < 0)
+            throw new IOException($"{name}: cannot create the eventfd that stops its reader: {Libc.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"serial {System.IO.Path.GetFileName(name)}" };
         _reader.Start();
     }
@@ -38,12 +42,14 @@ internal sealed class FileDescriptorChannel : IDisposable
     {
         Interlocked.Increment(ref s_liveReaders);
         var buffer = new byte[512];
+        var fds = stackalloc Libc.PollFd[2];
         try
         {
             while (!_disposed)
             {
-                var pfd = new Libc.PollFd { fd = _fd, events = Libc.POLLIN };
-                var r = Libc.Poll(&pfd, 1, PollSlice);
+                fds[0] = new Libc.PollFd { fd = _fd, events = Libc.POLLIN };
+                fds[1] = new Libc.PollFd { fd = _wake, events = Libc.POLLIN };
+                var r = Libc.Poll(fds, 2, -1);
                 if (r < 0)
                 {
                     var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
@@ -51,7 +57,8 @@ internal sealed class FileDescriptorChannel : IDisposable
                     Fail($"poll failed: {Libc.Describe(errno)}");
                     return;
                 }
-                if (r == 0 || _disposed) continue;
+                if (r == 0 || _disposed || fds[1].revents != 0) continue;
+                var pfd = fds[0];
                 if ((pfd.revents & Libc.POLLNVAL) != 0) { Fail("descriptor closed"); return; }
                 if ((pfd.revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) == 0) continue;
                 nint n;
@@ -150,12 +157,27 @@ internal sealed class FileDescriptorChannel : IDisposable
         }
     }
 
+    private unsafe void Wake()
+    {
+        ulong one = 1;
+        Libc.Write(_wake, (byte*)&one, sizeof(ulong));
+    }
+
     public void Dispose()
     {
-        if (_disposed) return;
+        // Once only: a second close of either number could close a descriptor someone else opened meanwhile.
+        if (Interlocked.Exchange(ref _disposing, 1) != 0) return;
         _disposed = true;
-        if (Thread.CurrentThread != _reader) _reader.Join(TimeSpan.FromSeconds(2));
+        Wake();
+        if (Thread.CurrentThread != _reader && !_reader.Join(TimeSpan.FromSeconds(10)))
+        {
+            // Closing a descriptor under a thread blocked in poll() on it does not wake that thread, and the number
+            // could be reused: leave both open rather than risk it (never seen; the eventfd write wakes it).
+            _received.Writer.TryComplete(new IOException($"{Name}: closed"));
+            return;
+        }
         Libc.Close(_fd);
+        Libc.Close(_wake);
         _received.Writer.TryComplete(new IOException($"{Name}: closed"));
     }
 }
