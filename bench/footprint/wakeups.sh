@@ -19,5 +19,5 @@ ticks() { awk '{print $14+$15}' "/proc/$pid/stat"; }
 a=$(snap); c0=$(ticks)
 sleep "$secs"
 b=$(snap); c1=$(ticks)
-join <(echo "$a" | sort) <(echo "$b" | sort) | awk -v s="$secs" '{d[$2]+=$5-$3; n[$2]++} END {for (k in d) {printf "%-24s threads %d  wakeups_per_s %.1f\n", k, n[k], d[k]/s; t+=d[k]} printf "%-24s wakeups_per_s %.1f\n", "TOTAL", t/s}' | sort -k5 -n -r -t' '
+join <(echo "$a" | sort) <(echo "$b" | sort) | awk -v s="$secs" '{d[$2]+=$5-$3; n[$2]++} END {for (k in d) {printf "%-24s threads %d  wakeups_per_s %.1f\n", k, n[k], d[k]/s; t+=d[k]} printf "%-24s wakeups_per_s %.1f\n", "TOTAL", t/s}' | sort -k5,5 -g -r
 awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$secs" 'BEGIN { printf "cpu_s_per_min %.3f\n", d / hz / s * 60 }'
