@@ -53,9 +53,13 @@ public sealed class SqliteHistoryStoreTests : IDisposable
 
     private long WalFrames()
     {
-        // A WAL file is a 32-byte header, then one 24-byte frame header and one 4,096-byte page per page written.
-        var wal = new FileInfo(Path.Combine(_dir, SqliteHistoryStore.FileName + "-wal"));
-        return wal.Exists && wal.Length > 32 ? (wal.Length - 32) / (24 + 4096) : 0;
+        // A WAL file is a 32-byte header (the page size at offset 8), then a 24-byte frame header and a page per page written.
+        var path = Path.Combine(_dir, SqliteHistoryStore.FileName + "-wal");
+        if (!File.Exists(path) || new FileInfo(path).Length <= 32) return 0;
+        var bytes = File.ReadAllBytes(path);
+        var pageSize = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
+        Assert.Equal(SqliteHistoryStore.NewDatabasePageSize, pageSize);
+        return (bytes.Length - 32) / (24 + pageSize);
     }
 
     [Fact]
