@@ -47,7 +47,7 @@ echo "RSS at the end of the soak ($((s + WARMUP)) s)|$(mib "$(field "$last" rss_
 echo "CPU per minute at defaults (external simulators)|$(v cpu_s_per_min) s|≤ 0.1 s; upsd + dummy-ups: $(v nut_cpu_s_per_min) s|${quick}utime+stime over ${s} s after the warm-up; 1 s polling of both devices"
 
 # disk: the first hour (database created at start, four 15-min flushes) and the steady state
-hour=$(at 3600)
+hour=$(at 3630)   # just after the 60-min flush: creation and four flushes
 if [ -n "$hour" ]; then
   echo "disk bytes written in the first hour (with the database's creation)|$(mb "$(field "$hour" wb)") MB (×24: $(mb $(( $(field "$hour" wb) * 24 ))) MB/day)|≤ 10 MB per day|/proc/PID/io write_bytes from process start to $(( $(cut -d' ' -f1 <<<"$hour") + WARMUP )) s"
 else
