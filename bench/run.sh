@@ -37,7 +37,7 @@ printf '%-44s %-18s %-18s %s\n' "measure" "gateway" "target/comparison" "note"
 x64_size=$(stat -c %s "$GW")
 row "binary size x64 (stripped native AOT)" "$(mib_bytes "$x64_size") MiB" "-" "$(commas "$x64_size") bytes, this run's publish"
 arm_note=""
-arm_stale() { [ ! -x "$ARM" ] || [ -n "$(find src -newer "$ARM" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -print -quit)" ]; }
+arm_stale() { [ ! -x "$ARM" ] || [ -n "$(find src \( -name obj -o -name bin \) -prune -o -newer "$ARM" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -print -quit)" ]; }
 if arm_stale; then
   if [ "${ARM64_PUBLISH:-1}" = 1 ]; then
     echo "==> publishing linux-arm64 (./publish-arm64.sh): the binary in out/ is missing or older than the sources"
