@@ -9,7 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 
 // History size per year at the defaults, from a fast-forwarded run through the real recorder and store: a UPS and a
 // meter whose values wander like the simulators' (random walks), read every second, for DAYS virtual days, flushed
-// every flush_interval. Bytes per table from SQLite's dbstat; a year = raw tier (1 day) + minute tier (30 days) +
+// every flush_interval. Bytes written from /proc/self/io (all days, and from day 2 on: the steady state,
+// the raw tier full and pruned). Bytes per table from SQLite's dbstat; a year = raw tier (1 day) + minute tier (30 days) +
 // quarter tier (365 days) + events. Prints "key value" lines.
 var inv = CultureInfo.InvariantCulture;
 var days = args.Length > 0 ? int.Parse(args[0], inv) : 3;
@@ -20,7 +21,7 @@ var options = new HistoryOptions(true, TimeSpan.FromSeconds(10), TimeSpan.FromDa
 var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 var hub = new ReadingHub(time, NullLogger<ReadingHub>.Instance);
 var bus = new EventBus(NullLogger<EventBus>.Instance);
-long written;
+long written, writtenLastDay;
 using (var store = new SqliteHistoryStore(dir, options, time, NullLogger.Instance))
 using (var recorder = new HistoryRecorder(store, hub, bus, options, time, NullLogger<HistoryRecorder>.Instance))
 {
@@ -31,8 +32,12 @@ using (var recorder = new HistoryRecorder(store, hub, bus, options, time, NullLo
     double import = 3604.2, export = 12.5;
     var flushEvery = (int)options.FlushInterval.TotalSeconds;
     var before = WriteBytes();
+    var lastDay = before;
     for (var s = 0; s < days * 86400; s++)
     {
+        // From day 2 on is the steady state: the raw tier is full and pruned every hour. A WAL checkpoint (every
+        // 8 MB of WAL, a day or two apart) copies a day's pages at once, so it takes several days to average.
+        if (s == 86400) lastDay = WriteBytes();
         var at = time.GetUtcNow();
         load = Math.Clamp(load + (random.NextDouble() - 0.5) * 20, 150, 450);
         grid = Math.Clamp(grid + (random.NextDouble() - 0.5) * 1.0, 222, 238);
@@ -50,6 +55,7 @@ using (var recorder = new HistoryRecorder(store, hub, bus, options, time, NullLo
         if ((s + 1) % flushEvery == 0) recorder.FlushDue();
     }
     written = WriteBytes() - before;
+    writtenLastDay = WriteBytes() - lastDay;
     Console.WriteLine($"readings {recorder.ReadingsSeen}");
     Console.WriteLine($"transactions {store.Transactions}");
     Console.WriteLine($"raw_rows {store.SamplesWritten}");
@@ -77,6 +83,7 @@ using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
     Console.WriteLine($"quarter_bytes_per_day {quarter:0}");
     Console.WriteLine($"history_bytes_per_year {raw * 1 + minute * 30 + quarter * 365 + other:0}");
     Console.WriteLine($"history_write_bytes_per_day {written / days}");
+    if (days > 1) Console.WriteLine($"history_write_bytes_steady_per_day {writtenLastDay / (days - 1)}");
 }
 Directory.Delete(dir, recursive: true);
 

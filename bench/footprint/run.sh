@@ -97,12 +97,13 @@ drv_pid=$(cat "$N/state/dummy-ups-dummy.pid" 2>/dev/null || true)
 
 sleep "$WARMUP"
 sample() {
-  # one breakdown line: time rss anon file gc-heap ... from smaps_rollup and the gateway's /metrics
+  # one breakdown line: time rss anon file threads, wb (bytes written since the process started), gc-heap ...
+  # from smaps_rollup, /proc/PID/io and the gateway's /metrics
   local t=$1 r
   r=$(awk '/^Rss:/ {rss=$2} /^Anonymous:/ {an=$2} /^Pss_File:/ {pf=$2} END {printf "%d %d %d", rss, an, rss-an}' "/proc/$gpid/smaps_rollup")
   local thr; thr=$(awk '/^Threads:/ {print $2}' "/proc/$gpid/status")
   local gc; gc=$(curl -fs "http://127.0.0.1:$wport/metrics" | awk '/^gateway_gc_heap_bytes\{/ {split($1,a,"\""); printf "%s=%d ", a[2], $2/1024} /^gateway_gc_committed_bytes / {printf "committed=%d ", $2/1024} /^gateway_gc_allocated_bytes_total / {printf "alloc=%d ", $2/1024} /^gateway_gc_collections_total\{/ {split($1,a,"\""); printf "gc_%s=%d ", a[2], $2}' || true)
-  echo "$t rss_kb=${r%% *} anon_kb=$(echo "$r" | cut -d' ' -f2) file_kb=$(echo "$r" | cut -d' ' -f3) threads=$thr $gc"
+  echo "$t rss_kb=${r%% *} anon_kb=$(echo "$r" | cut -d' ' -f2) file_kb=$(echo "$r" | cut -d' ' -f3) threads=$thr wb=$(wbytes $gpid) $gc"
 }
 w0=$(wbytes $gpid); c0=$(ticks $gpid); m0=$(wc -l <"$W/mqtt.log"); t0=$(date +%s)
 uc0=0; [ -n "$upsd_pid" ] && uc0=$(( $(ticks "$upsd_pid") + $(ticks "$drv_pid") ))
@@ -119,6 +120,8 @@ w1=$(wbytes $gpid); c1=$(ticks $gpid); m1=$(wc -l <"$W/mqtt.log"); t1=$(date +%s
 last=$(sample $((t1 - t0)))
 s=$((t1 - t0))
 echo "window_s $s"
+echo "warmup_s $WARMUP"
+echo "disk_bytes_since_start $w1"
 echo "disk_bytes_per_day $(( (w1 - w0) * 86400 / s ))"
 echo "mqtt_msgs_per_hour $(( (m1 - m0) * 3600 / s ))"
 awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$s" 'BEGIN { printf "cpu_s_per_min %.3f\n", d / hz / s * 60 }'

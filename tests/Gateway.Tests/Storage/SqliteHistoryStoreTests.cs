@@ -51,6 +51,34 @@ public sealed class SqliteHistoryStoreTests : IDisposable
         Assert.Empty(await reopened.QueryAsync("nobody", "input.voltage", T0, T0.AddHours(1), 10, default));
     }
 
+    private long WalFrames()
+    {
+        // A WAL file is a 32-byte header (the page size at offset 8), then a 24-byte frame header and a page per page written.
+        var path = Path.Combine(_dir, SqliteHistoryStore.FileName + "-wal");
+        if (!File.Exists(path) || new FileInfo(path).Length <= 32) return 0;
+        var bytes = File.ReadAllBytes(path);
+        var pageSize = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
+        Assert.Equal(SqliteHistoryStore.NewDatabasePageSize, pageSize);
+        return (bytes.Length - 32) / (24 + pageSize);
+    }
+
+    [Fact]
+    public void A_new_database_is_created_in_one_transaction_and_reopening_it_writes_nothing()
+    {
+        using (var store = NewStore())
+        {
+            Assert.True(store.Open());
+            // Page 1 and one root page per table and index (6 tables, 3 indexes), once: each CREATE in its own
+            // transaction wrote 17 frames.
+            Assert.InRange(WalFrames(), 1, 10);
+        }
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(0, WalFrames());
+        using var reopened = NewStore();
+        Assert.True(reopened.Open());
+        Assert.Equal(0, WalFrames());
+    }
+
     [Fact]
     public async Task Queries_downsample_to_at_most_max_points_by_averaging()
     {
