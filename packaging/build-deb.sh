@@ -88,7 +88,7 @@ Maintainer: Power Gateway maintainers <gateway@localhost>
 Section: admin
 Priority: optional
 Installed-Size: $installed_kb
-Depends: libc6 (>= 2.34), adduser, libsqlite3-0, libssl3 | libssl3t64
+Depends: libc6 (>= 2.34), adduser, libsqlite3-0, libssl3 | libssl3t64, openssh-client
 Recommends: polkitd, systemd
 Suggests: nut-client, mosquitto
 Description: Power Gateway - UPS and energy meter appliance

@@ -18,19 +18,24 @@ ensure_tools() {
 ensure_base() {
   local cache=$1 base="$1/base"
   mkdir -p "$cache"
-  [ -x "$base/usr/bin/systemctl" ] && return 0
+  # The package's Depends (packaging/build-deb.sh) must be here: fresh_root installs it with dpkg -i.
+  local include="systemd-sysv dbus polkitd libsqlite3-0 libssl3 adduser openssh-client curl ca-certificates"
+  [ -x "$base/usr/bin/systemctl" ] && [ "$(cat "$base/.base-packages" 2>/dev/null)" = "$include" ] && return 0
   echo "==> building the base root file system (amd64, once; cached in $base/)"
   mmdebstrap --mode=root --variant=minbase --aptopt='Apt::Install-Recommends "false"' \
-    --include="systemd-sysv dbus polkitd libsqlite3-0 libssl3 adduser curl ca-certificates" \
+    --include="$include" \
     bookworm "$base.new" /etc/apt/sources.list.d/debian.sources >"$cache/mmdebstrap.log" 2>&1 \
     || { tail -20 "$cache/mmdebstrap.log"; return 1; }
+  echo "$include" >"$base.new/.base-packages"
   rm -rf "$base"; mv "$base.new" "$base"
 }
 
 ensure_layer() {
   local cache=$1 name=$2; shift 2
   local layer="$cache/$name" want="$*"
-  [ -f "$layer/.layer-packages" ] && [ "$(cat "$layer/.layer-packages")" = "$want" ] && return 0
+  # Rebuilt too when the base was rebuilt after it (the base's package list changed).
+  [ -f "$layer/.layer-packages" ] && [ "$(cat "$layer/.layer-packages")" = "$want" ] \
+    && ! [ "$cache/base/.base-packages" -nt "$layer/.layer-packages" ] && return 0
   echo "==> building the $name root file system: base + $want (once; cached in $layer/)"
   rm -rf "$layer.new"; cp -a "$cache/base" "$layer.new"
   cp /etc/resolv.conf "$layer.new/etc/resolv.conf"

@@ -5,8 +5,6 @@ using Gateway.Configuration;
 using Gateway.Shutdown;
 using Gateway.Shutdown.Steps;
 using Microsoft.Extensions.Logging;
-using Renci.SshNet;
-using Renci.SshNet.Common;
 
 namespace Gateway.Setup;
 
@@ -187,60 +185,74 @@ public sealed class SshHostCheck(TimeProvider time, ILogger<SshHostCheck> log)
         }
     }
 
-    /// <summary>Connects only as far as the key exchange and returns the offered key (type from its blob, as known_hosts writes it).</summary>
+    /// <summary>
+    /// Fetches the host keys the server offers with OpenSSH's <c>ssh-keyscan</c> (it stops after the key exchange and
+    /// trusts nothing) and picks the one to show: one known_hosts already trusts, else one of a type known_hosts lists
+    /// for the host (so a changed key shows as changed), else the strongest (ed25519, ECDSA, RSA).
+    /// </summary>
     private async Task<((string Type, byte[] Blob)? Key, ToolResult? Failure)> FetchHostKeyAsync(RemoteHostOptions host, CancellationToken ct)
     {
         var target = KnownHosts.LookupName(host.Host, host.Port);
-        var info = new Renci.SshNet.ConnectionInfo(host.Host, host.Port, host.User.Length == 0 ? "gateway" : host.User, new NoneAuthenticationMethod(host.User.Length == 0 ? "gateway" : host.User))
-        {
-            Timeout = Timeout,
-            RetryAttempts = 1,
-        };
+        if (await ProbeAsync(host, target, ct).ConfigureAwait(false) is { } unreachable) return (null, unreachable);
+        KnownHosts? known = null;
         if (File.Exists(host.KnownHosts))
         {
-            try { SshHostStep.OfferOnlyKnownHostKeyTypes(info, KnownHosts.Load(host.KnownHosts).KeyTypesFor(host.Host, host.Port)); }
+            try { known = KnownHosts.Load(host.KnownHosts); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 return (null, new ToolResult(false, "known_hosts_unreadable", $"Cannot read {host.KnownHosts}: {e.Message}.", "Check the file's permissions (the gateway's user must read it)."));
             }
         }
-        byte[]? blob = null;
-        using var client = new SshClient(info);
-        client.HostKeyReceived += (_, e) =>
+        if (ProcessCommandExecutor.Resolve("ssh-keyscan") is null)
+            return (null, new ToolResult(false, "ssh_missing", "ssh-keyscan (the OpenSSH client) is not installed, so the gateway cannot read the host's key.", "Install it: apt install openssh-client."));
+        var seconds = ((int)Timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var scan = await new ProcessCommandExecutor(time).RunAsync(
+            ["ssh-keyscan", "-T", seconds, "-p", host.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--", host.Host], Timeout + TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+        if (scan.TimedOut)
+            return (null, new ToolResult(false, "timeout", $"No SSH answer from {target} within {Timeout.TotalSeconds:0} s.",
+                "Check the host name or address and the port (22 unless the host's sshd says otherwise), and that the host is on."));
+        var offered = new List<(string Type, byte[] Blob)>();
+        foreach (var line in scan.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            blob = e.HostKey;
-            // Nothing is trusted here: the connection stops after the key exchange.
-            e.CanTrust = false;
-        };
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (line.StartsWith('#') || f.Length < 3) continue;
+            try { offered.Add((f[1], Convert.FromBase64String(f[2]))); }
+            catch (FormatException) { }
+        }
+        if (offered.Count == 0)
+            return (null, new ToolResult(false, "ssh_failed", $"{target} sent no host key{(scan.StartError is null ? "" : $" ({scan.StartError})")}.", "Check that the port is the host's SSH port."));
+        var knownTypes = known?.KeyTypesFor(host.Host, host.Port) ?? new HashSet<string>();
+        var ordered = offered.OrderBy(k => k.Type.Contains("ed25519", StringComparison.Ordinal) ? 0 : k.Type.StartsWith("ecdsa", StringComparison.Ordinal) ? 1 : 2).ToList();
+        var pick = ordered.FirstOrDefault(k => known?.Verify(host.Host, host.Port, k.Type, k.Blob).Trusted == true);
+        if (pick.Blob is null) pick = ordered.FirstOrDefault(k => knownTypes.Contains(k.Type));
+        if (pick.Blob is null) pick = ordered[0];
+        return ((KeyType(pick.Blob), pick.Blob), null);
+    }
+
+    /// <summary>A TCP connection first, so that a wrong port or address is named as such (ssh-keyscan only says it got no key).</summary>
+    private async Task<ToolResult?> ProbeAsync(RemoteHostOptions host, string target, CancellationToken ct)
+    {
+        using var client = new TcpClient();
         using var timeout = new CancellationTokenSource(Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            await client.ConnectAsync(linked.Token).ConfigureAwait(false);
+            await client.ConnectAsync(host.Host, host.Port, linked.Token).ConfigureAwait(false);
+            return null;
         }
-        catch (Exception) when (blob is not null)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-        }
-        catch (Exception e) when (e is OperationCanceledException or SshOperationTimeoutException && !ct.IsCancellationRequested)
-        {
-            return (null, new ToolResult(false, "timeout", $"No SSH answer from {target} within {Timeout.TotalSeconds:0} s.",
-                "Check the host name or address and the port (22 unless the host's sshd says otherwise), and that the host is on."));
+            return new ToolResult(false, "timeout", $"No SSH answer from {target} within {Timeout.TotalSeconds:0} s.",
+                "Check the host name or address and the port (22 unless the host's sshd says otherwise), and that the host is on.");
         }
         catch (SocketException e)
         {
             var refused = e.SocketErrorCode == SocketError.ConnectionRefused;
-            return (null, new ToolResult(false, refused ? "refused" : "unreachable",
+            return new ToolResult(false, refused ? "refused" : "unreachable",
                 refused ? $"Nothing accepts SSH connections on {target} (connection refused)." : $"Cannot reach {target}: {e.Message}.",
                 refused ? "Check the port and that the SSH server runs on the host (e.g. systemctl status ssh; on a Synology NAS: Control Panel → Terminal & SNMP → Enable SSH)."
-                    : "Check the host name or address and the network."));
+                    : "Check the host name or address and the network.");
         }
-        catch (Exception e) when (e is SshException or IOException or InvalidOperationException or ProxyException)
-        {
-            return (null, new ToolResult(false, "ssh_failed", $"The SSH handshake with {target} failed: {e.Message}.", "Check that the port is the host's SSH port."));
-        }
-        if (blob is null)
-            return (null, new ToolResult(false, "ssh_failed", $"{target} sent no host key.", "Check that the port is the host's SSH port."));
-        return ((KeyType(blob), blob), null);
     }
 
     /// <summary>The key type written in the key blob itself (the first SSH string), e.g. ssh-ed25519 or ssh-rsa.</summary>

@@ -6,6 +6,8 @@ namespace Gateway.Shutdown;
 /// <summary>
 /// An OpenSSH known_hosts file: plain and hashed (<c>|1|salt|hash</c>) host patterns, <c>[host]:port</c> for other
 /// ports, <c>*</c>/<c>?</c> wildcards and <c>!</c> negation, <c>@revoked</c> lines. Certificate authorities are not supported.
+/// The settings page judges the key <c>ssh-keyscan</c> fetched with it; the shutdown step leaves verification to
+/// OpenSSH's <c>ssh</c> itself.
 /// </summary>
 public sealed class KnownHosts
 {
@@ -47,7 +49,7 @@ public sealed class KnownHosts
     /// <summary>The name OpenSSH looks up: <c>host</c> on port 22, <c>[host]:port</c> otherwise.</summary>
     public static string LookupName(string host, int port) => port == 22 ? host : $"[{host}]:{port}";
 
-    /// <summary>Key types known for this host (to offer only those host-key algorithms).</summary>
+    /// <summary>Key types known for this host (to show the offered key of a known type when a host has several).</summary>
     public IReadOnlySet<string> KeyTypesFor(string host, int port)
     {
         var name = LookupName(host, port);

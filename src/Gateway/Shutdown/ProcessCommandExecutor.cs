@@ -17,7 +17,7 @@ public sealed partial class ProcessCommandExecutor : ICommandExecutor
     private const int MaxOutput = 16 * 1024;
     private const int SigKill = 9;
     private static readonly TimeSpan ReapWait = TimeSpan.FromSeconds(1);
-    private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
+    internal static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
     private readonly TimeProvider _time;
 
     public ProcessCommandExecutor(TimeProvider time) => _time = time;
@@ -85,7 +85,8 @@ public sealed partial class ProcessCommandExecutor : ICommandExecutor
         return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
     }
 
-    private static void Kill(Process p, bool ownGroup)
+    /// <summary>Kills a child started through <see cref="Setsid"/> with its whole process group (or its process tree without setsid).</summary>
+    internal static void Kill(Process p, bool ownGroup)
     {
         // setsid exec'd the program in place: its pid is the group id of everything it started.
         if (ownGroup)
@@ -106,7 +107,8 @@ public sealed partial class ProcessCommandExecutor : ICommandExecutor
         catch (TimeoutException) { }
     }
 
-    private sealed class BoundedOutput(int limit)
+    /// <summary>Output lines kept up to a limit; the rest is dropped (a chatty program must not fill memory).</summary>
+    internal sealed class BoundedOutput(int limit)
     {
         private readonly StringBuilder _sb = new();
         private readonly Lock _gate = new();

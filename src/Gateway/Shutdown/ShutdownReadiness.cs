@@ -58,10 +58,13 @@ public static class ShutdownReadiness
         if (o.Containers.Enabled) lines.Add(Tool("docker", "docker.io", "containers", viaHelper));
         if (o.Unmounts.Count > 0 && !viaHelper) lines.Add(Tool("umount", "mount", "unmounts", false));
 
+        if (o.RemoteHosts.Count > 0) lines.Add(Tool("ssh", "openssh-client", "remote_hosts", false));
         foreach (var h in o.RemoteHosts)
         {
             lines.Add(Readable(h.KeyFile, $"SSH key of remote host '{h.Name}'", $"the step ssh:{h.Name} cannot log in"));
-            var keyProblem = SecretFileCheck.Problem(h.KeyFile, $"SSH key of remote host '{h.Name}'");
+            // A key owned by the user ssh runs as and readable by group or others is refused by OpenSSH itself: that
+            // sentence, with its chmod 600, replaces the general one for secret files.
+            var keyProblem = Ssh.SshKeyFileCheck.Problem(h.KeyFile) ?? SecretFileCheck.Problem(h.KeyFile, $"SSH key of remote host '{h.Name}'");
             if (keyProblem is not null) lines.Add(new Line(false, keyProblem));
             lines.Add(Readable(h.KnownHosts, $"known_hosts of remote host '{h.Name}'", $"ssh:{h.Name} refuses to connect without a verified host key"));
         }

@@ -37,10 +37,14 @@ public partial class ShutdownReadinessTests
 
         var lines = ShutdownReadiness.Check(o, viaHelper: false);
         var problem = Assert.Single(lines, l => !l.Ok);
-        Assert.Contains($"{key} (SSH key of remote host 'nas') is readable by other users; fix: chmod o-r {key}", problem.Text);
+        // The key is owned by the user the check runs as, so OpenSSH's own rule applies: it refuses the key.
+        Assert.Contains($"key_file {key} is owned by user {Environment.UserName}", problem.Text);
+        Assert.Contains($"chmod 600 {key}", problem.Text);
         Assert.Contains(lines, l => l.Ok && l.Text.Contains($"known_hosts of remote host 'nas' {known} is readable"));
 
         File.SetUnixFileMode(key, (UnixFileMode)0b110_100_000);
+        Assert.Contains("mode 0640", Assert.Single(ShutdownReadiness.Check(o, viaHelper: false), l => !l.Ok).Text);
+        File.SetUnixFileMode(key, (UnixFileMode)0b110_000_000);
         Assert.All(ShutdownReadiness.Check(o, viaHelper: false), l => Assert.True(l.Ok, l.Text));
     }
 

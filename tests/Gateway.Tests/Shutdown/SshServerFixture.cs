@@ -18,6 +18,10 @@ public sealed class SshServerFixture : IAsyncLifetime
     public string ClientKey => Path.Combine(Dir, "client_ed25519");
     public string HostKey => Path.Combine(Dir, "host_ed25519");
     public string OtherHostKey => Path.Combine(Dir, "other_ed25519");
+
+    /// <summary>A client key whose authorized_keys line forces a command: any session it opens creates <see cref="ForcedMarker"/>.</summary>
+    public string ForcedCommandKey => Path.Combine(Dir, "forced_ed25519");
+    public string ForcedMarker => Path.Combine(Dir, "forced-command-ran");
     public string Log => Path.Combine(Dir, "sshd.log");
 
     public async Task InitializeAsync()
@@ -25,7 +29,9 @@ public sealed class SshServerFixture : IAsyncLifetime
         await KeygenAsync(HostKey);
         await KeygenAsync(OtherHostKey);
         await KeygenAsync(ClientKey);
-        File.Copy(ClientKey + ".pub", Path.Combine(Dir, "authorized_keys"));
+        await KeygenAsync(ForcedCommandKey);
+        File.WriteAllText(Path.Combine(Dir, "authorized_keys"),
+            File.ReadAllText(ClientKey + ".pub") + $"command=\"touch {ForcedMarker}\" " + File.ReadAllText(ForcedCommandKey + ".pub"));
         Directory.CreateDirectory("/run/sshd");
         Port = FreePort();
         var config = Path.Combine(Dir, "sshd_config");
