@@ -134,6 +134,7 @@ public static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<DeviceRunner>());
         services.AddHostedService<SystemdWatchdog>();
         services.AddHostedService<ShutdownSequenceWatch>();
+        services.AddHostedService<MemoryTrim>();
         services.AddSingleton<IHealthContributor, LoopHealth>();
         services.AddHistory(config);
         services.AddStatusIndicators(config);
