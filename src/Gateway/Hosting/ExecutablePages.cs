@@ -23,40 +23,41 @@ public static partial class ExecutablePages
     {
         var exe = Environment.ProcessPath;
         if (exe is null) return 0;
-        string smaps;
-        try { smaps = File.ReadAllText("/proc/self/smaps"); }
+        List<Range> ranges;
+        // Line by line: the whole file is ~130 KB, a string that size would land on the large-object heap every time.
+        try { ranges = CleanRanges(File.ReadLines("/proc/self/smaps"), exe); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
         long released = 0;
-        foreach (var r in CleanRanges(smaps, exe))
+        foreach (var r in ranges)
             if (MAdvise((nint)r.Start, (nuint)(r.End - r.Start), MadvDontneed) == 0) released += r.ResidentKiB;
         return released;
     }
 
     /// <summary>
-    /// From the text of /proc/PID/smaps: the mappings of <paramref name="exe"/> that are not writable and have no anonymous
+    /// From the lines of /proc/PID/smaps: the mappings of <paramref name="exe"/> that are not writable and have no anonymous
     /// pages, i.e. whose every resident page is an unmodified page of the file. A writable mapping, or a read-only one
     /// with private copies (relocations the loader wrote before making them read-only), is never touched: dropping
     /// those pages would lose what was written to them.
     /// </summary>
-    public static List<Range> CleanRanges(string smaps, string exe)
+    public static List<Range> CleanRanges(IEnumerable<string> smaps, string exe)
     {
         var ranges = new List<Range>();
         ulong start = 0, end = 0;
         long rss = 0;
         var candidate = false;
-        foreach (var line in smaps.AsSpan().EnumerateLines())
+        foreach (var line in smaps)
         {
             if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.IndexOf('-') is var dash and > 0 && line.IndexOf(' ') > dash)
             {
-                var fields = line.ToString().Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
                 var bounds = fields[0].Split('-');
                 start = ulong.Parse(bounds[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 end = ulong.Parse(bounds[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 candidate = fields.Length == 6 && fields[5].Trim() == exe && fields[1].Length >= 2 && fields[1][1] != 'w';
                 rss = 0;
             }
-            else if (candidate && line.StartsWith("Rss:")) rss = KiB(line);
-            else if (candidate && line.StartsWith("Anonymous:"))
+            else if (candidate && line.StartsWith("Rss:", StringComparison.Ordinal)) rss = KiB(line);
+            else if (candidate && line.StartsWith("Anonymous:", StringComparison.Ordinal))
             {
                 if (KiB(line) == 0 && rss > 0) ranges.Add(new Range(start, end, rss));
                 candidate = false;

@@ -30,7 +30,13 @@ public static class GatewayHost
         time ??= TimeProvider.System;
         if (config.Web.Enabled)
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+            // The gateway has no appsettings.json; without this the builder watches the install directory for one
+            // (an inotify instance and a ".NET File Watch" thread for nothing).
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                Args = ["--hostBuilder:reloadConfigOnChange=false"],
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             builder.WebHost.UseUrls(config.Web.Listen);
             builder.WebHost.UseKestrel(k => KestrelLimits.Apply(k, config.Web));
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));

@@ -32,7 +32,7 @@ public class ExecutablePagesTests
     [Fact]
     public void PicksOnlyTheBinarysReadOnlyMappingsWithoutPrivateCopies()
     {
-        var ranges = ExecutablePages.CleanRanges(Smaps, "/opt/gw/gateway");
+        var ranges = ExecutablePages.CleanRanges(Smaps.Split('\n'), "/opt/gw/gateway");
         // Not the relocated read-only page (anonymous), not the writable data, not a library, not an empty mapping.
         Assert.Equal(
             [new(0x55fc4d493000, 0x55fc4d4c4000, 196), new(0x55fc4d4c4000, 0x55fc4dfb6000, 10888)],
@@ -41,17 +41,17 @@ public class ExecutablePagesTests
 
     [Fact]
     public void AReplacedBinaryOrAnotherPathMatchesNothing() =>
-        Assert.Empty(ExecutablePages.CleanRanges(Smaps, "/opt/gw/gateway (deleted)"));
+        Assert.Empty(ExecutablePages.CleanRanges(Smaps.Split('\n'), "/opt/gw/gateway (deleted)"));
 
     [Fact]
     public void ReleasingTheRunningProcesssPagesKeepsItRunning()
     {
         // The test host's own executable: its clean pages are dropped and come back from the page cache when used.
-        var before = ExecutablePages.CleanRanges(File.ReadAllText("/proc/self/smaps"), Environment.ProcessPath!);
+        var before = ExecutablePages.CleanRanges(File.ReadAllLines("/proc/self/smaps"), Environment.ProcessPath!);
         Assert.NotEmpty(before);
         var released = ExecutablePages.Release();
         Assert.True(released > 0, "some resident KiB of the executable were released");
-        var after = ExecutablePages.CleanRanges(File.ReadAllText("/proc/self/smaps"), Environment.ProcessPath!);
+        var after = ExecutablePages.CleanRanges(File.ReadAllLines("/proc/self/smaps"), Environment.ProcessPath!);
         Assert.True(after.Sum(r => r.ResidentKiB) < before.Sum(r => r.ResidentKiB),
             $"resident KiB of the executable's clean mappings went down ({before.Sum(r => r.ResidentKiB)} → {after.Sum(r => r.ResidentKiB)})");
         // and the process still runs code from those pages
