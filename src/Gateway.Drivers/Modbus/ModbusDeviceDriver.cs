@@ -21,7 +21,9 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     private readonly Func<ReconnectBackoff>? _backoff;
     private TaskCompletionSource _pollDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _polling;
-    private volatile bool _pollSinceCommand = true;
+    private long _pollsStarted;
+    private long _lastPollFinished;
+    private long _commandFence;
     private readonly ModbusBuses _buses;
     private volatile IModbusClient? _client;
     private readonly Lock _stateLock = new();
@@ -68,20 +70,30 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
 
     /// <summary>
     /// Waits until a command may use the bus without pushing a poll back (polls first): at once when no poll is
-    /// running and a poll has finished since the last command; otherwise after the next poll (or the end of the
-    /// connection). So commands sent back to back always have a poll between them, and a poll waits for at most one.
+    /// running and a poll that started after the previous command's write (see <see cref="CommandDone"/>) has
+    /// finished; otherwise after the next such poll (or the end of the connection). So commands sent back to back
+    /// always have a poll between them on the wire, and a poll waits for at most one command. Counting polls by
+    /// number, not by a flag, matters: a poll that slipped onto the bus between a command's turn and its write
+    /// must not count as the poll after it.
     /// </summary>
     protected async Task WaitForCommandTurnAsync(CancellationToken ct)
     {
-        var finished = Volatile.Read(ref _pollDone).Task;
-        if (Volatile.Read(ref _polling) == 1 || !_pollSinceCommand) await finished.WaitAsync(ct).ConfigureAwait(false);
-        _pollSinceCommand = false;
+        while (true)
+        {
+            var finished = Volatile.Read(ref _pollDone).Task;
+            if (_client is null) return;
+            if (Volatile.Read(ref _polling) == 0 && Interlocked.Read(ref _lastPollFinished) > Interlocked.Read(ref _commandFence)) return;
+            await finished.WaitAsync(ct).ConfigureAwait(false);
+        }
     }
 
-    private void SignalPollFinished()
+    /// <summary>A command's write ended (sent or failed): the next command waits for a poll that starts after this.</summary>
+    protected void CommandDone() => Interlocked.Exchange(ref _commandFence, Interlocked.Read(ref _pollsStarted));
+
+    private void SignalPollFinished(long poll = 0)
     {
+        if (poll > 0) Interlocked.Exchange(ref _lastPollFinished, poll);
         Volatile.Write(ref _polling, 0);
-        _pollSinceCommand = true;
         Interlocked.Exchange(ref _pollDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
@@ -176,6 +188,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         var nextFull = next;
         while (true)
         {
+            var poll = Interlocked.Increment(ref _pollsStarted);
             try
             {
                 Volatile.Write(ref _polling, 1);
@@ -213,7 +226,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
             }
             finally
             {
-                SignalPollFinished();
+                SignalPollFinished(poll);
             }
             next += tick;
             var now = Time.GetUtcNow();

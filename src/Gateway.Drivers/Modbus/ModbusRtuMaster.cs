@@ -59,6 +59,10 @@ public sealed class ModbusRtuMaster : IModbusClient
         await _gate.EnterAsync(urgent, ct).ConfigureAwait(false);
         try
         {
+            // A real port on the real clock does the whole exchange on its reader thread (no timer, no hand-off
+            // per step); a test double or a virtual clock takes the step-by-step path below.
+            if (_transport is IExchangeTransport exchange && ReferenceEquals(_time, TimeProvider.System))
+                return await ExchangeOnPortAsync(exchange, request, timing, counters, ct).ConfigureAwait(false);
             await KeepQuietAsync(timing, ct).ConfigureAwait(false);
             var stale = _transport.DiscardInput();
             if (stale > 0) counters?.CountBadFrame();
@@ -80,6 +84,47 @@ public sealed class ModbusRtuMaster : IModbusClient
         {
             _gate.Exit();
         }
+    }
+
+    private async Task<ModbusResponse> ExchangeOnPortAsync(IExchangeTransport exchange, ModbusRequest request, ModbusTiming timing, DriverCounters? counters, CancellationToken ct)
+    {
+        var quiet = _hasActivity ? timing.Gap - _time.GetElapsedTime(_lastActivity) : TimeSpan.Zero;
+        var frame = ModbusFrames.EncodeRequest(request);
+        var buffer = new byte[Math.Max(256, request.ReplyLength * 2)];
+        counters?.CountRequest();
+        ExchangeOutcome outcome;
+        try
+        {
+            outcome = await exchange.ExchangeAsync(frame, quiet, timing.ReplyTimeout, buffer,
+                received => ModbusFrames.TryDecodeResponse(received, request, out _), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lastActivity = _time.GetTimestamp();
+            _hasActivity = true;
+        }
+        if (outcome.Stale > 0) counters?.CountBadFrame();
+        Interlocked.Add(ref _bytesSent, frame.Length);
+        Interlocked.Add(ref _bytesReceived, outcome.Received);
+        var received = buffer.AsSpan(0, outcome.Received);
+        try
+        {
+            if (ModbusFrames.TryDecodeResponse(received, request, out var response))
+            {
+                if (response.Start > 0) counters?.CountBadFrame();
+                return response;
+            }
+        }
+        catch (ModbusFrameException e)
+        {
+            Count(e, counters);
+            throw;
+        }
+        ModbusError error = outcome.TimedOut
+            ? ModbusFrames.DiagnoseIncomplete(received, request, timing.ReplyTimeout)
+            : new ModbusFrameException(ModbusFrameError.Garbage, $"{outcome.Received} bytes without a valid reply from slave {request.Slave}");
+        Count(error, counters);
+        throw error;
     }
 
     private async Task KeepQuietAsync(ModbusTiming timing, CancellationToken ct)

@@ -102,7 +102,14 @@ public sealed class MustDriver : ModbusDeviceDriver
         {
             await WaitForCommandTurnAsync(cancellationToken).ConfigureAwait(false);
             if (Client is not { } master) return DeviceCommandResult.Unavailable($"{DeviceId} is not connected");
-            await master.WriteMultipleRegistersAsync(_settings.Slave, write.Register, [write.Value], cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await master.WriteMultipleRegistersAsync(_settings.Slave, write.Register, [write.Value], cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                CommandDone();
+            }
             if (write.Register == MustRegisterMap.BeeperSetting) _slowDue = true;
             Log.LogInformation("{Device}: command {Command} sent (register {Register} = {Value})", DeviceId, command, write.Register, write.Value);
             return DeviceCommandResult.Ok();

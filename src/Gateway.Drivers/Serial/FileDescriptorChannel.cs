@@ -4,14 +4,14 @@ namespace Gateway.Drivers.Serial;
 
 /// <summary>
 /// Owns one open file descriptor (tty, pty master or slave) and a reader thread that waits in poll() and
-/// hands received bytes to async readers. One thread per open port keeps thread-pool threads free; the
-/// thread ends within <see cref="PollSlice"/> of <see cref="Dispose"/>, before the descriptor is closed.
+/// hands received bytes to async readers. One thread per open port keeps thread-pool threads free. The thread
+/// sleeps in poll() without a timeout, so an idle port costs no wake-ups; <see cref="Dispose"/> wakes it through
+/// an eventfd in the same poll set and waits for it to end before either descriptor is closed.
 /// </summary>
 internal sealed class FileDescriptorChannel : IDisposable
 {
-    private const int PollSlice = 100;
-
     private readonly int _fd;
+    private readonly int _wake;
     private readonly Channel<byte[]> _received = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
     private readonly Thread _reader;
     private readonly Lock _readLock = new();
@@ -19,11 +19,17 @@ internal sealed class FileDescriptorChannel : IDisposable
     private byte[] _pending = [];
     private int _pendingOffset;
     private volatile bool _disposed;
+    private volatile bool _failed;
+    private int _disposing;
+    private PendingExchange? _exchange;
 
     public FileDescriptorChannel(int fd, string name)
     {
         _fd = fd;
         Name = name;
+        _wake = Libc.EventFd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
+        if (_wake < 0)
+            throw new IOException($"{name}: cannot create the eventfd that stops its reader: {Libc.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"serial {System.IO.Path.GetFileName(name)}" };
         _reader.Start();
     }
@@ -38,12 +44,16 @@ internal sealed class FileDescriptorChannel : IDisposable
     {
         Interlocked.Increment(ref s_liveReaders);
         var buffer = new byte[512];
+        var fds = stackalloc Libc.PollFd[2];
         try
         {
             while (!_disposed)
             {
-                var pfd = new Libc.PollFd { fd = _fd, events = Libc.POLLIN };
-                var r = Libc.Poll(&pfd, 1, PollSlice);
+                var timeout = -1;
+                if (Volatile.Read(ref _exchange) is { } x && !Step(x, out timeout)) continue;
+                fds[0] = new Libc.PollFd { fd = _fd, events = Libc.POLLIN };
+                fds[1] = new Libc.PollFd { fd = _wake, events = Libc.POLLIN };
+                var r = Libc.Poll(fds, 2, timeout);
                 if (r < 0)
                 {
                     var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
@@ -51,14 +61,33 @@ internal sealed class FileDescriptorChannel : IDisposable
                     Fail($"poll failed: {Libc.Describe(errno)}");
                     return;
                 }
+                if (fds[1].revents != 0)
+                {
+                    ulong count;
+                    Libc.Read(_wake, (byte*)&count, sizeof(ulong));
+                }
                 if (r == 0 || _disposed) continue;
+                var pfd = fds[0];
                 if ((pfd.revents & Libc.POLLNVAL) != 0) { Fail("descriptor closed"); return; }
                 if ((pfd.revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) == 0) continue;
                 nint n;
-                fixed (byte* p = buffer) n = Libc.Read(_fd, p, buffer.Length);
+                var into = Volatile.Read(ref _exchange) is { Written: true } reading ? reading : null;
+                if (into is not null)
+                {
+                    fixed (byte* p = into.Reply) n = Libc.Read(_fd, p + into.Received, into.Reply.Length - into.Received);
+                }
+                else
+                {
+                    fixed (byte* p = buffer) n = Libc.Read(_fd, p, buffer.Length);
+                }
                 if (n > 0)
                 {
-                    _received.Writer.TryWrite(buffer.AsSpan(0, (int)n).ToArray());
+                    if (into is null) _received.Writer.TryWrite(buffer.AsSpan(0, (int)n).ToArray());
+                    else
+                    {
+                        into.Received += (int)n;
+                        if (into.Received == into.Reply.Length || IsComplete(into)) Finish(into, timedOut: false);
+                    }
                     continue;
                 }
                 if (n == 0) { Fail("end of file (device gone)"); return; }
@@ -71,10 +100,119 @@ internal sealed class FileDescriptorChannel : IDisposable
         finally
         {
             Interlocked.Decrement(ref s_liveReaders);
+            if (Volatile.Read(ref _exchange) is { } left) FinishFailed(left, new IOException($"{Name}: closed"));
         }
     }
 
-    private void Fail(string reason) => _received.Writer.TryComplete(new IOException($"{Name}: {reason}"));
+    /// <summary>
+    /// Advances the current exchange on the reader thread: cancelled, quiet time over (then the request is written),
+    /// or reply deadline passed. False when the loop should look again at once; else the poll timeout in ms.
+    /// </summary>
+    private bool Step(PendingExchange x, out int timeout)
+    {
+        timeout = -1;
+        if (x.Cancelled)
+        {
+            FinishFailed(x, null);
+            return false;
+        }
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!x.Written)
+        {
+            if (now < x.QuietUntil)
+            {
+                timeout = CeilingMs(x.QuietUntil - now);
+                return true;
+            }
+            x.Stale = DiscardInput();
+            try
+            {
+                Write(x.Request.Span);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                FinishFailed(x, e);
+                return false;
+            }
+            x.Deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(x.Timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            x.Written = true;
+            return false;
+        }
+        if (now >= x.Deadline)
+        {
+            Finish(x, timedOut: true);
+            return false;
+        }
+        timeout = CeilingMs(x.Deadline - now);
+        return true;
+    }
+
+    private static int CeilingMs(long stopwatchTicks) =>
+        (int)Math.Min(int.MaxValue, (stopwatchTicks * 1000 + System.Diagnostics.Stopwatch.Frequency - 1) / System.Diagnostics.Stopwatch.Frequency);
+
+    private static bool IsComplete(PendingExchange x)
+    {
+        try
+        {
+            return x.Complete(x.Reply.AsSpan(0, x.Received));
+        }
+        catch (Exception)
+        {
+            // A reply the caller's check rejects for good ends the exchange: the caller decodes it again and reports it.
+            return true;
+        }
+    }
+
+    private void Finish(PendingExchange x, bool timedOut)
+    {
+        Interlocked.CompareExchange(ref _exchange, null, x);
+        x.Done.TrySetResult(new ExchangeOutcome(x.Received, timedOut, x.Stale));
+    }
+
+    private void FinishFailed(PendingExchange x, Exception? error)
+    {
+        Interlocked.CompareExchange(ref _exchange, null, x);
+        if (error is null) x.Done.TrySetCanceled();
+        else x.Done.TrySetException(error);
+    }
+
+    /// <summary>See <see cref="IExchangeTransport.ExchangeAsync"/>; one exchange at a time (the Modbus master's gate ensures it).</summary>
+    public async Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var quietUntil = System.Diagnostics.Stopwatch.GetTimestamp() + (quiet > TimeSpan.Zero ? (long)(quiet.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : 0);
+        var x = new PendingExchange(request, quietUntil, timeout, reply, complete);
+        if (Interlocked.CompareExchange(ref _exchange, x, null) is not null)
+            throw new InvalidOperationException($"{Name}: an exchange is already running");
+        Wake();
+        // The reader may have ended (device gone, disposed) before it saw the exchange: then nobody else finishes it.
+        if (_failed || _disposed || !_reader.IsAlive) FinishFailed(x, new IOException($"{Name}: closed"));
+        using (ct.Register(static o =>
+        {
+            var (channel, exchange) = ((FileDescriptorChannel, PendingExchange))o!;
+            exchange.Cancelled = true;
+            channel.Wake();
+        }, (this, x)))
+        {
+            try
+            {
+                return await x.Done.Task.ConfigureAwait(false);
+            }
+            catch (TaskCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(ct);
+            }
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        var error = new IOException($"{Name}: {reason}");
+        _failed = true;
+        _received.Writer.TryComplete(error);
+        if (Volatile.Read(ref _exchange) is { } x) FinishFailed(x, error);
+    }
 
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
@@ -150,12 +288,27 @@ internal sealed class FileDescriptorChannel : IDisposable
         }
     }
 
+    private unsafe void Wake()
+    {
+        ulong one = 1;
+        Libc.Write(_wake, (byte*)&one, sizeof(ulong));
+    }
+
     public void Dispose()
     {
-        if (_disposed) return;
+        // Once only: a second close of either number could close a descriptor someone else opened meanwhile.
+        if (Interlocked.Exchange(ref _disposing, 1) != 0) return;
         _disposed = true;
-        if (Thread.CurrentThread != _reader) _reader.Join(TimeSpan.FromSeconds(2));
+        Wake();
+        if (Thread.CurrentThread != _reader && !_reader.Join(TimeSpan.FromSeconds(10)))
+        {
+            // Closing a descriptor under a thread blocked in poll() on it does not wake that thread, and the number
+            // could be reused: leave both open rather than risk it (never seen; the eventfd write wakes it).
+            _received.Writer.TryComplete(new IOException($"{Name}: closed"));
+            return;
+        }
         Libc.Close(_fd);
+        Libc.Close(_wake);
         _received.Writer.TryComplete(new IOException($"{Name}: closed"));
     }
 }

@@ -76,6 +76,12 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "poll", SetLastError = true)]
     public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
+    public const int EFD_NONBLOCK = 0x800;
+    public const int EFD_CLOEXEC = 0x80000;
+
+    [LibraryImport(Name, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
     [LibraryImport(Name, EntryPoint = "tcgetattr", SetLastError = true)]
     public static partial int TcGetAttr(int fd, out Termios termios);
 

@@ -7,7 +7,7 @@ namespace Gateway.Drivers.Serial;
 /// parity and stop bits. Chosen over System.IO.Ports because that needs a side-car native library
 /// (libSystem.IO.Ports.Native.so) next to the native-AOT binary; see docs/serial-devices.md.
 /// </summary>
-public sealed class PosixSerialPort : ISerialTransport
+public sealed class PosixSerialPort : ISerialTransport, IExchangeTransport
 {
     private readonly FileDescriptorChannel _channel;
 
@@ -78,6 +78,9 @@ public sealed class PosixSerialPort : ISerialTransport
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) => _channel.ReadAsync(buffer, cancellationToken);
 
     public int DiscardInput() => _channel.DiscardInput();
+
+    public Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken cancellationToken) =>
+        _channel.ExchangeAsync(request, quiet, timeout, reply, complete, cancellationToken);
 
     /// <summary>A <see cref="Stream"/> view (for the simulators and tools that speak Stream).</summary>
     public Stream AsStream() => new TransportStream(this);

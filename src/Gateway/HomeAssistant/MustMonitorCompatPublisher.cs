@@ -45,7 +45,7 @@ public sealed class MustMonitorCompatPublisher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var sub = _hub.Subscribe("compat-must-monitor");
+        using var sub = _hub.Subscribe("compat-must-monitor", wants: e => e is ReadingPublished { Reading: UpsReading } && e.DeviceId == _deviceId);
         if (_hub.Get(_deviceId)?.Latest is UpsReading first) Offer(first);
         try
         {

@@ -170,7 +170,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var sub = _hub.Subscribe("policy");
+        using var sub = _hub.Subscribe("policy", wants: e => e.DeviceId == _deviceId);
         using var timer = new PeriodicTimer(TickInterval, _time);
         if (_hub.Get(_deviceId)?.Latest is UpsReading first) Handle(new ReadingPublished(first));
         Task<bool>? read = null;

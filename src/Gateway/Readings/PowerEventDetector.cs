@@ -21,7 +21,7 @@ public sealed class PowerEventDetector : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var sub = _hub.Subscribe("power-events");
+        using var sub = _hub.Subscribe("power-events", wants: static e => e is LinkStateChanged or ReadingPublished { Reading: UpsReading });
         try
         {
             await foreach (var e in sub.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))

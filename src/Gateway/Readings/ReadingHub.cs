@@ -59,10 +59,11 @@ public sealed class ReadingHub : IReadingSink
     /// <summary>Every device, in registration-independent id order.</summary>
     public IReadOnlyList<DeviceSnapshot> Snapshot() => _devices.Values.OrderBy(d => d.DeviceId, StringComparer.Ordinal).ToArray();
 
-    public HubSubscription Subscribe(string name, int capacity = 1024)
+    /// <param name="wants">Which events the subscriber reads (null: all); the others are never queued for it.</param>
+    public HubSubscription Subscribe(string name, int capacity = 1024, Func<HubEvent, bool>? wants = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        var sub = new HubSubscription(name, capacity, Unsubscribe);
+        var sub = new HubSubscription(name, capacity, Unsubscribe, wants);
         lock (_gate) _subscribers = [.. _subscribers, sub];
         return sub;
     }
@@ -138,6 +139,7 @@ public sealed class ReadingHub : IReadingSink
 
     private void Fan(HubEvent e)
     {
-        foreach (var s in _subscribers) s.Offer(e);
+        foreach (var s in _subscribers)
+            if (s.Wants(e)) s.Offer(e);
     }
 }

@@ -88,7 +88,9 @@ public sealed class LiveStreamBroadcaster : BackgroundService
             {
                 try
                 {
-                    await _dirty.Reader.WaitToReadAsync(stoppingToken).AsTask().WaitAsync(LiveStreamEndpoint.Refresh, _time, stoppingToken).ConfigureAwait(false);
+                    // Nobody listening: no keep-alive timer; the first stream wakes this loop (see TryOpen).
+                    if (Streams == 0) await _dirty.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false);
+                    else await _dirty.Reader.WaitToReadAsync(stoppingToken).AsTask().WaitAsync(LiveStreamEndpoint.Refresh, _time, stoppingToken).ConfigureAwait(false);
                     await Task.Delay(LiveStreamEndpoint.Coalesce, _time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException) { }
@@ -138,8 +140,9 @@ public sealed class LiveStreamBroadcaster : BackgroundService
     {
         try
         {
+            // A change while nobody listens wakes nothing: the first stream gets a frame built when it opens.
             await foreach (var _ in from.ReadAllAsync(ct).ConfigureAwait(false))
-                _dirty.Writer.TryWrite(true);
+                if (Streams > 0) _dirty.Writer.TryWrite(true);
         }
         catch (OperationCanceledException) { }
     }

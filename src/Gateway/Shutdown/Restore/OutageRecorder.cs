@@ -79,7 +79,7 @@ public sealed class OutageRecorder : BackgroundService
         {
             _log.LogWarning("Cannot read {Path}: {Error}; starting without the last outage", _store.CurrentPath, e.Message);
         }
-        _readings = _hub?.Subscribe("outage-recorder");
+        _readings = _hub?.Subscribe("outage-recorder", wants: e => e is ReadingPublished { Reading: UpsReading } && e.DeviceId == _deviceId);
         _eventSub = _events.Subscribe("outage-recorder");
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }

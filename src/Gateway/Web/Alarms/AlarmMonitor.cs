@@ -42,7 +42,7 @@ public sealed class AlarmMonitor : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var sub = _hub.Subscribe("alarms");
+        using var sub = _hub.Subscribe("alarms", wants: static e => e is ReadingPublished { Reading: UpsReading });
         foreach (var d in _hub.Snapshot())
             if (d.Latest is not null) Handle(new ReadingPublished(d.Latest));
         try

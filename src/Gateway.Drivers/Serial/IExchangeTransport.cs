@@ -1,0 +1,18 @@
+namespace Gateway.Drivers.Serial;
+
+/// <summary>
+/// A transport that runs a whole request/response on its own reader thread: keeps the line quiet, drops stale
+/// input, writes the request and collects the reply until it is complete or its deadline passes, with the kernel's
+/// poll() timeout as the only clock (no timer, no thread hand-off per step). The waits are on the system clock, so
+/// a caller on a virtual clock uses the plain reads instead.
+/// </summary>
+public interface IExchangeTransport
+{
+    /// <param name="request">The frame to write.</param>
+    /// <param name="quiet">How long to keep the line quiet before writing (zero: write at once).</param>
+    /// <param name="timeout">How long to wait for the reply after writing.</param>
+    /// <param name="reply">Where the reply goes; the exchange ends when it is full.</param>
+    /// <param name="complete">Called after each chunk; true ends the exchange.</param>
+    /// <exception cref="IOException">The device failed or was closed.</exception>
+    Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken cancellationToken);
+}
