@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Configuration;
@@ -70,10 +71,16 @@ public static class SettingsOverlay
         return null;
     }
 
-    /// <summary>Writes a tree as YAML text (block style, no anchors).</summary>
+    /// <summary>
+    /// Writes a tree as YAML text (block style, no anchors). Written here rather than by YamlDotNet's emitter: that
+    /// emitter builds a <see cref="System.Text.RegularExpressions.Regex"/> at run time, which pulls the regex
+    /// interpreter into the binary (bench/results.md, binary size). Scalars keep their meaning: quoted ones stay quoted
+    /// (text "null" stays text), plain ones stay plain when they can (numbers, true/false, null), anything else is
+    /// double-quoted.
+    /// </summary>
     public static string ToYaml(YamlMappingNode root, string? header = null)
     {
-        var w = new StringWriter();
+        var w = new StringWriter { NewLine = "\n" };
         if (header is not null)
             foreach (var line in header.Split('\n')) w.WriteLine($"# {line}".TrimEnd());
         if (root.Children.Count == 0)
@@ -81,9 +88,68 @@ public static class SettingsOverlay
             w.WriteLine("{}");
             return w.ToString();
         }
-        new YamlStream(new YamlDocument(root)).Save(w, assignAnchors: false);
-        var text = w.ToString();
-        // YamlStream ends every document with "...": legal, but noise for a person reading the file.
-        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text.EndsWith("...\r\n", StringComparison.Ordinal) ? text[..^5] : text;
+        foreach (var line in BlockLines(root)) w.WriteLine(line);
+        return w.ToString();
+    }
+
+    private static IEnumerable<string> BlockLines(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlMappingNode { Children.Count: > 0 } map:
+                foreach (var (k, v) in map.Children)
+                {
+                    var key = Scalar(k as YamlScalarNode ?? new YamlScalarNode(null)) + ":";
+                    if (IsBlock(v))
+                    {
+                        yield return key;
+                        // a list under a key is not indented (YamlDotNet's layout), a mapping is
+                        var pad = v is YamlSequenceNode ? "" : "  ";
+                        foreach (var line in BlockLines(v)) yield return pad + line;
+                    }
+                    else yield return key + " " + Inline(v);
+                }
+                break;
+            case YamlSequenceNode { Children.Count: > 0 } seq:
+                foreach (var item in seq.Children)
+                {
+                    if (!IsBlock(item))
+                    {
+                        yield return "- " + Inline(item);
+                        continue;
+                    }
+                    var first = true;
+                    foreach (var line in BlockLines(item))
+                    {
+                        yield return (first ? "- " : "  ") + line;
+                        first = false;
+                    }
+                }
+                break;
+            default:
+                yield return Inline(node);
+                break;
+        }
+    }
+
+    private static bool IsBlock(YamlNode n) => n is YamlMappingNode { Children.Count: > 0 } or YamlSequenceNode { Children.Count: > 0 };
+
+    private static string Inline(YamlNode n) => n switch
+    {
+        YamlMappingNode => "{}",
+        YamlSequenceNode => "[]",
+        YamlScalarNode s => Scalar(s),
+        _ => "null",
+    };
+
+    private static string Scalar(YamlScalarNode s)
+    {
+        if (s.Value is null) return "null";
+        if (s.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted)
+            return Migration.YamlScalar.Quoted(s.Value);
+        if (ConfigSection.IsNull(s)) return s.Value.Length == 0 ? "null" : s.Value;
+        var plain = Migration.YamlScalar.IsPlainSafe(s.Value)
+            || double.TryParse(s.Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out _);
+        return plain ? s.Value : Migration.YamlScalar.Quoted(s.Value);
     }
 }

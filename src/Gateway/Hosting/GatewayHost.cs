@@ -38,7 +38,11 @@ public static class GatewayHost
                 ContentRootPath = AppContext.BaseDirectory,
             });
             builder.WebHost.UseUrls(config.Web.Listen);
-            builder.WebHost.UseKestrel(k => KestrelLimits.Apply(k, config.Web));
+            // CreateSlimBuilder already runs Kestrel's core (HTTP/1.1 and HTTP/2). UseKestrel() would add HTTP/3 over
+            // QUIC too, which the gateway never enables (no Http3 protocol, no libmsquic on a Pi): ~0.35 MB of binary.
+            // HTTPS endpoint configuration stays, so an https:// web.listen works as before.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, config.Web));
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
             ConfigureServices(builder, config, run, time);
             MakeWebServerOptional(builder.Services, config.Web.Listen);

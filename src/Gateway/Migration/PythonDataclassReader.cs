@@ -17,15 +17,13 @@ public static partial class PythonDataclassReader
     {
         problem = null;
         var lines = source.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
-        var header = new Regex($@"^(?<indent>[ \t]*)class[ \t]+{Regex.Escape(className)}\b[^:]*:", RegexOptions.CultureInvariant);
         var start = -1;
         var classIndent = 0;
         for (var i = 0; i < lines.Length; i++)
         {
-            var m = header.Match(lines[i]);
-            if (!m.Success) continue;
+            if (ClassHeaderIndent(lines[i], className) is not { } indent) continue;
             start = i;
-            classIndent = IndentOf(m.Groups["indent"].Value);
+            classIndent = IndentOf(indent);
             break;
         }
         if (start < 0)
@@ -73,6 +71,25 @@ public static partial class PythonDataclassReader
         {
             return PythonValue.Unparsed(expression);
         }
+    }
+
+    /// <summary>
+    /// The leading whitespace of a <c>class NAME…:</c> line (<c>class Config:</c>, <c>class Config(Base):</c>), or null.
+    /// Plain string code rather than a regex built at run time: a run-time <see cref="Regex"/> would pull the regex
+    /// interpreter into the binary (bench/results.md, binary size).
+    /// </summary>
+    private static string? ClassHeaderIndent(string line, string className)
+    {
+        var rest = line.AsSpan().TrimStart(" \t");
+        var indent = line[..(line.Length - rest.Length)];
+        if (!rest.StartsWith("class", StringComparison.Ordinal)) return null;
+        rest = rest["class".Length..];
+        var afterKeyword = rest.TrimStart(" \t");
+        if (afterKeyword.Length == rest.Length || !afterKeyword.StartsWith(className, StringComparison.Ordinal)) return null;
+        rest = afterKeyword[className.Length..];
+        // \b after the name: Config must not match ConfigBase
+        if (rest.Length > 0 && (char.IsLetterOrDigit(rest[0]) || rest[0] == '_')) return null;
+        return rest.Contains(':') ? indent : null;
     }
 
     [GeneratedRegex(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::(?<type>[^=]+?))?[ \t]*(?:=(?!=)[ \t]*(?<value>.+))?$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]

@@ -22,9 +22,14 @@ public static partial class YamlScalar
         _ => throw new ArgumentException($"no YAML form for a {value.GetType().Name}", nameof(value)),
     };
 
-    public static string Text(string s)
+    public static string Text(string s) => PlainSafe().IsMatch(s) && !LooksTyped().IsMatch(s) ? s : Quoted(s);
+
+    /// <summary>True when <paramref name="s"/> can be written without quotes and reads back as the same text (as a string or as the value it looks like).</summary>
+    public static bool IsPlainSafe(string s) => PlainSafe().IsMatch(s);
+
+    /// <summary>The text double-quoted, with YAML escapes.</summary>
+    public static string Quoted(string s)
     {
-        if (PlainSafe().IsMatch(s) && !LooksTyped().IsMatch(s)) return s;
         var sb = new StringBuilder("\"");
         foreach (var c in s)
         {

@@ -12,7 +12,7 @@ public class ConfigExampleTests
     /// A config with one item of every list and one device of every registered type (its <see cref="DeviceType.Example"/>),
     /// so every binder runs.
     /// </summary>
-    private static string EveryShape => "devices:\n"
+    internal static string EveryShape => "devices:\n"
         + string.Concat(DeviceTypeRegistry.All.Select((t, i) => $"  - {{ id: d{i}, type: {t.Name}, {t.Example.Trim().TrimStart('{')}\n"))
         + """
         nut_server:

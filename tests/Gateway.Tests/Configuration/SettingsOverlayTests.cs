@@ -146,4 +146,39 @@ public sealed class SettingsOverlayTests : IDisposable
         Assert.Contains(warnings, w => w.StartsWith("mqtt.port is also set by the environment variable GATEWAY_MQTT__PORT", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.StartsWith("mqtt.port is also set by --set", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_written_yaml_reads_back_as_the_same_tree()
+    {
+        const string source = """
+            gateway: { name: "null", data_dir: /var/lib/gateway }
+            web: { listen: "http://0.0.0.0:8080", api_token: null }
+            mqtt: { port: 1884, tls: true, password: 'it''s "x": #1', topic_prefix: ~ }
+            policy: { shutdown_delay: -5, ratio: 1.5e3 }
+            notes: |
+              two
+              lines
+            shutdown:
+              restore:
+                wake: [ { name: nas, mac: "00:11:22:33:44:55", broadcast: 192.168.1.255 } ]
+              remote_hosts: []
+              nested: [ [a, b], [] ]
+            empty: {}
+            """;
+        var tree = SettingsEdit.ParseTree(source);
+        var text = SettingsOverlay.ToYaml(tree, "header line");
+        Assert.StartsWith("# header line\n", text, StringComparison.Ordinal);
+        Assert.Equal(Describe(tree), Describe(SettingsEdit.ParseTree(text)));
+        Assert.Contains("port: 1884\n", text, StringComparison.Ordinal);
+        Assert.Contains("name: \"null\"\n", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every scalar with its path, its text and whether the loader reads it as null.</summary>
+    private static string Describe(YamlDotNet.RepresentationModel.YamlNode node, string path = "") => node switch
+    {
+        YamlDotNet.RepresentationModel.YamlMappingNode m => "{" + string.Concat(m.Children.Select(c => Describe(c.Value, path + "." + ((YamlDotNet.RepresentationModel.YamlScalarNode)c.Key).Value))) + "}",
+        YamlDotNet.RepresentationModel.YamlSequenceNode s => "[" + string.Concat(s.Children.Select((c, i) => Describe(c, $"{path}[{i}]"))) + "]",
+        YamlDotNet.RepresentationModel.YamlScalarNode sc => $"{path}={(ConfigSection.IsNull(sc) ? "<null>" : sc.Value)};",
+        _ => "?",
+    };
 }

@@ -124,4 +124,15 @@ public class PythonDataclassReaderTests
         Assert.Null(PythonDataclassReader.ReadClass("x = 1\n", "Config", out var problem));
         Assert.Contains("no 'class Config' found", problem);
     }
+
+    [Fact]
+    public void FindsTheClassByItsWholeNameOnly()
+    {
+        const string source = "class ConfigBase:\n    A: int = 1\n\n  class\tConfig(ConfigBase):  # settings\n    B: int = 2\n";
+        var fields = PythonDataclassReader.ReadClass(source, "Config", out var problem);
+        Assert.Null(problem);
+        Assert.Equal(["B"], fields!.Select(f => f.Name));
+        Assert.Null(PythonDataclassReader.ReadClass("classConfig:\n    A: int = 1\n", "Config", out _));
+        Assert.Null(PythonDataclassReader.ReadClass("class Config\n    A: int = 1\n", "Config", out _));
+    }
 }
