@@ -30,7 +30,13 @@ public static class GatewayHost
         time ??= TimeProvider.System;
         if (config.Web.Enabled)
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+            // The gateway has no appsettings.json; without this the builder watches the install directory for one
+            // (an inotify instance and a ".NET File Watch" thread for nothing).
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                Args = ["--hostBuilder:reloadConfigOnChange=false"],
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             builder.WebHost.UseUrls(config.Web.Listen);
             // CreateSlimBuilder already runs Kestrel's core (HTTP/1.1 and HTTP/2). UseKestrel() would add HTTP/3 over
             // QUIC too, which the gateway never enables (no Http3 protocol, no libmsquic on a Pi): ~0.35 MB of binary.
@@ -138,6 +144,7 @@ public static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<DeviceRunner>());
         services.AddHostedService<SystemdWatchdog>();
         services.AddHostedService<ShutdownSequenceWatch>();
+        services.AddHostedService<MemoryTrim>();
         services.AddSingleton<IHealthContributor, LoopHealth>();
         services.AddHistory(config);
         services.AddStatusIndicators(config);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Configuration;
+using Gateway.Hosting;
 using Gateway.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -28,11 +29,14 @@ public sealed class SetupCode
     public string Path { get; }
     public bool Active { get { lock (_gate) return _code is not null; } }
 
-    /// <summary>Makes a code, writes it to <see cref="Path"/> and logs it. Returns the code shown to the user (XXXX-XXXX).</summary>
+    /// <summary>
+    /// Makes a code (from the kernel's CSPRNG: RandomNumberGenerator would load OpenSSL at every start just for this),
+    /// writes it to <see cref="Path"/> and logs it. Returns the code shown to the user (XXXX-XXXX).
+    /// </summary>
     public async Task<string> IssueAsync(ILogger log, CancellationToken ct)
     {
         var chars = new char[8];
-        for (var i = 0; i < chars.Length; i++) chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+        for (var i = 0; i < chars.Length; i++) chars[i] = Alphabet[KernelRandom.GetInt32(Alphabet.Length)];
         var code = new string(chars, 0, 4) + "-" + new string(chars, 4, 4);
         lock (_gate) _code = Normalize(code);
         var written = false;
