@@ -9,7 +9,7 @@ namespace Gateway.Tests.Repository;
 public sealed partial class TestPackageListTests
 {
     // Part of every Debian system (essential packages), so they need no entry.
-    private static readonly string[] Essential = ["/bin/sh", "bash", "/bin/bash", "/bin/echo", "/bin/sleep", "/bin/true", "/bin/false", "chown", "/usr/sbin/nologin", "dotnet"];
+    private static readonly string[] Essential = ["/bin/sh", "bash", "/bin/bash", "/bin/echo", "/bin/sleep", "/bin/true", "/bin/false", "chown", "env", "/usr/sbin/nologin", "dotnet"];
 
     [Fact]
     public void Every_program_the_tests_start_is_a_probe_in_the_package_list()

@@ -46,13 +46,18 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             workDir = owned.Path;
             if (runAs is not null) File.SetUnixFileMode(workDir, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
         }
-        var psi = new ProcessStartInfo(runAs is null ? executable ?? "dotnet" : "setpriv")
+        // Through env(1) with SIGHUP, SIGINT and SIGQUIT back at their defaults: a signal ignored when a process starts
+        // stays ignored in .NET (no handler is installed for it), and a runner started with nohup or in the background
+        // ignores exactly these. The gateway under systemd starts with defaults, so the tests do too.
+        var psi = new ProcessStartInfo("env")
         {
             WorkingDirectory = workDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        psi.ArgumentList.Add("--default-signal=HUP,INT,QUIT");
+        psi.ArgumentList.Add(runAs is null ? executable ?? "dotnet" : "setpriv");
         if (runAs is not null)
         {
             foreach (var a in runAs.SetprivArguments) psi.ArgumentList.Add(a);
