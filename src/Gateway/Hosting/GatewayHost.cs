@@ -56,7 +56,9 @@ public static class GatewayHost
         }
         else
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
+            // The empty builder is what DisableDefaults does, without linking the defaults it skips (EventLog, Debug and
+            // EventSource loggers, appsettings.json, user secrets): CreateApplicationBuilder decides that at run time.
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
             ConfigureServices(builder, config, run, time);
             var host = builder.Build();
             WatchEssentialLoops(host.Services);
