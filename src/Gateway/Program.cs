@@ -16,7 +16,7 @@ public static class Program
         }
         if (parse.VersionRequested && parse.Errors.Count == 0)
         {
-            Console.WriteLine(StartInfo.Version);
+            Console.WriteLine(StartInfo.BuildVersion);
             return ExitCodes.Ok;
         }
         if (parse.Errors.Count > 0)
