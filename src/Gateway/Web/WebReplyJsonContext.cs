@@ -10,8 +10,7 @@ namespace Gateway.Web;
 /// <summary>
 /// Source-generated JSON for what the web API only writes (replies, the live stream): serialization-only, so the
 /// binary carries the fast-path writers and no property metadata. Written through
-/// <see cref="SerializedJsonResult.Api{T}"/>, which keeps apostrophes, &lt; and &gt; readable like the request context's
-/// <see cref="WebJsonContext.Api"/> options did.
+/// <see cref="SerializedJsonResult.Api{T}"/>, which keeps apostrophes, &lt; and &gt; readable as the API always did.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     GenerationMode = JsonSourceGenerationMode.Serialization)]
