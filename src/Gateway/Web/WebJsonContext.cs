@@ -1,9 +1,6 @@
 using System.Text.Json.Serialization;
-using Gateway.Hosting;
-using Gateway.Web.Settings;
-using Gateway.Web.SignIn;
 using Gateway.Setup;
-using Gateway.Web.Setup;
+using Gateway.Web.SignIn;
 
 namespace Gateway.Web;
 
