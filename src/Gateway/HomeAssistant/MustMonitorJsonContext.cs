@@ -2,6 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace Gateway.HomeAssistant;
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(MustMonitorDocument))]
 internal sealed partial class MustMonitorJsonContext : JsonSerializerContext;

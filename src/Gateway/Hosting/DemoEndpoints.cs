@@ -12,16 +12,16 @@ public static class DemoEndpoints
     public static IEndpointRouteBuilder MapDemo(this IEndpointRouteBuilder app)
     {
         if (app.ServiceProvider.GetService<DemoSimulators>() is null) return app;
-        app.MapGet("/api/demo", (DemoSimulators demo) => TypedResults.Json(State(demo), DemoJsonContext.Default.DemoState));
+        app.MapGet("/api/demo", (DemoSimulators demo) => Gateway.Web.SerializedJsonResult.Of(State(demo), DemoJsonContext.Default.DemoState));
         app.MapPost("/api/demo/power-cut", (DemoSimulators demo) =>
         {
             demo.PowerCut();
-            return TypedResults.Json(State(demo), DemoJsonContext.Default.DemoState);
+            return Gateway.Web.SerializedJsonResult.Of(State(demo), DemoJsonContext.Default.DemoState);
         });
         app.MapPost("/api/demo/power-restore", (DemoSimulators demo) =>
         {
             demo.PowerRestore();
-            return TypedResults.Json(State(demo), DemoJsonContext.Default.DemoState);
+            return Gateway.Web.SerializedJsonResult.Of(State(demo), DemoJsonContext.Default.DemoState);
         });
         return app;
     }
@@ -32,6 +32,6 @@ public static class DemoEndpoints
 
 public sealed record DemoState(bool MainsPresent, double BatteryCharge, string UpsPort, string MeterPort);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(DemoState))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext;

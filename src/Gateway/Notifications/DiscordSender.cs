@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Gateway.Readings;
 
 namespace Gateway.Notifications;
@@ -27,7 +26,7 @@ public sealed class DiscordSender(HttpClient http, string webhookUrl) : HttpNoti
 
     protected override HttpRequestMessage BuildRequest(Notification n) => new(HttpMethod.Post, webhookUrl)
     {
-        Content = JsonContent.Create(Payload(n), NotificationJsonContext.Default.DiscordPayload),
+        Content = SerializedJsonContent.Create(Payload(n), NotificationJsonContext.Default.DiscordPayload),
     };
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Gateway.Readings;
 
 namespace Gateway.Notifications;
@@ -25,7 +24,7 @@ public sealed class NtfySender(HttpClient http, string server, string topic, str
     {
         var request = new HttpRequestMessage(HttpMethod.Post, server.TrimEnd('/') + "/")
         {
-            Content = JsonContent.Create(Payload(n, topic), NotificationJsonContext.Default.NtfyPayload),
+            Content = SerializedJsonContent.Create(Payload(n, topic), NotificationJsonContext.Default.NtfyPayload),
         };
         if (!string.IsNullOrEmpty(token)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return request;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 
 namespace Gateway.Notifications;
 
@@ -12,6 +11,6 @@ public sealed class WebhookSender(HttpClient http, string url) : HttpNotificatio
 
     protected override HttpRequestMessage BuildRequest(Notification n) => new(HttpMethod.Post, url)
     {
-        Content = JsonContent.Create(Payload(n), NotificationJsonContext.Default.WebhookPayload),
+        Content = SerializedJsonContent.Create(Payload(n), NotificationJsonContext.Default.WebhookPayload),
     };
 }

@@ -52,7 +52,7 @@ public static partial class ApiEndpoints
         var s = ctx.RequestServices;
         var report = TelemetryBuilder.Build(s.GetRequiredService<ReadingHub>(), s.GetRequiredService<AlarmMonitor>(),
             s.GetRequiredService<DeviceDirectory>(), s.GetRequiredService<TimeProvider>().GetUtcNow());
-        return Results.Json(report, WebJsonContext.Api.TelemetryReport);
+        return SerializedJsonResult.Api(report, WebReplyJsonContext.Default.TelemetryReport);
     }
 
     private static IResult TelemetryOf(HttpContext ctx, string device)
@@ -62,7 +62,7 @@ public static partial class ApiEndpoints
         if (hub.Get(device) is not { } snapshot) return UnknownDevice(hub, device);
         var view = TelemetryBuilder.Device(snapshot, s.GetRequiredService<AlarmMonitor>(), s.GetRequiredService<DeviceDirectory>(),
             s.GetRequiredService<TimeProvider>().GetUtcNow());
-        return Results.Json(view, WebJsonContext.Api.DeviceTelemetry);
+        return SerializedJsonResult.Api(view, WebReplyJsonContext.Default.DeviceTelemetry);
     }
 
     private static async Task<IResult> History(HttpContext ctx, string device)
@@ -101,7 +101,7 @@ public static partial class ApiEndpoints
         try { series = await query.ConfigureAwait(false); }
         catch (TimeoutException e) { return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "history query too long", e.Message); }
         var report = new HistoryReport(device, metric, unit, from, to, series.Select(x => new HistoryPointView(x.At, x.Value)).ToArray());
-        return Results.Json(report, WebJsonContext.Api.HistoryReport);
+        return SerializedJsonResult.Api(report, WebReplyJsonContext.Default.HistoryReport);
     }
 
     private static IResult HistoryBusy(HttpContext ctx)
@@ -133,14 +133,14 @@ public static partial class ApiEndpoints
             var recent = s.GetRequiredService<EventBus>().Recent();
             report = new EventsReport("memory", recent.Reverse().Take(limit).Select(EventView.From).ToArray());
         }
-        return Results.Json(report, WebJsonContext.Api.EventsReport);
+        return SerializedJsonResult.Api(report, WebReplyJsonContext.Default.EventsReport);
     }
 
     private static IResult Policy(HttpContext ctx)
     {
         var s = ctx.RequestServices;
         var report = PolicyReport.From(s.GetRequiredService<IPolicyStatusSource>().Current, s.GetRequiredService<TimeProvider>().GetUtcNow());
-        return Results.Json(report, WebJsonContext.Api.PolicyReport);
+        return SerializedJsonResult.Api(report, WebReplyJsonContext.Default.PolicyReport);
     }
 
     private static async Task<IResult> ShutdownTest(HttpContext ctx)
@@ -156,7 +156,7 @@ public static partial class ApiEndpoints
         {
             Log(ctx).LogInformation("Shutdown rehearsal (dry run) requested over the API from {Remote}", ctx.Connection.RemoteIpAddress);
             var summary = await rehearsal.RehearseAsync(ctx.RequestAborted).ConfigureAwait(false);
-            return Results.Json(RehearsalReport.From(summary), WebJsonContext.Api.RehearsalReport);
+            return SerializedJsonResult.Api(RehearsalReport.From(summary), WebReplyJsonContext.Default.RehearsalReport);
         }
         finally
         {
@@ -180,7 +180,7 @@ public static partial class ApiEndpoints
             ctx.Response.Headers.RetryAfter = Math.Ceiling(outcome.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return outcome.Verdict switch
         {
-            CommandVerdict.Done or CommandVerdict.AlreadySet => Results.Json(new CommandReply(device, command, outcome.Verdict == CommandVerdict.Done ? "ok" : "already_set", outcome.Message), WebJsonContext.Api.CommandReply),
+            CommandVerdict.Done or CommandVerdict.AlreadySet => SerializedJsonResult.Api(new CommandReply(device, command, outcome.Verdict == CommandVerdict.Done ? "ok" : "already_set", outcome.Message), WebReplyJsonContext.Default.CommandReply),
             CommandVerdict.NotSupported => ApiResults.BadRequest($"device '{device}' does not support '{command}'", outcome.Message),
             CommandVerdict.Forbidden => ApiResults.Error(StatusCodes.Status403Forbidden, $"'{command}' is not allowed on device '{device}'", outcome.Message),
             CommandVerdict.Busy => ApiResults.Error(StatusCodes.Status409Conflict, $"device '{device}' is busy with another command", outcome.Message),

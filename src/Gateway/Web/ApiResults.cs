@@ -6,7 +6,7 @@ namespace Gateway.Web;
 public static class ApiResults
 {
     public static IResult Error(int status, string error, string? detail = null) =>
-        Results.Json(new ApiError(error, detail), WebJsonContext.Api.ApiError, statusCode: status);
+        SerializedJsonResult.Api(new ApiError(error, detail), WebReplyJsonContext.Default.ApiError, statusCode: status);
 
     public static IResult BadRequest(string error, string? detail = null) => Error(StatusCodes.Status400BadRequest, error, detail);
 

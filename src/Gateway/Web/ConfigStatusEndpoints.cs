@@ -16,7 +16,7 @@ public static class ConfigStatusEndpoints
         {
             var s = ctx.RequestServices;
             if (s.GetRequiredService<ApiAccess>().CheckRead(ctx) is { } denied) return denied;
-            return Results.Json(Build(s.GetRequiredService<ConfigStatus>(), s.GetService<PolicyRunner>()), ConfigStatusJsonContext.Default.ConfigStatusReport);
+            return SerializedJsonResult.Of(Build(s.GetRequiredService<ConfigStatus>(), s.GetService<PolicyRunner>()), ConfigStatusJsonContext.Default.ConfigStatusReport);
         });
         return app;
     }

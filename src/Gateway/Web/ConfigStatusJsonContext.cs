@@ -2,6 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace Gateway.Web;
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(ConfigStatusReport))]
 internal sealed partial class ConfigStatusJsonContext : JsonSerializerContext;

@@ -15,7 +15,7 @@ public static class HealthEndpoints
         app.MapGet("/api/health", (ReadingHub hub, StartInfo start, IEnumerable<IHealthContributor> contributors, StartupWarnings warnings) =>
         {
             var report = Build(hub, start, contributors, warnings);
-            return Results.Json(report, WebJsonContext.Api.HealthReport, statusCode: report.Status == "down" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+            return SerializedJsonResult.Api(report, WebReplyJsonContext.Default.HealthReport, statusCode: report.Status == "down" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
         return app;
     }

@@ -49,6 +49,6 @@ public static class ImportEndpoints
             report.Count(ImportItemStatus.Mapped), report.Count(ImportItemStatus.Review), report.Count(ImportItemStatus.Unmapped),
             report.Items.Select(i => new ImportItemView(i.OldName, i.Line, i.NewName, i.Status.ToString().ToLowerInvariant(), i.Note)).ToList(),
             result.Succeeded ? report.Format() : $"error: {result.Problem}");
-        return TypedResults.Json(reply, ImportJsonContext.Default.ImportReply, statusCode: result.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        return SerializedJsonResult.Of(reply, ImportJsonContext.Default.ImportReply, result.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -121,7 +121,7 @@ public sealed class LiveStreamBroadcaster : BackgroundService
     {
         var now = _time.GetUtcNow();
         var state = new DashboardState(now, TelemetryBuilder.Build(_hub, _alarms, _directory, now), PolicyReport.From(_policy.Current, now));
-        var json = JsonSerializer.SerializeToUtf8Bytes(state, WebJsonContext.Api.DashboardState);
+        var json = SerializedJsonResult.ApiBytes(state, WebReplyJsonContext.Default.DashboardState);
         var bytes = new byte[json.Length + 22];
         var n = Encoding.ASCII.GetBytes("event: state\ndata: ", bytes);
         json.CopyTo(bytes, n);

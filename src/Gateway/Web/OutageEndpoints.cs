@@ -17,7 +17,7 @@ public static class OutageEndpoints
         {
             if (ctx.RequestServices.GetRequiredService<ApiAccess>().CheckRead(ctx) is { } denied) return denied;
             if (ctx.RequestServices.GetService<OutageRecorder>() is not { } recorder)
-                return TypedResults.Json(new OutagesReport(null, []), OutageJsonContext.Default.OutagesReport);
+                return SerializedJsonResult.Of(new OutagesReport(null, []), OutageReplyJsonContext.Default.OutagesReport);
             List<OutageRecord> recent;
             try { recent = await recorder.Store.LoadHistoryAsync(ctx.RequestAborted).ConfigureAwait(false); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -25,7 +25,7 @@ public static class OutageEndpoints
                 return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the outage history cannot be read", $"{recorder.Store.HistoryPath}: {e.Message}");
             }
             recent.Reverse();
-            return TypedResults.Json(new OutagesReport(recorder.Current, recent), OutageJsonContext.Default.OutagesReport);
+            return SerializedJsonResult.Of(new OutagesReport(recorder.Current, recent), OutageReplyJsonContext.Default.OutagesReport);
         });
         app.MapGet("/api/outages/timeline", (Delegate)Timeline);
         app.MapGet("/api/battery", async (HttpContext ctx) =>
@@ -46,11 +46,11 @@ public static class OutageEndpoints
             List<BatteryHealthPoint> kept = [];
             if (ctx.RequestServices.GetService<BatteryHealthStore>() is { } health)
                 kept = await health.LoadAsync(ctx.RequestAborted).ConfigureAwait(false);
-            return TypedResults.Json(BatteryReport.Build(config.Battery, outages, now) with
+            return SerializedJsonResult.Of(BatteryReport.Build(config.Battery, outages, now) with
             {
                 SelfTests = selfTests,
                 History = BatteryReport.BuildHistory(kept, outages, selfTests),
-            }, OutageJsonContext.Default.BatteryReport);
+            }, OutageReplyJsonContext.Default.BatteryReport);
         });
         return app;
     }
@@ -61,7 +61,7 @@ public static class OutageEndpoints
         var s = ctx.RequestServices;
         if (s.GetRequiredService<ApiAccess>().CheckRead(ctx) is { } denied) return denied;
         if (s.GetService<OutageRecorder>() is not { } recorder)
-            return TypedResults.Json(OutageTimeline.None, OutageJsonContext.Default.OutageTimeline);
+            return SerializedJsonResult.Of(OutageTimeline.None, OutageReplyJsonContext.Default.OutageTimeline);
         var outage = recorder.Current;
         var live = outage is not null;
         if (outage is null)
@@ -72,7 +72,7 @@ public static class OutageEndpoints
                 return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the outage history cannot be read", $"{recorder.Store.HistoryPath}: {e.Message}");
             }
         }
-        if (outage is null) return TypedResults.Json(OutageTimeline.None, OutageJsonContext.Default.OutageTimeline);
+        if (outage is null) return SerializedJsonResult.Of(OutageTimeline.None, OutageReplyJsonContext.Default.OutageTimeline);
 
         var now = s.GetRequiredService<TimeProvider>().GetUtcNow();
         var device = s.GetRequiredService<GatewayConfig>().ProtectedUps?.Id;
@@ -94,6 +94,6 @@ public static class OutageEndpoints
                 return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the event log query took too long", e.Message);
             }
         }
-        return TypedResults.Json(OutageTimelineBuilder.Build(outage, live, device, events, runtime, now), OutageJsonContext.Default.OutageTimeline);
+        return SerializedJsonResult.Of(OutageTimelineBuilder.Build(outage, live, device, events, runtime, now), OutageReplyJsonContext.Default.OutageTimeline);
     }
 }

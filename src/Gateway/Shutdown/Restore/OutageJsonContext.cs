@@ -5,9 +5,6 @@ namespace Gateway.Shutdown.Restore;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(OutageRecord))]
 [JsonSerializable(typeof(List<OutageRecord>))]
-[JsonSerializable(typeof(OutagesReport))]
-[JsonSerializable(typeof(Gateway.Web.OutageTimeline))]
-[JsonSerializable(typeof(Gateway.Battery.BatteryReport))]
 [JsonSerializable(typeof(List<Gateway.Battery.BatterySelfTestResult>))]
 [JsonSerializable(typeof(List<Gateway.Battery.BatteryHealthPoint>))]
 internal sealed partial class OutageJsonContext : JsonSerializerContext;

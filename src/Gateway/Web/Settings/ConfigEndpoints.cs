@@ -126,10 +126,10 @@ public static class ConfigEndpoints
         }
     }
 
-    private static IResult Reply(ConfigSaveReply reply) => Results.Json(reply, WebJsonContext.Api.ConfigSaveReply);
+    private static IResult Reply(ConfigSaveReply reply) => SerializedJsonResult.Api(reply, WebReplyJsonContext.Default.ConfigSaveReply);
 
     private static IResult Refused(IReadOnlyList<ConfigFieldError> problems) =>
-        Results.Json(new ConfigErrorsReply(problems), WebJsonContext.Api.ConfigErrorsReply, statusCode: StatusCodes.Status422UnprocessableEntity);
+        SerializedJsonResult.Api(new ConfigErrorsReply(problems), WebReplyJsonContext.Default.ConfigErrorsReply, statusCode: StatusCodes.Status422UnprocessableEntity);
 
     private static async Task<JsonObject?> ReadJsonAsync(HttpContext ctx)
     {

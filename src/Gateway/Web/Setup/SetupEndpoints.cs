@@ -33,7 +33,7 @@ public static class SetupEndpoints
             ctx.HttpContext.RequestServices.GetRequiredService<ApiAccess>().CheckAction(ctx.HttpContext) ?? await next(ctx).ConfigureAwait(false));
         setup.MapGet("", Overview);
         setup.MapGet("/serial/ports", (HttpContext ctx) =>
-            Results.Json(Service<SerialPortCatalog>(ctx).List(Config(ctx)), WebJsonContext.Api.SerialPortList));
+            SerializedJsonResult.Api(Service<SerialPortCatalog>(ctx).List(Config(ctx)), WebReplyJsonContext.Default.SerialPortList));
         setup.MapPost("/serial/probe", (Delegate)SerialProbeAsync);
         setup.MapPost("/nut/test", (Delegate)NutTestAsync);
         setup.MapPost("/mqtt/test", (Delegate)MqttTestAsync);
@@ -57,12 +57,12 @@ public static class SetupEndpoints
         var channels = Senders(ctx).Select(x => x.Name).ToArray();
         var indicators = new IndicatorsView(IndicatorStatus(s), IndicatorPatterns.All.Select(p => new PatternView(p.Name, p.Description)).ToArray());
         var overview = new SetupOverview(nut, mqtt, hosts, channels, indicators, s.GetService<IShutdownRehearsal>() is not null);
-        return Results.Json(overview, WebJsonContext.Api.SetupOverview);
+        return SerializedJsonResult.Api(overview, WebReplyJsonContext.Default.SetupOverview);
     }
 
     private static async Task<IResult> SerialProbeAsync(HttpContext ctx)
     {
-        var (request, bad) = await ReadAsync(ctx, WebJsonContext.Api.SerialProbeRequest).ConfigureAwait(false);
+        var (request, bad) = await ReadAsync(ctx, WebJsonContext.Default.SerialProbeRequest).ConfigureAwait(false);
         if (bad is not null) return bad;
         var probe = Service<SerialProbe>(ctx);
         var config = Config(ctx);
@@ -73,7 +73,7 @@ public static class SetupEndpoints
 
     private static async Task<IResult> NutTestAsync(HttpContext ctx)
     {
-        var (r, bad) = await ReadAsync(ctx, WebJsonContext.Api.NutTestRequest).ConfigureAwait(false);
+        var (r, bad) = await ReadAsync(ctx, WebJsonContext.Default.NutTestRequest).ConfigureAwait(false);
         if (bad is not null) return bad;
         var config = Config(ctx);
         NutDeviceOptions? device = null;
@@ -99,7 +99,7 @@ public static class SetupEndpoints
 
     private static async Task<IResult> MqttTestAsync(HttpContext ctx)
     {
-        var (r, bad) = await ReadAsync(ctx, WebJsonContext.Api.MqttTestRequest).ConfigureAwait(false);
+        var (r, bad) = await ReadAsync(ctx, WebJsonContext.Default.MqttTestRequest).ConfigureAwait(false);
         if (bad is not null) return bad;
         var options = MqttBrokerTest.Merge(Config(ctx).Mqtt, r!);
         Log(ctx).LogInformation("Setup: testing the MQTT broker {Host}:{Port}", options.Host, options.Port);
@@ -114,7 +114,7 @@ public static class SetupEndpoints
 
     private static async Task<IResult> SshAsync(HttpContext ctx, string action)
     {
-        var (r, bad) = await ReadAsync(ctx, WebJsonContext.Api.SshTestRequest).ConfigureAwait(false);
+        var (r, bad) = await ReadAsync(ctx, WebJsonContext.Default.SshTestRequest).ConfigureAwait(false);
         if (bad is not null) return bad;
         if (SshHostCheck.Resolve(r!, Config(ctx), out var error) is not { } host)
             return r!.Name is not null && string.IsNullOrWhiteSpace(r.Host) ? ApiResults.NotFound("unknown remote host", error) : ApiResults.BadRequest("cannot test", error);
@@ -144,7 +144,7 @@ public static class SetupEndpoints
 
     private static async Task<IResult> IndicatorTestAsync(HttpContext ctx)
     {
-        var (r, bad) = await ReadAsync(ctx, WebJsonContext.Api.IndicatorTestRequest).ConfigureAwait(false);
+        var (r, bad) = await ReadAsync(ctx, WebJsonContext.Default.IndicatorTestRequest).ConfigureAwait(false);
         if (bad is not null) return bad;
         if (IndicatorPatterns.Find(r!.Pattern ?? "") is not { } pattern)
             return ApiResults.BadRequest($"unknown pattern '{r.Pattern}'", $"one of: {string.Join(", ", IndicatorPatterns.All.Select(p => p.Name))}");
@@ -191,7 +191,7 @@ public static class SetupEndpoints
         }
     }
 
-    private static IResult Reply(ToolResult result) => Results.Json(result, WebJsonContext.Api.ToolResult);
+    private static IResult Reply(ToolResult result) => SerializedJsonResult.Api(result, WebReplyJsonContext.Default.ToolResult);
 
     private static T Service<T>(HttpContext ctx) where T : notnull => ctx.RequestServices.GetRequiredService<T>();
 

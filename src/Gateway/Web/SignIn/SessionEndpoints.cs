@@ -17,7 +17,7 @@ public static class SessionEndpoints
 {
     public static IEndpointRouteBuilder MapSessions(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/session", (HttpContext ctx) => Results.Json(State(ctx), WebJsonContext.Api.SessionState));
+        app.MapGet("/api/session", (HttpContext ctx) => SerializedJsonResult.Api(State(ctx), WebReplyJsonContext.Default.SessionState));
         app.MapPost("/api/session", (Delegate)SignInAsync);
         app.MapDelete("/api/session", SignOut);
         app.MapPost("/api/session/setup", (Delegate)SetupAsync);
@@ -37,7 +37,7 @@ public static class SessionEndpoints
         var s = ctx.RequestServices;
         var sessions = s.GetRequiredService<SessionStore>();
         var address = ApiAccess.ClientAddress(ctx);
-        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Api.SignInRequest).ConfigureAwait(false);
+        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Default.SignInRequest).ConfigureAwait(false);
         if (body is null) return refused!;
         var password = s.GetRequiredService<AdminPassword>();
         if (!password.IsSet)
@@ -59,7 +59,7 @@ public static class SessionEndpoints
         var s = ctx.RequestServices;
         var sessions = s.GetRequiredService<SessionStore>();
         var address = ApiAccess.ClientAddress(ctx);
-        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Api.SetupRequest).ConfigureAwait(false);
+        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Default.SetupRequest).ConfigureAwait(false);
         if (body is null) return refused!;
         var password = s.GetRequiredService<AdminPassword>();
         var code = s.GetRequiredService<SetupCode>();
@@ -91,7 +91,7 @@ public static class SessionEndpoints
             s.GetRequiredService<SessionStore>().End(cookie);
         }
         ctx.Response.Cookies.Delete(SessionStore.CookieName, CookieOptionsFor(ctx));
-        return Results.Json(new SessionState(false, s.GetRequiredService<AdminPassword>().IsSet, null), WebJsonContext.Api.SessionState);
+        return SerializedJsonResult.Api(new SessionState(false, s.GetRequiredService<AdminPassword>().IsSet, null), WebReplyJsonContext.Default.SessionState);
     }
 
     private static async Task<IResult> ChangePasswordAsync(HttpContext ctx)
@@ -103,7 +103,7 @@ public static class SessionEndpoints
         if (ApiAccess.CheckChange(ctx, session) is { } csrf) return csrf;
         var sessions = s.GetRequiredService<SessionStore>();
         var address = ApiAccess.ClientAddress(ctx);
-        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Api.PasswordChangeRequest).ConfigureAwait(false);
+        var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Default.PasswordChangeRequest).ConfigureAwait(false);
         if (body is null) return refused!;
         var password = s.GetRequiredService<AdminPassword>();
         if (!await password.VerifyAsync(body.CurrentPassword ?? "", ctx.RequestAborted).ConfigureAwait(false))
@@ -117,7 +117,7 @@ public static class SessionEndpoints
         await password.SetAsync(body.NewPassword!, ctx.RequestAborted).ConfigureAwait(false);
         sessions.EndAllBut(ctx.Request.Cookies[SessionStore.CookieName]);
         Log(ctx).LogWarning("Web settings: the admin password was changed from {Client}; other browsers are signed out", address);
-        return Results.Json(State(ctx), WebJsonContext.Api.SessionState);
+        return SerializedJsonResult.Api(State(ctx), WebReplyJsonContext.Default.SessionState);
     }
 
     private static IResult StartSession(HttpContext ctx, SessionStore sessions, AdminPassword password)
@@ -126,7 +126,7 @@ public static class SessionEndpoints
         var options = CookieOptionsFor(ctx);
         options.MaxAge = SessionStore.MaxAge;
         ctx.Response.Cookies.Append(SessionStore.CookieName, cookie, options);
-        return Results.Json(new SessionState(true, password.IsSet, session.CsrfToken), WebJsonContext.Api.SessionState);
+        return SerializedJsonResult.Api(new SessionState(true, password.IsSet, session.CsrfToken), WebReplyJsonContext.Default.SessionState);
     }
 
     private static CookieOptions CookieOptionsFor(HttpContext ctx) =>
