@@ -44,6 +44,16 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
     /// </summary>
     public const int NewDatabasePageSize = 2048;
 
+    /// <summary>
+    /// SQLite's page cache per connection, in KiB (a negative cache_size is KiB). The default, 2,000 KiB, is held by the
+    /// writer and by every pooled reader for as long as the connection lives, and fills as the database grows; the
+    /// rows a flush or a query touches are few, and a page not cached is read again from the kernel's page cache.
+    /// </summary>
+    public const int WriterCacheKiB = 512;
+
+    /// <inheritdoc cref="WriterCacheKiB"/>
+    public const int ReaderCacheKiB = 256;
+
     private readonly TimeSpan _retention;
     private readonly TimeSpan _rawRetention;
     private readonly TimeSpan _minuteRetention;
@@ -489,7 +499,17 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
     {
         var conn = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadWrite));
         conn.Open();
+        Exec(conn, $"PRAGMA cache_size=-{ReaderCacheKiB}");
         return conn;
+    }
+
+    /// <summary>The page cache limits in KiB that the writer and a reader connection run with, as SQLite reports them.</summary>
+    internal (long Writer, long Reader) PageCacheKiB()
+    {
+        long writer;
+        lock (_writeGate) writer = -long.Parse(Scalar(_writer ?? throw new InvalidOperationException("the history database is not open"), "PRAGMA cache_size") ?? "0", CultureInfo.InvariantCulture);
+        using var reader = OpenReader();
+        return (writer, -long.Parse(Scalar(reader, "PRAGMA cache_size") ?? "0", CultureInfo.InvariantCulture));
     }
 
     private void OpenWriter()
@@ -506,7 +526,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 _log.LogWarning("History database {Path}: WAL mode not available (journal_mode={Mode})", DatabasePath, mode);
             var pageSize = long.Parse(Scalar(conn, "PRAGMA page_size") ?? "4096", CultureInfo.InvariantCulture);
-            Exec(conn, $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointBytes / pageSize}; PRAGMA journal_size_limit={WalCheckpointBytes}; PRAGMA temp_store=MEMORY;");
+            Exec(conn, $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointBytes / pageSize}; PRAGMA journal_size_limit={WalCheckpointBytes}; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-{WriterCacheKiB};");
             var check = Scalar(conn, "PRAGMA quick_check");
             if (check != "ok") throw new InvalidDataException($"quick_check: {check}");
             if (long.Parse(Scalar(conn, "PRAGMA user_version") ?? "0", CultureInfo.InvariantCulture) == 1) MigrateFromVersion1(conn);

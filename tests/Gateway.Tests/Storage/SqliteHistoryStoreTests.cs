@@ -51,6 +51,16 @@ public sealed class SqliteHistoryStoreTests : IDisposable
         Assert.Empty(await reopened.QueryAsync("nobody", "input.voltage", T0, T0.AddHours(1), 10, default));
     }
 
+    [Fact]
+    public void Writer_and_reader_connections_run_with_a_capped_page_cache()
+    {
+        using var store = NewStore();
+        Assert.True(store.Open());
+        Assert.Equal((SqliteHistoryStore.WriterCacheKiB, SqliteHistoryStore.ReaderCacheKiB), store.PageCacheKiB());
+        // a pooled reader that is handed out again keeps the cap
+        Assert.Equal(SqliteHistoryStore.ReaderCacheKiB, store.PageCacheKiB().Reader);
+    }
+
     private long WalFrames()
     {
         // A WAL file is a 32-byte header (the page size at offset 8), then a 24-byte frame header and a page per page written.
