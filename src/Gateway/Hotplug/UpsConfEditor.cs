@@ -16,7 +16,9 @@ public static class UpsConfEditor
     {
         var file = NutConfigFile.Parse("ups.conf", text);
         if (!file.Sections.Any(s => s.Section == name)) return null;
-        var keys = file.InSection(name).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value ?? "", StringComparer.Ordinal);
+        // The last value of each key wins (a loop, not GroupBy: each GroupBy instantiation is generic code of its own in the native binary).
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in file.InSection(name)) keys[e.Key] = e.Value ?? "";
         return new UpsConfSection(name, keys.GetValueOrDefault("driver", ""), keys.GetValueOrDefault("vendorid", "").ToLowerInvariant(),
             keys.GetValueOrDefault("productid", "").ToLowerInvariant(), keys.GetValueOrDefault("serial"), keys.GetValueOrDefault("desc"));
     }

@@ -29,15 +29,19 @@ public sealed class PowerQualityTracker(double brownoutVoltage, double overvolta
                 Flag(ups, UpsStatusFlags.BYPASS, "bypass", "The UPS is on bypass: the load is not protected", "The UPS is off bypass", changes);
                 break;
             case MeterReading meter:
-                var phases = new[] { ("L1", meter.L1.Voltage), ("L2", meter.L2.Voltage), ("L3", meter.L3.Voltage) }
-                    .Where(p => p.Item2 is >= OutageVoltage).Select(p => (p.Item1, p.Item2!.Value)).ToList();
-                if (phases.Count == 0) break;
-                var low = phases.MinBy(p => p.Value);
-                var high = phases.MaxBy(p => p.Value);
-                Threshold(meter.DeviceId, "brownout", low.Value < brownoutVoltage, low.Value >= brownoutVoltage + Hysteresis,
-                    $"Brownout: {low.Item1} at {F(low.Value)} V (below {F(brownoutVoltage)} V)", $"Brownout over: lowest phase {low.Item1} at {F(low.Value)} V", changes);
-                Threshold(meter.DeviceId, "overvoltage", high.Value > overvoltageVoltage, high.Value <= overvoltageVoltage - Hysteresis,
-                    $"Over-voltage: {high.Item1} at {F(high.Value)} V (above {F(overvoltageVoltage)} V)", $"Over-voltage over: highest phase {high.Item1} at {F(high.Value)} V", changes);
+                // Loops, not LINQ: Where/Select/MinBy over value tuples is generic code of its own in the native binary.
+                (string Name, double Value)? low = null, high = null;
+                foreach (var (name, voltage) in (ReadOnlySpan<(string, double?)>)[("L1", meter.L1.Voltage), ("L2", meter.L2.Voltage), ("L3", meter.L3.Voltage)])
+                {
+                    if (voltage is not (>= OutageVoltage and var volts)) continue;
+                    if (low is null || volts < low.Value.Value) low = (name, volts);
+                    if (high is null || volts > high.Value.Value) high = (name, volts);
+                }
+                if (low is not { } lowest || high is not { } highest) break;
+                Threshold(meter.DeviceId, "brownout", lowest.Value < brownoutVoltage, lowest.Value >= brownoutVoltage + Hysteresis,
+                    $"Brownout: {lowest.Name} at {F(lowest.Value)} V (below {F(brownoutVoltage)} V)", $"Brownout over: lowest phase {lowest.Name} at {F(lowest.Value)} V", changes);
+                Threshold(meter.DeviceId, "overvoltage", highest.Value > overvoltageVoltage, highest.Value <= overvoltageVoltage - Hysteresis,
+                    $"Over-voltage: {highest.Name} at {F(highest.Value)} V (above {F(overvoltageVoltage)} V)", $"Over-voltage over: highest phase {highest.Name} at {F(highest.Value)} V", changes);
                 break;
         }
         return changes;

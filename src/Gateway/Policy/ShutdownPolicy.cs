@@ -192,8 +192,14 @@ public sealed class ShutdownPolicy
     }
 
     /// <summary>What to persist so a restart in an outage keeps the outage start and the depletion history.</summary>
-    public PolicyMemory Remember(TimeSpan monotonicNow, DateTimeOffset wallNow) =>
-        new(wallNow, _outageSinceWall, _history.Samples.Select(s => new PolicyMemorySample(wallNow - (monotonicNow - s.At), s.Charge)).ToArray(), _confirmed);
+    public PolicyMemory Remember(TimeSpan monotonicNow, DateTimeOffset wallNow)
+    {
+        // A loop, not Select: LINQ over the BatterySample struct is generic code of its own in the native binary.
+        var samples = _history.Samples;
+        var remembered = new PolicyMemorySample[samples.Count];
+        for (var i = 0; i < remembered.Length; i++) remembered[i] = new(wallNow - (monotonicNow - samples[i].At), samples[i].Charge);
+        return new(wallNow, _outageSinceWall, remembered, _confirmed);
+    }
 
     /// <summary>
     /// Restores memory saved before a restart. Anything from the future (the clock went backwards) or older than the

@@ -75,7 +75,7 @@ public static partial class ApiEndpoints
         if (metric.Length == 0)
             return ApiResults.BadRequest("metric is required", "e.g. ?metric=battery.charge (the keys of /api/telemetry/{device} 'values')");
         // Keys declared in the configuration (type: modbus) are known by what the device reports.
-        if ((MetricCatalog.UnitOf(snapshot.Kind, metric) ?? snapshot.Latest?.Metrics.FirstOrDefault(m => m.Key == metric).Unit) is not { } unit)
+        if ((MetricCatalog.UnitOf(snapshot.Kind, metric) ?? (snapshot.Latest is { } latest ? MetricCatalog.UnitIn(latest.Metrics, metric) : null)) is not { } unit)
             return ApiResults.BadRequest($"unknown metric '{metric}' for a {TelemetryBuilder.KindName(snapshot.Kind)}",
                 "use one of the keys of /api/telemetry/{device} 'values'");
         var now = s.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -100,7 +100,7 @@ public static partial class ApiEndpoints
         IReadOnlyList<HistoryPoint> series;
         try { series = await query.ConfigureAwait(false); }
         catch (TimeoutException e) { return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "history query too long", e.Message); }
-        var report = new HistoryReport(device, metric, unit, from, to, series.Select(x => new HistoryPointView(x.At, x.Value)).ToArray());
+        var report = new HistoryReport(device, metric, unit, from, to, HistoryPointView.Of(series));
         return SerializedJsonResult.Api(report, WebReplyJsonContext.Default.HistoryReport);
     }
 

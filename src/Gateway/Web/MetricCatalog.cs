@@ -20,6 +20,22 @@ public static class MetricCatalog
             L1 = p, L2 = p, L3 = p, Total = p,
             Frequency = 1, ImportEnergy = 1, ExportEnergy = 1, ImportReactiveEnergy = 1, ExportReactiveEnergy = 1, DemandPower = 1,
         };
-        return full.Metrics.ToDictionary(m => m.Key, m => m.Unit, StringComparer.Ordinal);
+        return UnitsOf(full.Metrics);
+    }
+
+    /// <summary>Key → unit (the first of a key). A loop, not LINQ: LINQ over the Metric struct is generic code of its own in the native binary.</summary>
+    private static Dictionary<string, string> UnitsOf(IReadOnlyList<Metric> metrics)
+    {
+        var units = new Dictionary<string, string>(metrics.Count, StringComparer.Ordinal);
+        foreach (var m in metrics) units.TryAdd(m.Key, m.Unit);
+        return units;
+    }
+
+    /// <summary>The unit of <paramref name="key"/> in <paramref name="metrics"/>, or null.</summary>
+    public static string? UnitIn(IReadOnlyList<Metric> metrics, string key)
+    {
+        foreach (var m in metrics)
+            if (m.Key == key) return m.Unit;
+        return null;
     }
 }

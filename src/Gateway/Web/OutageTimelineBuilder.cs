@@ -58,7 +58,7 @@ public static class OutageTimelineBuilder
         entries = entries.OrderBy(e => e.At).ToList();
 
         return new OutageTimeline(true, live, device, outage.StartedAt, outage.PowerBackAt, outage.EndedAt, outage.Trigger, source, entries,
-            runtime.Select(p => new HistoryPointView(p.At, p.Value)).ToList());
+            HistoryPointView.Of(runtime));
     }
 
     private static OutageTimelineEntry Entry(GatewayEvent e, DateTimeOffset origin)

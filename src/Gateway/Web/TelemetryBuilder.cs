@@ -29,11 +29,20 @@ public static class TelemetryBuilder
             r is null ? null : Math.Round(Math.Max(0, (now - r.Timestamp).TotalSeconds), 3),
             d.Fresh(now) is not null,
             ups?.Status.ToString(),
-            ups is null ? null : UpsStatus.All.Where(f => ups.Status.Has(f.Flag)).Select(f => f.Name).ToArray(),
+            ups is null ? null : FlagNames(ups.Status),
             values,
             ups?.Variables,
             alarms.For(d.DeviceId).Select(View).ToArray(),
             directory.CommandsOf(d.DeviceId));
+    }
+
+    // A loop, not LINQ: Where/Select over the (flag, name) value tuples is its own generic code in the native binary.
+    private static string[] FlagNames(UpsStatus status)
+    {
+        var names = new List<string>();
+        foreach (var (flag, name) in UpsStatus.All)
+            if (status.Has(flag)) names.Add(name);
+        return [.. names];
     }
 
     public static string KindName(DeviceKind kind) => kind == DeviceKind.Ups ? "ups" : "meter";
