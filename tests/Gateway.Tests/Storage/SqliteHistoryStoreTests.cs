@@ -51,6 +51,37 @@ public sealed class SqliteHistoryStoreTests : IDisposable
         Assert.Empty(await reopened.QueryAsync("nobody", "input.voltage", T0, T0.AddHours(1), 10, default));
     }
 
+    [Fact]
+    public async Task While_open_the_store_keeps_the_WAL_index_in_memory_and_holds_the_database_for_its_own_queries()
+    {
+        using var store = NewStore();
+        Assert.True(store.Open());
+        store.Add([Sample("ups", T0, ("input.voltage", 231))]);
+        store.Add(new GatewayEvent(T0, EventKinds.PowerQuality, EventSeverity.Info, "boost on"));
+        store.Flush();
+        var path = Path.Combine(_dir, SqliteHistoryStore.FileName);
+        Assert.True(File.Exists(path + "-wal"));
+        Assert.False(File.Exists(path + "-shm"));   // no mmapped WAL index whose pages every commit dirties on the SD card
+
+        using (var other = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False;Default Timeout=1"))
+        {
+            var refused = Assert.ThrowsAny<SqliteException>(() =>
+            {
+                other.Open();
+                using var cmd = other.CreateCommand();
+                cmd.CommandText = "SELECT COUNT(*) FROM readings";
+                cmd.ExecuteScalar();
+            });
+            Assert.Equal(5, refused.SqliteErrorCode);   // SQLITE_BUSY: "database is locked"
+        }
+
+        Assert.Equal(231, Assert.Single(await store.QueryAsync("ups", "input.voltage", T0, T0, 1, default)).Value);
+        Assert.Equal("boost on", Assert.Single(await store.EventsAsync(10, default)).Message);
+        store.Add([Sample("ups", T0.AddSeconds(10), ("input.voltage", 232))]);
+        store.Flush();
+        Assert.Equal(2, store.Transactions);
+    }
+
     private long WalFrames()
     {
         // A WAL file is a 32-byte header (the page size at offset 8), then a 24-byte frame header and a page per page written.
