@@ -1,6 +1,7 @@
 using Gateway.Drivers.Readings;
 using Gateway.Readings;
 using Gateway.Storage;
+using Gateway.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -51,6 +52,7 @@ public sealed class SqliteHistoryStoreTests : IDisposable
         Assert.Empty(await reopened.QueryAsync("nobody", "input.voltage", T0, T0.AddHours(1), 10, default));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]   // the second store waits out SQLite's 10 s busy timeout
     [Fact]
     public async Task While_open_the_store_keeps_the_WAL_index_in_memory_and_holds_the_database_for_its_own_queries()
     {
@@ -73,6 +75,12 @@ public sealed class SqliteHistoryStoreTests : IDisposable
                 cmd.ExecuteScalar();
             });
             Assert.Equal(5, refused.SqliteErrorCode);   // SQLITE_BUSY: "database is locked"
+        }
+
+        using (var second = NewStore())   // a second gateway on the same data_dir: refused with a sentence, keeps running
+        {
+            Assert.False(second.Open());
+            Assert.Contains("held by another process", second.LastFailure);
         }
 
         Assert.Equal(231, Assert.Single(await store.QueryAsync("ups", "input.voltage", T0, T0, 1, default)).Value);
