@@ -15,6 +15,7 @@ public sealed class Em340Driver : ModbusDeviceDriver
 {
     private readonly Em340Settings _settings;
     private Em340Identity? _identity;
+    private ushort[][]? _lastReplies;
 
     public Em340Driver(Em340Settings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null,
         ModbusBuses? buses = null)
@@ -38,23 +39,39 @@ public sealed class Em340Driver : ModbusDeviceDriver
                 DeviceId, identity.Model, identity.ModelCode, identity.Serial ?? "unknown", identity.Firmware ?? "unknown", identity.MeasurementMode?.ToString() ?? "unknown",
                 identity.HasDecimalEnergies ? "3-decimal" : "1-decimal");
         _identity = identity;
+        _lastReplies = null;
     }
 
     protected override async Task PollAsync(IModbusClient master, IReadingSink sink, CancellationToken ct)
     {
         var started = Time.GetTimestamp();
-        var image = new Dictionary<ushort, ushort>(128);
-        foreach (var block in Em340RegisterMap.MeasurementBlocks)
-            await ReadIntoAsync(master, image, block.Start, block.Count, ct).ConfigureAwait(false);
-        if (_identity?.HasDecimalEnergies == true)
-            await ReadIntoAsync(master, image, Em340RegisterMap.DecimalEnergyStart, Em340RegisterMap.DecimalEnergyCount, ct).ConfigureAwait(false);
+        var blocks = Em340RegisterMap.MeasurementBlocks;
+        var decimals = _identity?.HasDecimalEnergies == true;
+        var replies = new ushort[blocks.Count + (decimals ? 1 : 0)][];
+        for (var i = 0; i < blocks.Count; i++)
+            replies[i] = await master.ReadHoldingRegistersAsync(_settings.Address, blocks[i].Start, blocks[i].Count, ct).ConfigureAwait(false);
+        if (decimals)
+            replies[^1] = await master.ReadHoldingRegistersAsync(_settings.Address, Em340RegisterMap.DecimalEnergyStart, Em340RegisterMap.DecimalEnergyCount, ct).ConfigureAwait(false);
         LastRefreshDuration = Time.GetElapsedTime(started);
-        sink.Publish(Em340Decoder.ToReading(DeviceId, Time.GetUtcNow(), MaxAge, image, _identity));
+        var previous = _lastReplies;
+        _lastReplies = replies;
+        if (previous is not null && SameReplies(previous, replies) && TryConfirmUnchanged(sink)) return;
+        var image = new Dictionary<ushort, ushort>(128);
+        for (var i = 0; i < blocks.Count; i++) Copy(image, blocks[i].Start, replies[i]);
+        if (decimals) Copy(image, Em340RegisterMap.DecimalEnergyStart, replies[^1]);
+        Publish(sink, Em340Decoder.ToReading(DeviceId, Time.GetUtcNow(), MaxAge, image, _identity));
     }
 
-    private async Task ReadIntoAsync(IModbusClient master, Dictionary<ushort, ushort> image, ushort start, ushort count, CancellationToken ct)
+    private static bool SameReplies(ushort[][] a, ushort[][] b)
     {
-        var regs = await master.ReadHoldingRegistersAsync(_settings.Address, start, count, ct).ConfigureAwait(false);
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (!a[i].AsSpan().SequenceEqual(b[i])) return false;
+        return true;
+    }
+
+    private static void Copy(Dictionary<ushort, ushort> image, ushort start, ushort[] regs)
+    {
         for (var i = 0; i < regs.Length; i++) image[(ushort)(start + i)] = regs[i];
     }
 

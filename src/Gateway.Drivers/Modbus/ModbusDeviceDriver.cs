@@ -30,6 +30,8 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     private LinkState _state = LinkState.Connecting;
     private string? _lastAttemptError;
     private bool _everConnected;
+    private bool _published;
+    private long _publishedAt;
 
     protected ModbusDeviceDriver(string deviceId, DeviceKind kind, SerialSettings serial, TimeSpan interRequestDelay, TimeSpan pollInterval,
         TimeProvider time, ILogger log, SerialLink.Opener? opener, Func<ReconnectBackoff>? backoff, ModbusBuses? buses)
@@ -45,6 +47,12 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         _backoff = backoff;
         _buses = buses ?? new ModbusBuses(time);
     }
+
+    /// <summary>
+    /// A full reading is published at least this often even while every poll returns the same data, so consumers that
+    /// bucket readings by time (history's finest interval is 10 s) still get one per interval.
+    /// </summary>
+    public static readonly TimeSpan RepublishUnchangedAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>Retries after a failed identity read on a freshly opened port, before the backoff takes over.</summary>
     public static readonly TimeSpan QuickRetry = TimeSpan.FromMilliseconds(250);
@@ -97,6 +105,29 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         Interlocked.Exchange(ref _pollDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
+    /// <summary>Publishes a reading this driver decoded (see <see cref="TryConfirmUnchanged"/>).</summary>
+    protected void Publish(IReadingSink sink, Reading reading)
+    {
+        sink.Publish(reading);
+        _published = true;
+        _publishedAt = Time.GetTimestamp();
+    }
+
+    /// <summary>The last poll's data was not published (rejected, or a new connection): the next poll publishes in full.</summary>
+    protected void ForgetPublished() => _published = false;
+
+    /// <summary>
+    /// For a poll whose replies equal, register for register, those behind the last reading this driver published:
+    /// confirms that reading in the sink (its last-seen time advances) instead of decoding and fanning out a new one.
+    /// False when the caller must decode and publish: nothing published yet, <see cref="RepublishUnchangedAfter"/>
+    /// passed, or the sink has no current reading to confirm.
+    /// </summary>
+    protected bool TryConfirmUnchanged(IReadingSink sink)
+    {
+        if (!_published || Time.GetElapsedTime(_publishedAt) >= RepublishUnchangedAfter) return false;
+        return sink.Confirm(DeviceId, Time.GetUtcNow());
+    }
+
     /// <summary>The identity read that must succeed before the device is declared Connected.</summary>
     protected abstract Task VerifyAsync(IModbusClient client, CancellationToken ct);
 
@@ -144,6 +175,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                     if (_everConnected) Counters.CountReconnect();
                     _everConnected = true;
                     SetState(sink, LinkState.Connected, $"connected on {bus.Master?.Transport.ToString() ?? _serial.Port}");
+                    _published = false;
                     _client = client;
                     try
                     {
@@ -235,7 +267,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                 next = now;
                 if (nextFull < now - PollInterval) nextFull = now;
             }
-            else await Task.Delay(next - now, Time, ct).ConfigureAwait(false);
+            else await client.Bus.DelayAsync(client.Generation, next - now, ct).ConfigureAwait(false);
         }
     }
 

@@ -56,12 +56,16 @@ public sealed class MustDriver : ModbusDeviceDriver
     protected override async Task PollAsync(IModbusClient master, IReadingSink sink, CancellationToken ct)
     {
         var main = await master.ReadHoldingRegistersAsync(_settings.Slave, MustRegisterMap.MainStart, MustRegisterMap.MainCount, ct).ConfigureAwait(false);
+        var slowChanged = false;
         if (_slowDue || Time.GetElapsedTime(_slowReadAt) >= _settings.SlowPoll)
         {
-            _slow = await ReadSlowBlockAsync(master, ct).ConfigureAwait(false);
+            var slow = await ReadSlowBlockAsync(master, ct).ConfigureAwait(false);
+            slowChanged = !slow.AsSpan().SequenceEqual(_slow);
+            _slow = slow;
             _slowReadAt = Time.GetTimestamp();
             _slowDue = false;
         }
+        if (!slowChanged && _main is { } previous && previous.AsSpan().SequenceEqual(main) && TryConfirmUnchanged(sink)) return;
         Publish(main, sink);
     }
 
@@ -71,13 +75,14 @@ public sealed class MustDriver : ModbusDeviceDriver
         var reading = MustReadingDecoder.Decode(DeviceId, Time.GetUtcNow(), MaxAge, main, _slow, _settings.LowBatteryPercent, out var problem);
         if (reading is null)
         {
+            ForgetPublished();
             Counters.CountBadReading();
             if (problem != _lastProblem) Log.LogWarning("{Device}: reading rejected: {Problem}", DeviceId, problem);
             _lastProblem = problem;
             return;
         }
         _lastProblem = null;
-        sink.Publish(reading);
+        Publish(sink, reading);
     }
 
     private async Task<ushort[]> ReadSlowBlockAsync(IModbusClient master, CancellationToken ct)

@@ -66,7 +66,7 @@ public static class HaStateDocument
     }
 
     /// <param name="links">Per device: link connected, and its driver's reconnect counter.</param>
-    public static byte[] ForGateway(PolicyStatus policy, DateTimeOffset now, TimeSpan uptime, IEnumerable<(string Id, bool Connected, long Reconnects)> links, bool includeUptime = true)
+    public static byte[] ForGateway(PolicyStatus policy, DateTimeOffset now, TimeSpan uptime, IEnumerable<(string Id, bool Connected, long Reconnects)> links)
     {
         return Write(w =>
         {
@@ -78,7 +78,7 @@ public static class HaStateDocument
             else w.WriteNull(GatewayEntities.NextTriggerEta);
             if (policy.FailsafeAt is { } failsafe) w.WriteString(GatewayEntities.FailsafeAt, failsafe.ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture));
             else w.WriteNull(GatewayEntities.FailsafeAt);
-            if (includeUptime) w.WriteNumber(GatewayEntities.Uptime, Math.Round(uptime.TotalSeconds));
+            w.WriteNumber(GatewayEntities.Uptime, Math.Round(uptime.TotalSeconds));
             foreach (var (id, connected, reconnects) in links)
             {
                 w.WriteString(GatewayEntities.LinkKey(id), OnOff(connected));

@@ -27,7 +27,8 @@ public sealed class HaStatePublisher
     private readonly HaDiscoveryPublisher _discovery;
     private readonly Lock _gate;
     private readonly PublishThrottle _throttle;
-    private byte[]? _lastGatewaySignature;
+    private (PolicyState State, double OnBattery, string? NextTrigger, double? Eta, DateTimeOffset? FailsafeAt)? _lastGatewayKey;
+    private (string Id, bool Connected, long Reconnects)[] _lastGatewayLinks = [];
     private long _lastGatewayAt;
 
     public HaStatePublisher(MqttOptions options, MqttSession session, HaTopics topics, ReadingHub hub, DeviceDirectory directory,
@@ -138,11 +139,20 @@ public sealed class HaStatePublisher
     {
         var policy = _policy.Current;
         var now = _time.GetUtcNow();
-        var links = _devices.Values.Select(d => (d.Id, _hub.Get(d.Id)?.Link == LinkState.Connected, _directory.Find(d.Id)?.Counters.Reconnects ?? 0)).ToArray();
-        var signature = HaStateDocument.ForGateway(policy, now, TimeSpan.Zero, links, includeUptime: false);
-        var due = _lastGatewaySignature is null || _time.GetElapsedTime(_lastGatewayAt) >= _options.StateInterval;
-        if (!force && !due && signature.AsSpan().SequenceEqual(_lastGatewaySignature)) return;
-        _lastGatewaySignature = signature;
+        var links = new (string Id, bool Connected, long Reconnects)[_devices.Count];
+        var i = 0;
+        foreach (var d in _devices.Values)
+            links[i++] = (d.Id, _hub.Get(d.Id)?.Link == LinkState.Connected, _directory.Find(d.Id)?.Counters.Reconnects ?? 0);
+        // What the document shows, rounded as it is written: comparing this costs nothing, serialising it every tick did.
+        var key = (policy.State,
+            policy.OnBatterySince is { } since ? Math.Round(Math.Max(0, (now - since).TotalSeconds)) : 0,
+            policy.NextTrigger,
+            policy.NextTriggerEta is { } eta ? Math.Round(Math.Max(0, eta.TotalSeconds)) : (double?)null,
+            policy.FailsafeAt);
+        var due = _lastGatewayKey is null || _time.GetElapsedTime(_lastGatewayAt) >= _options.StateInterval;
+        if (!force && !due && key == _lastGatewayKey && links.AsSpan().SequenceEqual(_lastGatewayLinks)) return;
+        _lastGatewayKey = key;
+        _lastGatewayLinks = links;
         _lastGatewayAt = _time.GetTimestamp();
         var doc = HaStateDocument.ForGateway(policy, now, _start.Uptime, links);
         _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(null), doc, Retain: true));

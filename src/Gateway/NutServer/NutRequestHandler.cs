@@ -127,7 +127,7 @@ public sealed class NutRequestHandler
         reading = null;
         var snap = _hub.Get(ups.DeviceId);
         if (snap?.Latest is not UpsReading r || snap.Link is LinkState.Lost or LinkState.Connecting) return NutErrors.DriverNotConnected;
-        if (snap.Link == LinkState.Stale || _time.GetUtcNow() - r.Timestamp > _maxAge) return NutErrors.DataStale;
+        if (snap.Link == LinkState.Stale || _time.GetUtcNow() - r.LastSeen > _maxAge) return NutErrors.DataStale;
         reading = r;
         return null;
     }

@@ -95,6 +95,13 @@ public sealed class ReadingHub : IReadingSink
         Fan(new ReadingPublished(reading));
     }
 
+    public bool Confirm(string deviceId, DateTimeOffset at)
+    {
+        if (!_devices.TryGetValue(deviceId, out var d) || d.Link != LinkState.Connected || d.Latest is not { } latest) return false;
+        latest.Confirm(at);
+        return true;
+    }
+
     public void ReportLinkState(string deviceId, LinkState state, string? reason = null)
     {
         LinkStateChanged? change;
@@ -120,7 +127,7 @@ public sealed class ReadingHub : IReadingSink
         foreach (var d in _devices.Values)
         {
             if (d.Link == LinkState.Connected && d.Latest is { } r && !r.IsFresh(now))
-                ReportLinkState(d.DeviceId, LinkState.Stale, $"no new reading for {(now - r.Timestamp).TotalSeconds:0}s");
+                ReportLinkState(d.DeviceId, LinkState.Stale, $"no new reading for {(now - r.LastSeen).TotalSeconds:0}s");
         }
     }
 

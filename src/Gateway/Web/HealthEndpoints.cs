@@ -23,7 +23,7 @@ public static class HealthEndpoints
     public static HealthReport Build(ReadingHub hub, StartInfo start, IEnumerable<IHealthContributor> contributors, StartupWarnings warnings)
     {
         var devices = hub.Snapshot()
-            .Select(d => new DeviceHealth(d.DeviceId, d.Type, LinkName(d.Link), d.LinkSince, d.LinkReason, d.Latest?.Timestamp))
+            .Select(d => new DeviceHealth(d.DeviceId, d.Type, LinkName(d.Link), d.LinkSince, d.LinkReason, d.Latest?.LastSeen))
             .ToArray();
         var components = contributors.ToDictionary(c => c.Name, c => c.Check(), StringComparer.Ordinal);
         var status = hub.Snapshot().Any(d => d.Link == LinkState.Lost) ? "down"

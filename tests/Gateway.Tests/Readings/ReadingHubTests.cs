@@ -29,6 +29,30 @@ public class ReadingHubTests
     }
 
     [Fact]
+    public void A_confirmed_reading_stays_fresh_without_a_new_reading_and_only_a_connected_one_is_confirmed()
+    {
+        var hub = NewHub();
+        hub.Register("ups", "must", DeviceKind.Ups);
+        Assert.False(hub.Confirm("ups", _time.GetUtcNow()));
+        Assert.False(hub.Confirm("nobody", _time.GetUtcNow()));
+        var reading = Ups("ups");
+        hub.Publish(reading);
+        using var sub = hub.Subscribe("after");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(hub.Confirm("ups", _time.GetUtcNow()));
+        Assert.Equal(_time.GetUtcNow(), hub.Get("ups")!.Latest!.LastSeen);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        hub.CheckFreshness();
+        Assert.Equal(LinkState.Connected, hub.Get("ups")!.Link);
+        Assert.False(sub.Reader.TryRead(out _));
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        hub.CheckFreshness();
+        Assert.Equal(LinkState.Stale, hub.Get("ups")!.Link);
+        Assert.False(hub.Confirm("ups", _time.GetUtcNow()));
+    }
+
+    [Fact]
     public async Task EverySubscriberSeesEveryChangeInOrder()
     {
         var hub = NewHub();

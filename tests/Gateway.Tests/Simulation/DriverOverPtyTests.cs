@@ -1,10 +1,14 @@
+using Gateway.Drivers.Devices;
 using Gateway.Drivers.Em340;
 using Gateway.Drivers.Modbus;
 using Gateway.Drivers.Must;
 using Gateway.Drivers.Readings;
 using Gateway.Drivers.Serial;
 using Gateway.Drivers.Simulation;
+using Gateway.Readings;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace Gateway.Tests.Simulation;
@@ -180,5 +184,73 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.All(new[] { r.L1, r.L2, r.L3 }, p => Assert.True(p.Power >= 0 && p.Current >= 0 && p.PowerFactor >= 0));
             Assert.Equal(sink.Readings.OfType<MeterReading>().First().ExportEnergy, r.ExportEnergy);
         }
+    }
+
+    private static int Readings(HubSubscription sub)
+    {
+        var n = 0;
+        while (sub.Reader.TryRead(out var e)) if (e is ReadingPublished) n++;
+        return n;
+    }
+
+    /// <summary>A poll whose replies equal those behind the last published reading confirms it in the hub and fans nothing out.</summary>
+    [Trait(Lane.Trait, Lane.FullOnly)]
+    [Fact]
+    public async Task An_unchanged_MUST_poll_confirms_the_reading_and_a_power_cut_is_still_published()
+    {
+        // The simulator's clock never moves, so its registers stay the same until the test changes them.
+        var frozen = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var sim = new MustSimulator(frozen, seed: 1);
+        var driver = new MustDriver(new MustSettings("ups", new SerialSettings(Serve(sim)), PollInterval: TimeSpan.FromMilliseconds(200)),
+            TimeProvider.System, NullLogger.Instance);
+        var hub = new ReadingHub(TimeProvider.System, NullLogger<ReadingHub>.Instance);
+        hub.Register("ups", "must", DeviceKind.Ups);
+        using var sub = hub.Subscribe("test");
+        var run = Task.Run(() => driver.RunAsync(hub, _stop.Token));
+
+        await RecordingSink.WaitUntil(() => hub.Get("ups")?.Latest is not null, Wait, "the first MUST reading");
+        var first = hub.Get("ups")!.Latest!;
+        var requests = driver.Counters.Requests;
+        // Several more polls (200 ms apart, a status read between): the same reading, seen later each time.
+        await RecordingSink.WaitUntil(() => driver.Counters.Requests >= requests + 6 && first.LastSeen > first.Timestamp, Wait, "polls that confirm the reading");
+        Assert.Same(first, hub.Get("ups")!.Latest);
+        Assert.Equal(LinkState.Connected, hub.Get("ups")!.Link);
+        Assert.True(first.IsFresh(TimeProvider.System.GetUtcNow()));
+        Assert.Equal(1, Readings(sub));
+
+        sim.LoseMains();
+        await RecordingSink.WaitUntil(() => hub.Get("ups")!.Latest is UpsReading { Status.OnBattery: true }, Wait, "the power cut as a new reading");
+        Assert.NotSame(first, hub.Get("ups")!.Latest);
+        Assert.True(Readings(sub) >= 1);
+        await _stop.CancelAsync();
+        await run.WaitAsync(Wait);
+    }
+
+    [Trait(Lane.Trait, Lane.FullOnly)]
+    [Fact]
+    public async Task An_unchanged_EM340_refresh_confirms_the_reading_and_a_changed_one_is_published()
+    {
+        var frozen = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var sim = new Em340Simulator(frozen, seed: 2);
+        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(Serve(sim)), PollInterval: TimeSpan.FromMilliseconds(300)),
+            TimeProvider.System, NullLogger.Instance);
+        var hub = new ReadingHub(TimeProvider.System, NullLogger<ReadingHub>.Instance);
+        hub.Register("grid", "em340", DeviceKind.Meter);
+        using var sub = hub.Subscribe("test");
+        var run = Task.Run(() => driver.RunAsync(hub, _stop.Token));
+
+        await RecordingSink.WaitUntil(() => hub.Get("grid")?.Latest is not null, Wait, "the first meter reading");
+        var first = (MeterReading)hub.Get("grid")!.Latest!;
+        var requests = driver.Counters.Requests;
+        // Two more full refreshes (five requests each) that return the same registers.
+        await RecordingSink.WaitUntil(() => driver.Counters.Requests >= requests + 10 && first.LastSeen > first.Timestamp, Wait, "refreshes that confirm the reading");
+        Assert.Same(first, hub.Get("grid")!.Latest);
+        Assert.Equal(1, Readings(sub));
+
+        frozen.Advance(TimeSpan.FromSeconds(5));
+        await RecordingSink.WaitUntil(() => !ReferenceEquals(first, hub.Get("grid")!.Latest), Wait, "the changed registers as a new reading");
+        Assert.True(Readings(sub) >= 1);
+        await _stop.CancelAsync();
+        await run.WaitAsync(Wait);
     }
 }
