@@ -1,5 +1,5 @@
-using System.CommandLine;
 using Gateway.Commands;
+using Gateway.Hosting;
 
 namespace Gateway;
 
@@ -8,18 +8,27 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var root = BuildCommandLine();
-        var parse = root.Parse(args);
+        var parse = CliParser.Parse(BuildCommandLine(), args);
+        if (parse.HelpRequested)
+        {
+            CliHelp.Write(parse, Console.Out);
+            return ExitCodes.Ok;
+        }
+        if (parse.VersionRequested && parse.Errors.Count == 0)
+        {
+            Console.WriteLine(StartInfo.BuildVersion);
+            return ExitCodes.Ok;
+        }
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) Console.Error.WriteLine($"error: {e.Message}");
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"error: {e}");
             Console.Error.WriteLine("Run 'gateway --help' for the verbs and options.");
             return ExitCodes.BadInput;
         }
         try
         {
-            // The host handles SIGTERM/SIGINT itself (clean stop within 5 s); the parser must not.
-            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            // The host handles SIGTERM/SIGINT itself (clean stop within 5 s); the parser does not.
+            return await parse.Command.Action!(parse, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -28,15 +37,17 @@ public static class Program
         }
     }
 
-    public static RootCommand BuildCommandLine()
-    {
-        var root = new RootCommand("Power Gateway: reads UPSes and energy meters, serves NUT, publishes to Home Assistant, and shuts machines down safely.");
-        root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(CheckConfigCommand.Create());
-        root.Subcommands.Add(SimulateCommand.Create());
-        root.Subcommands.Add(NutCommand.Create());
-        root.Subcommands.Add(ShutdownCommand.Create());
-        root.Subcommands.Add(ImportCommand.Create());
-        return root;
-    }
+    internal static CliCommand BuildCommandLine() =>
+        new("gateway", "Power Gateway: reads UPSes and energy meters, serves NUT, publishes to Home Assistant, and shuts machines down safely.")
+        {
+            Subcommands =
+            {
+                RunCommand.Create(),
+                CheckConfigCommand.Create(),
+                SimulateCommand.Create(),
+                NutCommand.Create(),
+                ShutdownCommand.Create(),
+                ImportCommand.Create(),
+            },
+        };
 }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gateway.Configuration;
 
 namespace Gateway.Commands;
@@ -6,12 +5,15 @@ namespace Gateway.Commands;
 /// <summary><c>gateway check-config [FILE]</c>: validates a config file and reports every problem with its line.</summary>
 internal static class CheckConfigCommand
 {
-    public static Command Create()
+    public static CliCommand Create()
     {
-        var file = new Argument<string?>("FILE") { Description = "The config file to check (default: the search path of 'run')", Arity = ArgumentArity.ZeroOrOne };
         var set = ConfigOptions.Set();
-        var cmd = new Command("check-config", "Check a configuration file and report every problem (file, line, key, reason)") { file, set };
-        cmd.SetAction(pr => Run(pr.GetValue(file), pr.GetValue(set) ?? [], Console.Out, Console.Error));
+        var cmd = new CliCommand("check-config", "Check a configuration file and report every problem (file, line, key, reason)")
+        {
+            Options = { set },
+            Arguments = { new CliArgument("FILE", "The config file to check (default: the search path of 'run')", Optional: true) },
+        };
+        cmd.Action = (pr, _) => Task.FromResult(Run(pr.Argument(0), pr.Values(set), Console.Out, Console.Error));
         return cmd;
     }
 

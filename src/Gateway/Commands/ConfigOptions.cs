@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gateway.Configuration;
 
 namespace Gateway.Commands;
@@ -6,19 +5,13 @@ namespace Gateway.Commands;
 /// <summary>Options shared by the verbs that read the configuration, and how problems are printed.</summary>
 internal static class ConfigOptions
 {
-    public static Option<string?> ConfigFile() => new("--config", "-c")
-    {
-        Description = "Config file (default: $GATEWAY_CONFIG, ./config.yaml, ./config.yml, ~/.config/gateway/config.yaml, /etc/gateway/config.yaml)",
-        HelpName = "FILE",
-    };
+    public static CliOption ConfigFile() => new("--config",
+        "Config file (default: $GATEWAY_CONFIG, ./config.yaml, ./config.yml, ~/.config/gateway/config.yaml, /etc/gateway/config.yaml)",
+        CliValueKind.Text, "FILE", "-c");
 
-    public static Option<string[]> Set() => new("--set")
-    {
-        Description = "Override one setting, e.g. --set mqtt.host=10.0.0.2 (repeatable; beats environment and file)",
-        HelpName = "KEY=VALUE",
-        AllowMultipleArgumentsPerToken = false,
-        Arity = ArgumentArity.ZeroOrMore,
-    };
+    public static CliOption Set() => new("--set",
+        "Override one setting, e.g. --set mqtt.host=10.0.0.2 (repeatable; beats environment and file)",
+        CliValueKind.Text, "KEY=VALUE") { Repeatable = true };
 
     /// <summary>Prints every problem on stderr; returns true when there are errors.</summary>
     public static bool Report(ConfigLoadResult result, TextWriter err)

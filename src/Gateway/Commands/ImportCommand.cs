@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gateway.Migration;
 using Gateway.Storage;
 
@@ -14,20 +13,23 @@ internal static class ImportCommand
     /// <summary>The converted file may hold an MQTT password or a webhook URL: owner and group only (root:gateway, like /etc/gateway/config.yaml).</summary>
     private const UnixFileMode OutputMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
-    public static Command Create()
+    public static CliCommand Create()
     {
-        var import = new Command("import", "Turn the configuration of a tool this gateway replaces into a gateway configuration, with a report of what mapped and what did not");
+        var import = new CliCommand("import", "Turn the configuration of a tool this gateway replaces into a gateway configuration, with a report of what mapped and what did not");
         import.Subcommands.Add(Create(MustMonitorImporter.Kind, "the MUST EP20 monitor's config.yaml (mustmon.py)"));
         import.Subcommands.Add(Create(UpsMonitorImporter.Kind, "UPS Monitor 3.0's Python script (the settings of its Config dataclass; the script is read, never run)"));
         return import;
     }
 
-    private static Command Create(string kind, string what)
+    private static CliCommand Create(string kind, string what)
     {
-        var file = new Argument<string>("FILE") { Description = $"The file to convert: {what}" };
-        var output = new Option<string?>("--output", "-o") { Description = "Write the configuration here (atomically, mode 0640) instead of standard output", HelpName = "OUT" };
-        var cmd = new Command(kind, $"Convert {what} into this gateway's YAML") { file, output };
-        cmd.SetAction((pr, ct) => RunAsync(kind, pr.GetValue(file)!, pr.GetValue(output), Console.Out, Console.Error, ct));
+        var output = new CliOption("--output", "Write the configuration here (atomically, mode 0640) instead of standard output", CliValueKind.Text, "OUT", "-o");
+        var cmd = new CliCommand(kind, $"Convert {what} into this gateway's YAML")
+        {
+            Options = { output },
+            Arguments = { new CliArgument("FILE", $"The file to convert: {what}") },
+        };
+        cmd.Action = (pr, ct) => RunAsync(kind, pr.Argument(0)!, pr.Value(output), Console.Out, Console.Error, ct);
         return cmd;
     }
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using Gateway.Configuration;
 using Gateway.Setup;
@@ -11,31 +10,40 @@ namespace Gateway.Commands;
 /// </summary>
 internal static class NutCommand
 {
-    public static Command Create()
+    public static CliCommand Create()
     {
-        var nut = new Command("nut", "Network UPS Tools helpers: check NUT's config files, test a NUT server");
+        var nut = new CliCommand("nut", "Network UPS Tools helpers: check NUT's config files, test a NUT server");
         nut.Subcommands.Add(CreateCheck());
         nut.Subcommands.Add(CreateTest());
         return nut;
     }
 
-    private static Command CreateCheck()
+    private static CliCommand CreateCheck()
     {
-        var dir = new Argument<string?>("DIR") { Description = "NUT's config folder (default /etc/nut)", Arity = ArgumentArity.ZeroOrOne };
         var config = ConfigOptions.ConfigFile();
-        var cmd = new Command("check", "Check ups.conf, upsd.conf, upsd.users, upsmon.conf and nut.conf for common mistakes (file:line: problem)") { dir, config };
-        cmd.SetAction(pr => Check(pr.GetValue(dir) ?? "/etc/nut", pr.GetValue(config), Console.Out));
+        var cmd = new CliCommand("check", "Check ups.conf, upsd.conf, upsd.users, upsmon.conf and nut.conf for common mistakes (file:line: problem)")
+        {
+            Options = { config },
+            Arguments = { new CliArgument("DIR", "NUT's config folder (default /etc/nut)", Optional: true) },
+        };
+        cmd.Action = (pr, _) => Task.FromResult(Check(pr.Argument(0) ?? "/etc/nut", pr.Value(config), Console.Out));
         return cmd;
     }
 
-    private static Command CreateTest()
+    private static CliCommand CreateTest()
     {
-        var target = new Argument<string>("HOST[:PORT]") { Description = "The NUT server, e.g. 192.168.1.10 or nas.local:3493" };
-        var ups = new Argument<string?>("UPS") { Description = "The UPS name (default: the first the server lists)", Arity = ArgumentArity.ZeroOrOne };
-        var user = new Option<string?>("--user", "-u") { Description = "User from upsd.users (checks the login)" };
-        var password = new Option<string?>("--password", "-p") { Description = "That user's password" };
-        var cmd = new Command("test", "Connect to a NUT server, list its UPSes, log in, print the variables, and explain any failure") { target, ups, user, password };
-        cmd.SetAction((pr, ct) => TestAsync(pr.GetValue(target)!, pr.GetValue(ups), pr.GetValue(user), pr.GetValue(password), Console.Out, TimeProvider.System, ct));
+        var user = new CliOption("--user", "User from upsd.users (checks the login)", CliValueKind.Text, "USER", "-u");
+        var password = new CliOption("--password", "That user's password", CliValueKind.Text, "PASSWORD", "-p");
+        var cmd = new CliCommand("test", "Connect to a NUT server, list its UPSes, log in, print the variables, and explain any failure")
+        {
+            Options = { user, password },
+            Arguments =
+            {
+                new CliArgument("HOST[:PORT]", "The NUT server, e.g. 192.168.1.10 or nas.local:3493"),
+                new CliArgument("UPS", "The UPS name (default: the first the server lists)", Optional: true),
+            },
+        };
+        cmd.Action = (pr, ct) => TestAsync(pr.Argument(0)!, pr.Argument(1), pr.Value(user), pr.Value(password), Console.Out, TimeProvider.System, ct);
         return cmd;
     }
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -8,13 +7,13 @@ namespace Gateway.Commands;
 /// <summary><c>gateway run [--config FILE] [--simulate]</c>: the appliance itself (what systemd runs).</summary>
 internal static class RunCommand
 {
-    public static Command Create()
+    public static CliCommand Create()
     {
         var config = ConfigOptions.ConfigFile();
-        var simulate = new Option<bool>("--simulate") { Description = "Demo mode: simulated MUST UPS and EM340 meter behind the real drivers; no config needed" };
+        var simulate = new CliOption("--simulate", "Demo mode: simulated MUST UPS and EM340 meter behind the real drivers; no config needed");
         var set = ConfigOptions.Set();
-        var cmd = new Command("run", "Run the gateway") { config, simulate, set };
-        cmd.SetAction((pr, ct) => RunAsync(pr.GetValue(config), pr.GetValue(simulate), pr.GetValue(set) ?? [], ct));
+        var cmd = new CliCommand("run", "Run the gateway") { Options = { config, simulate, set } };
+        cmd.Action = (pr, ct) => RunAsync(pr.Value(config), pr.Flag(simulate), pr.Values(set), ct);
         return cmd;
     }
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.Shutdown;
@@ -13,29 +12,29 @@ namespace Gateway.Commands;
 /// </summary>
 internal static class ShutdownCommand
 {
-    public static Command Create()
+    public static CliCommand Create()
     {
         var config = ConfigOptions.ConfigFile();
         var set = ConfigOptions.Set();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Rehearse the shutdown sequence: log every step's exact command, run nothing" };
-        var reset = new Option<bool>("--reset") { Description = "Clear the record of a finished or dry-run shutdown sequence" };
-        var force = new Option<bool>("--force") { Description = "With --reset: also clear a real sequence that has not finished" };
-        var cmd = new Command("shutdown", "Rehearse the shutdown sequence (--dry-run) or clear its record (--reset)") { config, set, dryRun, reset, force };
-        cmd.SetAction(async (pr, ct) =>
+        var dryRun = new CliOption("--dry-run", "Rehearse the shutdown sequence: log every step's exact command, run nothing");
+        var reset = new CliOption("--reset", "Clear the record of a finished or dry-run shutdown sequence");
+        var force = new CliOption("--force", "With --reset: also clear a real sequence that has not finished");
+        var cmd = new CliCommand("shutdown", "Rehearse the shutdown sequence (--dry-run) or clear its record (--reset)") { Options = { config, set, dryRun, reset, force } };
+        cmd.Action = async (pr, ct) =>
         {
-            var result = ConfigLoader.Load(pr.GetValue(config), pr.GetValue(set) ?? []);
+            var result = ConfigLoader.Load(pr.Value(config), pr.Values(set));
             if (ConfigOptions.Report(result, Console.Error)) return ExitCodes.BadInput;
             var c = result.Config!;
-            if (pr.GetValue(dryRun) == pr.GetValue(reset))
+            if (pr.Flag(dryRun) == pr.Flag(reset))
             {
                 Console.Error.WriteLine("Say what to do: 'gateway shutdown --dry-run' to rehearse, or 'gateway shutdown --reset' to clear a finished sequence. " +
                                         "A real shutdown is started only by the policy of a running gateway.");
                 return ExitCodes.BadInput;
             }
-            if (pr.GetValue(reset)) return await ResetAsync(c, pr.GetValue(force), Console.Out, Console.Error, ct).ConfigureAwait(false);
+            if (pr.Flag(reset)) return await ResetAsync(c, pr.Flag(force), Console.Out, Console.Error, ct).ConfigureAwait(false);
             var viaHelper = PrivilegedHelper.UseForService(c.Shutdown.Privileges, File.Exists(PrivilegedHelper.ActionPath));
             if (viaHelper && ServiceUserRehearsal.ShouldSwitch())
-                return await ServiceUserRehearsal.RunAsync(pr.GetValue(config) ?? c.SourcePath, Console.Error, ct).ConfigureAwait(false);
+                return await ServiceUserRehearsal.RunAsync(pr.Value(config) ?? c.SourcePath, Console.Error, ct).ConfigureAwait(false);
             // The console logger writes in the background: dispose it (flush) before printing the summary.
             ShutdownRunSummary? summary;
             var readiness = ShutdownReadiness.Check(c.Shutdown, viaHelper);
@@ -45,7 +44,7 @@ internal static class ShutdownCommand
             PrintReadiness(readiness, secondaries, Console.Out);
             var code = Print(c, summary, Console.Out);
             return readiness.Any(l => !l.Ok) && code == ExitCodes.Ok ? ExitCodes.Failure : code;
-        });
+        };
         return cmd;
     }
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gateway.Drivers.Serial;
 using Gateway.Drivers.Simulation;
 
@@ -12,23 +11,23 @@ namespace Gateway.Commands;
 /// </summary>
 internal static class SimulateCommand
 {
-    public static Command Create()
+    public static CliCommand Create()
     {
-        var cmd = new Command("simulate", "Run a simulated MUST UPS or EM340 meter as a Modbus RTU slave on a serial port or pty");
+        var cmd = new CliCommand("simulate", "Run a simulated MUST UPS or EM340 meter as a Modbus RTU slave on a serial port or pty");
         cmd.Subcommands.Add(Device("must", "Simulated MUST EP20 UPS (slave 10, 9600 8N1)", 10));
         cmd.Subcommands.Add(Device("em340", "Simulated Carlo Gavazzi EM340 meter (address 1, 9600 8N1)", 1));
         return cmd;
     }
 
-    private static Command Device(string kind, string description, int defaultAddress)
+    private static CliCommand Device(string kind, string description, int defaultAddress)
     {
-        var port = new Option<string?>("--port", "-p") { Description = "Serial device or pty to serve on (default: create a pty and print its path)", HelpName = "PATH" };
-        var address = new Option<int>("--address", "--slave") { Description = $"Modbus slave address (default {defaultAddress})", DefaultValueFactory = _ => defaultAddress };
-        var baud = new Option<int>("--baud") { Description = "Baud rate to configure on a real port (default 9600)", DefaultValueFactory = _ => 9600 };
-        var wireTiming = new Option<bool>("--wire-timing") { Description = "Delay replies by the time the frames would take on the wire at --baud" };
-        var seed = new Option<int?>("--seed") { Description = "Random seed for reproducible wander" };
-        var cmd = new Command(kind, description) { port, address, baud, wireTiming, seed };
-        cmd.SetAction((pr, ct) => RunAsync(kind, pr.GetValue(port), pr.GetValue(address), pr.GetValue(baud), pr.GetValue(wireTiming), pr.GetValue(seed), ct));
+        var port = new CliOption("--port", "Serial device or pty to serve on (default: create a pty and print its path)", CliValueKind.Text, "PATH", "-p");
+        var address = new CliOption("--address", $"Modbus slave address (default {defaultAddress})", CliValueKind.Integer, "ADDRESS", "--slave");
+        var baud = new CliOption("--baud", "Baud rate to configure on a real port (default 9600)", CliValueKind.Integer, "BAUD");
+        var wireTiming = new CliOption("--wire-timing", "Delay replies by the time the frames would take on the wire at --baud");
+        var seed = new CliOption("--seed", "Random seed for reproducible wander", CliValueKind.Integer, "SEED");
+        var cmd = new CliCommand(kind, description) { Options = { port, address, baud, wireTiming, seed } };
+        cmd.Action = (pr, ct) => RunAsync(kind, pr.Value(port), pr.Int(address, defaultAddress)!.Value, pr.Int(baud, 9600)!.Value, pr.Flag(wireTiming), pr.Int(seed), ct);
         return cmd;
     }
 

@@ -20,6 +20,8 @@ public sealed record WebOptions
         var listen = s.String("listen", "http://0.0.0.0:8080");
         if (!Uri.TryCreate(listen.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
             s.Error("listen", $"expected a URL such as http://0.0.0.0:8080, got '{listen}'");
+        else if (uri.Scheme == "https")
+            s.Error("listen", $"'{listen}' asks for HTTPS, but the dashboard serves plain HTTP on the LAN; use http:// here (e.g. http://0.0.0.0:8080) and put a reverse proxy such as Caddy or nginx in front of it for TLS");
         var token = s.OptionalString("api_token");
         if (token is { Length: > 0 and < 16 })
             s.Warning("api_token", "is shorter than 16 characters; use a long random token (e.g. openssl rand -hex 24)");

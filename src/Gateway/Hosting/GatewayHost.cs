@@ -40,8 +40,8 @@ public static class GatewayHost
             builder.WebHost.UseUrls(config.Web.Listen);
             // CreateSlimBuilder already runs Kestrel's core (HTTP/1.1 and HTTP/2). UseKestrel() would add HTTP/3 over
             // QUIC too, which the gateway never enables (no Http3 protocol, no libmsquic on a Pi): ~0.35 MB of binary.
-            // HTTPS endpoint configuration stays, so an https:// web.listen works as before.
-            builder.WebHost.UseKestrelHttpsConfiguration();
+            // No HTTPS endpoint configuration either (267,792 bytes of x64 binary): there is no setting for a web
+            // certificate, so WebOptions refuses an https:// web.listen; TLS belongs to a reverse proxy in front.
             builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, config.Web));
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
             ConfigureServices(builder, config, run, time);
@@ -56,7 +56,9 @@ public static class GatewayHost
         }
         else
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
+            // The empty builder is what DisableDefaults does, without linking the defaults it skips (EventLog, Debug and
+            // EventSource loggers, appsettings.json, user secrets): CreateApplicationBuilder decides that at run time.
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
             ConfigureServices(builder, config, run, time);
             var host = builder.Build();
             WatchEssentialLoops(host.Services);

@@ -47,6 +47,13 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
     /// </summary>
     public const int NewDatabasePageSize = 2048;
 
+    /// <summary>
+    /// SQLite's page cache per connection, in KiB (a negative cache_size is KiB). The default, 2,000 KiB, is held by the
+    /// connection for as long as it lives, and fills as the database grows; the
+    /// rows a flush or a query touches are few, and a page not cached is read again from the kernel's page cache.
+    /// </summary>
+    public const int WriterCacheKiB = 512;
+
     private readonly TimeSpan _retention;
     private readonly TimeSpan _rawRetention;
     private readonly TimeSpan _minuteRetention;
@@ -507,6 +514,12 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         DefaultTimeout = 10,
     }.ToString();
 
+    /// <summary>The page cache limit in KiB of the one connection (queries read through it too), as SQLite reports it.</summary>
+    internal long PageCacheKiB()
+    {
+        lock (_writeGate) return -long.Parse(Scalar(_writer ?? throw new InvalidOperationException("the history database is not open"), "PRAGMA cache_size") ?? "0", CultureInfo.InvariantCulture);
+    }
+
     private void OpenWriter()
     {
         SqliteSetup.EnsureInitialized();
@@ -529,7 +542,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             // secure_delete=FAST: Debian's (and Raspberry Pi OS's) libsqlite3 is built with secure_delete on, which
             // overwrites the pages the hourly prune frees with zeros, extra pages in the WAL and at the checkpoint;
             // FAST zeroes deleted content only in pages that are written anyway (−2 % bytes a day, bench/results.md).
-            Exec(conn, $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointBytes / pageSize}; PRAGMA journal_size_limit={WalCheckpointBytes}; PRAGMA temp_store=MEMORY; PRAGMA secure_delete=FAST;");
+            Exec(conn, $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointBytes / pageSize}; PRAGMA journal_size_limit={WalCheckpointBytes}; PRAGMA temp_store=MEMORY; PRAGMA secure_delete=FAST; PRAGMA cache_size=-{WriterCacheKiB};");
             var check = Scalar(conn, "PRAGMA quick_check");
             if (check != "ok") throw new InvalidDataException($"quick_check: {check}");
             if (long.Parse(Scalar(conn, "PRAGMA user_version") ?? "0", CultureInfo.InvariantCulture) == 1) MigrateFromVersion1(conn);

@@ -31,6 +31,19 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void CheckConfigRefusesAnHttpsListenAndNamesTheFix()
+    {
+        using var dir = new TempDir();
+        var f = dir.Write("tls.yaml", "web:\n  listen: https://0.0.0.0:8443\n");
+        var (code, stdout, stderr) = CheckConfig(f);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal("", stdout);
+        Assert.Contains($"{f}:2:", stderr);
+        Assert.Contains("web.listen", stderr);
+        Assert.Contains("use http:// here (e.g. http://0.0.0.0:8080) and put a reverse proxy such as Caddy or nginx in front of it for TLS", stderr);
+    }
+
+    [Fact]
     public void CheckConfigOfAMissingFileIsExitCode2()
     {
         var (code, _, stderr) = CheckConfig("/nonexistent/gw.yaml");

@@ -103,6 +103,7 @@ public class ConfigLoaderTests
     [InlineData("mqtt:\n  host: [a, b]\n", 2, "mqtt.host", "single value")]
     [InlineData("nut_server:\n  listen: [localhost3493]\n", 2, "nut_server.listen", "address:port")]
     [InlineData("web:\n  listen: not a url\n", 2, "web.listen", "URL")]
+    [InlineData("web:\n  listen: https://0.0.0.0:8443\n", 2, "web.listen", "reverse proxy such as Caddy or nginx")]
     [InlineData("gateway:\n  name: My Gateway\n", 2, "gateway.name", "lower-case")]
     [InlineData("bogus: 1\n", 1, "bogus", "unknown key")]
     [InlineData("policy:\n  on_battery_delay: 2h\n", 2, "policy.on_battery_delay", "between 0 and 1h")]

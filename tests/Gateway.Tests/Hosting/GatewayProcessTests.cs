@@ -73,5 +73,7 @@ public class GatewayProcessTests
         Assert.True(await gw.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, gw.ExitCode);
         Assert.Matches(@"^\d+\.\d+\.\d+", gw.Output.Trim());
+        // The whole informational version, with the commit when built from git: what a bug report needs.
+        Assert.Equal(Gateway.Hosting.StartInfo.BuildVersion, gw.Output.Trim());
     }
 }

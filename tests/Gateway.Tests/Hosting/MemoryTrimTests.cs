@@ -7,7 +7,7 @@ namespace Gateway.Tests.Hosting;
 public class MemoryTrimTests
 {
     [Fact]
-    public async Task TrimsOnceStartUpHasSettledThenEveryFifteenMinutes()
+    public async Task TrimsOnceStartUpHasSettledThenAtEachInterval()
     {
         var time = new FakeTimeProvider();
         using var trim = new MemoryTrim(time, NullLogger<MemoryTrim>.Instance);

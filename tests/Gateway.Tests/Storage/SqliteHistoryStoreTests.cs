@@ -90,6 +90,14 @@ public sealed class SqliteHistoryStoreTests : IDisposable
         Assert.Equal(2, store.Transactions);
     }
 
+    [Fact]
+    public void The_one_connection_runs_with_a_capped_page_cache()
+    {
+        using var store = NewStore();
+        Assert.True(store.Open());
+        Assert.Equal(SqliteHistoryStore.WriterCacheKiB, store.PageCacheKiB());
+    }
+
     private long WalFrames()
     {
         // A WAL file is a 32-byte header (the page size at offset 8), then a 24-byte frame header and a page per page written.
