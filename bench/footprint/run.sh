@@ -75,6 +75,7 @@ nut_server:
 web:
   listen: http://127.0.0.1:$wport
 CONF
+gstart=$(date +%s)
 (cd "$W" && HOME=$W exec "$GW" run --config "$W/config.yaml" >"$W/gateway.log" 2>&1) &
 gpid=$!
 pids+=($gpid)
@@ -123,6 +124,8 @@ echo "window_s $s"
 echo "warmup_s $WARMUP"
 echo "disk_bytes_since_start $w1"
 echo "disk_bytes_per_day $(( (w1 - w0) * 86400 / s ))"
+# the history flushes every 15 min from start (default flush_interval): a window with none holds log lines only
+echo "history_flushes_in_window $(( (t1 - gstart) / 900 - (t0 - gstart) / 900 ))"
 echo "mqtt_msgs_per_hour $(( (m1 - m0) * 3600 / s ))"
 awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$s" 'BEGIN { printf "cpu_s_per_min %.3f\n", d / hz / s * 60 }'
 echo "first $first"

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Storage;
 
 /// <summary>
-/// History and event log in one SQLite database (WAL, synchronous=NORMAL). Samples, roll-ups and events are
+/// History and event log in one SQLite database (WAL, synchronous=NORMAL, held exclusively by one connection). Samples, roll-ups and events are
 /// queued in memory and written by <see cref="Flush"/> in a single transaction, so the SD card sees one small
 /// write per flush instead of one per reading. History has three tiers (<see cref="HistoryTier"/>), each pruned
 /// after its own retention; a query reads the finest tier that still covers its start. Queries see queued data too. A corrupt database is moved aside
@@ -32,9 +32,12 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
 
     /// <summary>
     /// WAL bytes before SQLite copies the pages into the database (a checkpoint: the only fsyncs, none per commit
-    /// at synchronous=NORMAL). 8 MB is days of history at the defaults; a smaller WAL would double-write more often.
+    /// at synchronous=NORMAL), and the size the WAL file is cut back to. A checkpoint copies each page once however
+    /// often it changed since the last one, so a WAL that spans more than the raw tier's day copies each of its
+    /// reused pages once per checkpoint instead of once a day: 32 MB (about 6 days at the defaults) writes about
+    /// 14 % fewer bytes a day than 8 MB (bench/results.md). Closing the store checkpoints too.
     /// </summary>
-    public const int WalCheckpointBytes = 8 * 1024 * 1024;
+    public const int WalCheckpointBytes = 32 * 1024 * 1024;
 
     /// <summary>
     /// The page size of a new database. A flush rewrites the partly filled last page and the root/interior pages of
@@ -46,13 +49,10 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
 
     /// <summary>
     /// SQLite's page cache per connection, in KiB (a negative cache_size is KiB). The default, 2,000 KiB, is held by the
-    /// writer and by every pooled reader for as long as the connection lives, and fills as the database grows; the
+    /// connection for as long as it lives, and fills as the database grows; the
     /// rows a flush or a query touches are few, and a page not cached is read again from the kernel's page cache.
     /// </summary>
     public const int WriterCacheKiB = 512;
-
-    /// <inheritdoc cref="WriterCacheKiB"/>
-    public const int ReaderCacheKiB = 256;
 
     private readonly TimeSpan _retention;
     private readonly TimeSpan _rawRetention;
@@ -232,7 +232,7 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         return _retention > _minuteRetention ? HistoryTier.Quarter : _minuteRetention > _rawRetention ? HistoryTier.Minute : HistoryTier.Raw;
     }
 
-    public async Task<IReadOnlyList<HistoryPoint>> QueryAsync(string deviceId, string metric, DateTimeOffset from, DateTimeOffset to, int maxPoints, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<HistoryPoint>> QueryAsync(string deviceId, string metric, DateTimeOffset from, DateTimeOffset to, int maxPoints, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(deviceId);
         ArgumentException.ThrowIfNullOrEmpty(metric);
@@ -262,30 +262,11 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         }
 
         var lastStored = long.MinValue;
-        if (_deviceIds.TryGetValue(deviceId, out var deviceKey) && _metricIds.TryGetValue(metric, out var metricKey) && IsOpen)
+        if (_deviceIds.TryGetValue(deviceId, out var deviceKey) && _metricIds.TryGetValue(metric, out var metricKey))
         {
             try
             {
-                await using var conn = OpenReader();
-                await using var cmd = conn.CreateCommand();
-                cmd.CommandText = $"SELECT at, data FROM {TableOf(tier)} WHERE id >= $f << 8 AND id <= ($t << 8) | 255 AND device = $d ORDER BY id";
-                cmd.Parameters.AddWithValue("$d", deviceKey);
-                cmd.Parameters.AddWithValue("$f", readFromS);
-                cmd.Parameters.AddWithValue("$t", toS);
-                await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var rows = 0;
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if ((++rows & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
-                    var at = reader.GetInt64(0);
-                    lastStored = at;
-                    var blob = (byte[])reader.GetValue(1);
-                    if (tier == HistoryTier.Raw)
-                    {
-                        if (MetricBlob.TryFind(blob, metricKey, out var v)) found.Add((at, v));
-                    }
-                    else if (RollupBlob.TryFind(blob, metricKey, out var avg, out _, out _)) found.Add((at, avg));
-                }
+                lastStored = ReadStored(tier, deviceKey, metricKey, readFromS, toS, found, cancellationToken);
             }
             catch (SqliteException e)
             {
@@ -299,7 +280,41 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         var series = new SeriesDownsampler(fromS, toS, maxPoints);
         if (tier == HistoryTier.Raw) AddHeldSteps(series, found, fromS, toS);
         else foreach (var (at, v) in found) series.Add(at, v);
-        return series.Result();
+        return Task.FromResult(series.Result());
+    }
+
+    /// <summary>
+    /// Adds the stored rows of one device's metric to <paramref name="found"/> and returns the time of the last
+    /// row read. Reads go through the writer's connection, the only one (see <see cref="OpenWriter"/>): a query
+    /// waits for a flush and a flush for a query (the web runs one query at a time).
+    /// </summary>
+    private long ReadStored(HistoryTier tier, long deviceKey, ushort metricKey, long fromS, long toS, List<(long At, double Value)> found, CancellationToken cancellationToken)
+    {
+        var lastStored = long.MinValue;
+        lock (_writeGate)
+        {
+            if (_writer is not { } conn) return lastStored;
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT at, data FROM {TableOf(tier)} WHERE id >= $f << 8 AND id <= ($t << 8) | 255 AND device = $d ORDER BY id";
+            cmd.Parameters.AddWithValue("$d", deviceKey);
+            cmd.Parameters.AddWithValue("$f", fromS);
+            cmd.Parameters.AddWithValue("$t", toS);
+            using var reader = cmd.ExecuteReader();
+            var rows = 0;
+            while (reader.Read())
+            {
+                if ((++rows & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                var at = reader.GetInt64(0);
+                lastStored = at;
+                var blob = (byte[])reader.GetValue(1);
+                if (tier == HistoryTier.Raw)
+                {
+                    if (MetricBlob.TryFind(blob, metricKey, out var v)) found.Add((at, v));
+                }
+                else if (RollupBlob.TryFind(blob, metricKey, out var avg, out _, out _)) found.Add((at, avg));
+            }
+        }
+        return lastStored;
     }
 
     /// <summary>
@@ -354,36 +369,40 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         _ => "readings",
     };
 
-    public async Task<IReadOnlyList<GatewayEvent>> EventsAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<GatewayEvent>> EventsAsync(int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         limit = Math.Min(limit, MaxEventsLimit);
         (long Id, GatewayEvent Event)[] pending;
         lock (_pendingGate) pending = _pendingEvents.ToArray();
         var all = new List<(long Id, GatewayEvent Event)>(pending);
-        if (IsOpen)
+        try
         {
-            try
+            lock (_writeGate)
             {
-                await using var conn = OpenReader();
-                await using var cmd = conn.CreateCommand();
-                cmd.CommandText = "SELECT id, at, kind, severity, message, device, data FROM events ORDER BY at DESC, id DESC LIMIT $n";
-                cmd.Parameters.AddWithValue("$n", limit);
-                await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var seen = pending.Select(p => p.Id).ToHashSet();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (_writer is { } conn)
                 {
-                    var id = reader.GetInt64(0);
-                    if (seen.Contains(id)) continue;
-                    all.Add((id, ReadEvent(reader)));
+                    using var cmd = conn.CreateCommand();
+                    cmd.CommandText = "SELECT id, at, kind, severity, message, device, data FROM events ORDER BY at DESC, id DESC LIMIT $n";
+                    cmd.Parameters.AddWithValue("$n", limit);
+                    using var reader = cmd.ExecuteReader();
+                    var seen = pending.Select(p => p.Id).ToHashSet();
+                    while (reader.Read())
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var id = reader.GetInt64(0);
+                        if (seen.Contains(id)) continue;
+                        all.Add((id, ReadEvent(reader)));
+                    }
                 }
             }
-            catch (SqliteException e)
-            {
-                _log.LogWarning("Event log query failed: {Error}", e.Message);
-            }
         }
-        return all.OrderByDescending(p => p.Event.At).ThenByDescending(p => p.Id).Take(limit).Select(p => p.Event).ToArray();
+        catch (SqliteException e)
+        {
+            _log.LogWarning("Event log query failed: {Error}", e.Message);
+        }
+        IReadOnlyList<GatewayEvent> result = all.OrderByDescending(p => p.Event.At).ThenByDescending(p => p.Id).Take(limit).Select(p => p.Event).ToArray();
+        return Task.FromResult(result);
     }
 
     public void Dispose()
@@ -495,21 +514,10 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
         DefaultTimeout = 10,
     }.ToString();
 
-    private SqliteConnection OpenReader()
+    /// <summary>The page cache limit in KiB of the one connection (queries read through it too), as SQLite reports it.</summary>
+    internal long PageCacheKiB()
     {
-        var conn = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadWrite));
-        conn.Open();
-        Exec(conn, $"PRAGMA cache_size=-{ReaderCacheKiB}");
-        return conn;
-    }
-
-    /// <summary>The page cache limits in KiB that the writer and a reader connection run with, as SQLite reports them.</summary>
-    internal (long Writer, long Reader) PageCacheKiB()
-    {
-        long writer;
-        lock (_writeGate) writer = -long.Parse(Scalar(_writer ?? throw new InvalidOperationException("the history database is not open"), "PRAGMA cache_size") ?? "0", CultureInfo.InvariantCulture);
-        using var reader = OpenReader();
-        return (writer, -long.Parse(Scalar(reader, "PRAGMA cache_size") ?? "0", CultureInfo.InvariantCulture));
+        lock (_writeGate) return -long.Parse(Scalar(_writer ?? throw new InvalidOperationException("the history database is not open"), "PRAGMA cache_size") ?? "0", CultureInfo.InvariantCulture);
     }
 
     private void OpenWriter()
@@ -522,11 +530,19 @@ public sealed class SqliteHistoryStore : IHistoryStore, IDisposable
             conn.Open();
             // Takes effect only while the file is still empty, i.e. for a new database.
             Exec(conn, $"PRAGMA page_size={NewDatabasePageSize}");
+            // Before WAL is first used: the WAL index then lives in this process's memory instead of a mmapped
+            // history.db-shm, whose pages every commit dirties and the kernel writes back after each flush (about
+            // 2 MB a day on the SD card, bench/results.md). The price: this connection holds the database
+            // exclusively, so every query goes through it and no other process can open the file while it runs.
+            Exec(conn, "PRAGMA locking_mode=EXCLUSIVE");
             var mode = Scalar(conn, "PRAGMA journal_mode=WAL");
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 _log.LogWarning("History database {Path}: WAL mode not available (journal_mode={Mode})", DatabasePath, mode);
             var pageSize = long.Parse(Scalar(conn, "PRAGMA page_size") ?? "4096", CultureInfo.InvariantCulture);
-            Exec(conn, $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointBytes / pageSize}; PRAGMA journal_size_limit={WalCheckpointBytes}; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-{WriterCacheKiB};");
+            // secure_delete=FAST: Debian's (and Raspberry Pi OS's) libsqlite3 is built with secure_delete on, which
+            // overwrites the pages the hourly prune frees with zeros, extra pages in the WAL and at the checkpoint;
+            // FAST zeroes deleted content only in pages that are written anyway (−2 % bytes a day, bench/results.md).
+            Exec(conn, $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointBytes / pageSize}; PRAGMA journal_size_limit={WalCheckpointBytes}; PRAGMA temp_store=MEMORY; PRAGMA secure_delete=FAST; PRAGMA cache_size=-{WriterCacheKiB};");
             var check = Scalar(conn, "PRAGMA quick_check");
             if (check != "ok") throw new InvalidDataException($"quick_check: {check}");
             if (long.Parse(Scalar(conn, "PRAGMA user_version") ?? "0", CultureInfo.InvariantCulture) == 1) MigrateFromVersion1(conn);

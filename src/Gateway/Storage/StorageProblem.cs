@@ -15,6 +15,8 @@ public static class StorageProblem
             SqliteException { SqliteErrorCode: 8 } => $"{path} is read-only; fix: make {dir} writable for the gateway's user (or move gateway.data_dir)",
             SqliteException { SqliteErrorCode: 14 } or UnauthorizedAccessException =>
                 $"{path} cannot be opened or created; fix: check that {dir} exists, is not read-only and is writable for the gateway's user (gateway.data_dir)",
+            SqliteException { SqliteErrorCode: 5 or 6 } =>
+                $"{path} is held by another process (the gateway holds its history database while it runs: a second gateway on the same data_dir, or sqlite3 on the file); fix: stop that process, or give this gateway its own gateway.data_dir",
             SqliteException { SqliteErrorCode: 10 } => $"the disk holding {dir} reported an I/O error; fix: check the SD card or disk (dmesg) and free space",
             IOException io when io.HResult == 28 => $"the disk holding {dir} is full; fix: free space there or move gateway.data_dir",
             _ => $"{e.Message}; fix: check {dir} (free space, permissions) or set history.enabled: false",

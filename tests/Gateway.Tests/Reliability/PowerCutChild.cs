@@ -26,11 +26,12 @@ internal static class PowerCutChild
 
     public static void Run(string dir)
     {
+        // Counted before the store opens: the store holds the database exclusively while it is open.
+        var h = HistoryKillChild.StoredRows(Path.Combine(dir, SqliteHistoryStore.FileName));
         using var history = new SqliteHistoryStore(dir, TimeSpan.FromDays(36500), TimeProvider.System, NullLogger.Instance);
         if (!history.Open() || history.MovedAside != 0) Fail(5, $"history did not open cleanly: {history.LastFailure}, moved aside {history.MovedAside}");
         var policyStore = new PolicyMemoryStore(dir);
         var shutdownStore = new ShutdownStateStore(dir);
-        var h = HistoryKillChild.StoredRows(history.DatabasePath);
         var p = ReadPolicy(policyStore) ?? 0;
         var s = ReadShutdown(shutdownStore) ?? 0;
         TestAssemblyChild.Print($"recovered {h} {p} {s}");

@@ -48,6 +48,7 @@ public sealed class HistoryHostTests : IDisposable
         Assert.Contains(host.Services.GetServices<IHealthContributor>(), c => c.Name == "history" && c.Check().Healthy);
 
         await host.StopAsync();
+        host.Dispose();   // the host's store holds the database exclusively until it is disposed
         SqliteConnection.ClearAllPools();
         using var reopened = new SqliteHistoryStore(_dir, TimeSpan.FromDays(1), TimeProvider.System, NullLogger.Instance);
         Assert.True(reopened.Open());

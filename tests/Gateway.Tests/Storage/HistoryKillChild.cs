@@ -18,9 +18,10 @@ internal static class HistoryKillChild
 
     public static void Run(string dir)
     {
+        // Counted before the store opens: the store holds the database exclusively while it is open.
+        var next = StoredRows(Path.Combine(dir, SqliteHistoryStore.FileName));
         using var store = new SqliteHistoryStore(dir, TimeSpan.FromDays(36500), TimeProvider.System, NullLogger.Instance);
         if (!store.Open()) Environment.Exit(3);
-        var next = StoredRows(Path.Combine(dir, SqliteHistoryStore.FileName));
         while (true)
         {
             var batch = new HistorySample[BatchSize];
@@ -39,9 +40,14 @@ internal static class HistoryKillChild
         }
     }
 
+    /// <summary>
+    /// Rows in the readings table (0 without a database), read-only: a read-only connection leaves the WAL a
+    /// killed writer left behind as it is, so the store that opens next still recovers it itself.
+    /// </summary>
     public static long StoredRows(string path)
     {
-        using var conn = new SqliteConnection($"Data Source={path};Pooling=False");
+        if (!File.Exists(path)) return 0;
+        using var conn = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         conn.Open();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM readings";

@@ -57,6 +57,7 @@ public sealed class HistoryTierTests : IDisposable
         var firstMinute = await store.QueryAsync("grid", "total.power", T0, T0.AddMinutes(1), 10, default);
         Assert.Equal(2000, Assert.Single(firstMinute).Value, 6);
 
+        store.Dispose();   // the store holds the database exclusively while it is open
         using var conn = new SqliteConnection($"Data Source={store.DatabasePath};Pooling=False");
         conn.Open();
         using var cmd = conn.CreateCommand();

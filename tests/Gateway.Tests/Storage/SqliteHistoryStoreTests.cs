@@ -1,6 +1,7 @@
 using Gateway.Drivers.Readings;
 using Gateway.Readings;
 using Gateway.Storage;
+using Gateway.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -51,14 +52,50 @@ public sealed class SqliteHistoryStoreTests : IDisposable
         Assert.Empty(await reopened.QueryAsync("nobody", "input.voltage", T0, T0.AddHours(1), 10, default));
     }
 
+    [Trait(Lane.Trait, Lane.FullOnly)]   // the second store waits out SQLite's 10 s busy timeout
     [Fact]
-    public void Writer_and_reader_connections_run_with_a_capped_page_cache()
+    public async Task While_open_the_store_keeps_the_WAL_index_in_memory_and_holds_the_database_for_its_own_queries()
     {
         using var store = NewStore();
         Assert.True(store.Open());
-        Assert.Equal((SqliteHistoryStore.WriterCacheKiB, SqliteHistoryStore.ReaderCacheKiB), store.PageCacheKiB());
-        // a pooled reader that is handed out again keeps the cap
-        Assert.Equal(SqliteHistoryStore.ReaderCacheKiB, store.PageCacheKiB().Reader);
+        store.Add([Sample("ups", T0, ("input.voltage", 231))]);
+        store.Add(new GatewayEvent(T0, EventKinds.PowerQuality, EventSeverity.Info, "boost on"));
+        store.Flush();
+        var path = Path.Combine(_dir, SqliteHistoryStore.FileName);
+        Assert.True(File.Exists(path + "-wal"));
+        Assert.False(File.Exists(path + "-shm"));   // no mmapped WAL index whose pages every commit dirties on the SD card
+
+        using (var other = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False;Default Timeout=1"))
+        {
+            var refused = Assert.ThrowsAny<SqliteException>(() =>
+            {
+                other.Open();
+                using var cmd = other.CreateCommand();
+                cmd.CommandText = "SELECT COUNT(*) FROM readings";
+                cmd.ExecuteScalar();
+            });
+            Assert.Equal(5, refused.SqliteErrorCode);   // SQLITE_BUSY: "database is locked"
+        }
+
+        using (var second = NewStore())   // a second gateway on the same data_dir: refused with a sentence, keeps running
+        {
+            Assert.False(second.Open());
+            Assert.Contains("held by another process", second.LastFailure);
+        }
+
+        Assert.Equal(231, Assert.Single(await store.QueryAsync("ups", "input.voltage", T0, T0, 1, default)).Value);
+        Assert.Equal("boost on", Assert.Single(await store.EventsAsync(10, default)).Message);
+        store.Add([Sample("ups", T0.AddSeconds(10), ("input.voltage", 232))]);
+        store.Flush();
+        Assert.Equal(2, store.Transactions);
+    }
+
+    [Fact]
+    public void The_one_connection_runs_with_a_capped_page_cache()
+    {
+        using var store = NewStore();
+        Assert.True(store.Open());
+        Assert.Equal(SqliteHistoryStore.WriterCacheKiB, store.PageCacheKiB());
     }
 
     private long WalFrames()
