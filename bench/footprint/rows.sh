@@ -63,6 +63,7 @@ if [ -n "$after" ]; then
   fi
 fi
 [ -n "$steady" ] || echo "disk bytes written per day at defaults, steady state (real binary)|n/a|≤ 10 MB|${quick}needs ≥ 30 min after the first flush (16 min); see the store's steady state below"
+echo "log output per day at defaults (stdout, to journald under systemd)|$(mb "$(v log_bytes_per_day)") MB|-|${quick}not in the gateway's write_bytes above (a pipe, as under systemd); journald stores it (on the SD card unless Storage=volatile); $(v log_lines_in_window) lines in the whole run"
 echo "MQTT messages per hour at defaults|$(v mqtt_msgs_per_hour)|-|${quick}every message mosquitto delivered to a '#' subscriber over ${s} s"
 
 if [ -n "${FOOTPRINT_TABLE:-}" ]; then

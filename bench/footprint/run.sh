@@ -76,7 +76,9 @@ web:
   listen: http://127.0.0.1:$wport
 CONF
 gstart=$(date +%s)
-(cd "$W" && HOME=$W exec "$GW" run --config "$W/config.yaml" >"$W/gateway.log" 2>&1) &
+# stdout and stderr go to a pipe, as under systemd (journald reads them): the gateway's own write_bytes then hold
+# what it writes to disk itself, and the log's volume is counted apart (log_bytes_per_day)
+(cd "$W" && HOME=$W exec "$GW" run --config "$W/config.yaml" > >(cat >"$W/gateway.log") 2>&1) &
 gpid=$!
 pids+=($gpid)
 until curl -fs -o /dev/null "http://127.0.0.1:$wport/api/health"; do sleep 0.05; done
@@ -106,7 +108,7 @@ sample() {
   local gc; gc=$(curl -fs "http://127.0.0.1:$wport/metrics" | awk '/^gateway_gc_heap_bytes\{/ {split($1,a,"\""); printf "%s=%d ", a[2], $2/1024} /^gateway_gc_committed_bytes / {printf "committed=%d ", $2/1024} /^gateway_gc_allocated_bytes_total / {printf "alloc=%d ", $2/1024} /^gateway_gc_collections_total\{/ {split($1,a,"\""); printf "gc_%s=%d ", a[2], $2}' || true)
   echo "$t rss_kb=${r%% *} anon_kb=$(echo "$r" | cut -d' ' -f2) file_kb=$(echo "$r" | cut -d' ' -f3) threads=$thr wb=$(wbytes $gpid) $gc"
 }
-w0=$(wbytes $gpid); c0=$(ticks $gpid); m0=$(wc -l <"$W/mqtt.log"); t0=$(date +%s)
+w0=$(wbytes $gpid); c0=$(ticks $gpid); m0=$(wc -l <"$W/mqtt.log"); l0=$(stat -c %s "$W/gateway.log"); t0=$(date +%s)
 uc0=0; [ -n "$upsd_pid" ] && uc0=$(( $(ticks "$upsd_pid") + $(ticks "$drv_pid") ))
 first=$(sample 0)
 [ -n "${FOOTPRINT_SAMPLES:-}" ] && echo "$first" >>"$FOOTPRINT_SAMPLES"
@@ -117,7 +119,7 @@ while [ "$elapsed" -lt "$WINDOW" ]; do
   elapsed=$(( $(date +%s) - t0 ))
   [ -n "${FOOTPRINT_SAMPLES:-}" ] && sample "$elapsed" >>"$FOOTPRINT_SAMPLES"
 done
-w1=$(wbytes $gpid); c1=$(ticks $gpid); m1=$(wc -l <"$W/mqtt.log"); t1=$(date +%s)
+w1=$(wbytes $gpid); c1=$(ticks $gpid); m1=$(wc -l <"$W/mqtt.log"); l1=$(stat -c %s "$W/gateway.log"); t1=$(date +%s)
 last=$(sample $((t1 - t0)))
 s=$((t1 - t0))
 echo "window_s $s"
@@ -126,6 +128,8 @@ echo "disk_bytes_since_start $w1"
 echo "disk_bytes_per_day $(( (w1 - w0) * 86400 / s ))"
 # the history flushes every 15 min from start (default flush_interval): a window with none holds log lines only
 echo "history_flushes_in_window $(( (t1 - gstart) / 900 - (t0 - gstart) / 900 ))"
+echo "log_bytes_per_day $(( (l1 - l0) * 86400 / s ))"
+echo "log_lines_in_window $(( $(wc -l <"$W/gateway.log") ))"
 echo "mqtt_msgs_per_hour $(( (m1 - m0) * 3600 / s ))"
 awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$s" 'BEGIN { printf "cpu_s_per_min %.3f\n", d / hz / s * 60 }'
 echo "first $first"
