@@ -22,14 +22,6 @@ internal sealed class FileDescriptorChannel : IDisposable
     private volatile bool _failed;
     private int _disposing;
     private PendingExchange? _exchange;
-    private readonly List<PendingDelay> _delays = [];
-
-    /// <summary>A poll loop's wait (see <see cref="DelayAsync"/>); its caller goes on on the reader thread.</summary>
-    private sealed class PendingDelay(long due)
-    {
-        public long Due { get; } = due;
-        public TaskCompletionSource Done { get; } = new();
-    }
 
     public FileDescriptorChannel(int fd, string name)
     {
@@ -59,7 +51,6 @@ internal sealed class FileDescriptorChannel : IDisposable
             {
                 var timeout = -1;
                 if (Volatile.Read(ref _exchange) is { } x && !Step(x, out timeout)) continue;
-                if (!DelaysDue(ref timeout)) continue;
                 fds[0] = new Libc.PollFd { fd = _fd, events = Libc.POLLIN };
                 fds[1] = new Libc.PollFd { fd = _wake, events = Libc.POLLIN };
                 var r = Libc.Poll(fds, 2, timeout);
@@ -109,78 +100,8 @@ internal sealed class FileDescriptorChannel : IDisposable
         finally
         {
             Interlocked.Decrement(ref s_liveReaders);
-            // On the thread pool: whoever closes the port may hold a lock while it waits for this thread to end, and
-            // a caller resumed here could need that lock.
-            ThreadPool.UnsafeQueueUserWorkItem(static channel =>
-            {
-                if (Volatile.Read(ref channel._exchange) is { } left) channel.FinishFailed(left, new IOException($"{channel.Name}: closed"));
-                channel.EndDelays();
-            }, this, preferLocal: false);
+            if (Volatile.Read(ref _exchange) is { } left) FinishFailed(left, new IOException($"{Name}: closed"));
         }
-    }
-
-    /// <summary>See <see cref="IExchangeTransport.DelayAsync"/>.</summary>
-    public Task DelayAsync(TimeSpan delay, CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
-        if (delay <= TimeSpan.Zero || _disposed || _failed) return Task.CompletedTask;
-        var d = new PendingDelay(System.Diagnostics.Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
-        lock (_delays) _delays.Add(d);
-        if (Thread.CurrentThread != _reader) Wake();
-        if (_disposed || _failed || !_reader.IsAlive) EndDelays();
-        if (ct.CanBeCanceled)
-        {
-            var registration = ct.Register(static o =>
-            {
-                var (channel, delay) = ((FileDescriptorChannel, PendingDelay))o!;
-                lock (channel._delays) channel._delays.Remove(delay);
-                delay.Done.TrySetCanceled();
-            }, (this, d));
-            d.Done.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        return d.Done.Task;
-    }
-
-    /// <summary>Completes the delays that are due (their callers go on on this thread); false when some were (look again).</summary>
-    private bool DelaysDue(ref int timeout)
-    {
-        PendingDelay? due = null;
-        var next = long.MaxValue;
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        lock (_delays)
-        {
-            if (_delays.Count == 0) return true;
-            for (var i = 0; i < _delays.Count; i++)
-            {
-                if (_delays[i].Due <= now)
-                {
-                    due = _delays[i];
-                    _delays.RemoveAt(i);
-                    break;
-                }
-                if (_delays[i].Due < next) next = _delays[i].Due;
-            }
-        }
-        if (due is not null)
-        {
-            due.Done.TrySetResult();
-            return false;
-        }
-        var ms = CeilingMs(next - now);
-        if (timeout < 0 || ms < timeout) timeout = ms;
-        return true;
-    }
-
-    private void EndDelays()
-    {
-        PendingDelay[] left;
-        lock (_delays)
-        {
-            left = [.. _delays];
-            _delays.Clear();
-        }
-        foreach (var d in left) d.Done.TrySetResult();
     }
 
     /// <summary>
@@ -261,11 +182,10 @@ internal sealed class FileDescriptorChannel : IDisposable
         ct.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
         var quietUntil = System.Diagnostics.Stopwatch.GetTimestamp() + (quiet > TimeSpan.Zero ? (long)(quiet.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : 0);
-        var onReader = Thread.CurrentThread == _reader;
-        var x = new PendingExchange(request, quietUntil, timeout, reply, complete, onReader);
+        var x = new PendingExchange(request, quietUntil, timeout, reply, complete);
         if (Interlocked.CompareExchange(ref _exchange, x, null) is not null)
             throw new InvalidOperationException($"{Name}: an exchange is already running");
-        if (!onReader) Wake();
+        Wake();
         // The reader may have ended (device gone, disposed) before it saw the exchange: then nobody else finishes it.
         if (_failed || _disposed || !_reader.IsAlive) FinishFailed(x, new IOException($"{Name}: closed"));
         using (ct.Register(static o =>
@@ -292,7 +212,6 @@ internal sealed class FileDescriptorChannel : IDisposable
         _failed = true;
         _received.Writer.TryComplete(error);
         if (Volatile.Read(ref _exchange) is { } x) FinishFailed(x, error);
-        EndDelays();
     }
 
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
