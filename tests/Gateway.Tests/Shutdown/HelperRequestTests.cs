@@ -181,7 +181,8 @@ public class HelperRequestTests
         Assert.DoesNotContain(exec.Commands, c => c.Contains("destroy", StringComparison.Ordinal));
     }
 
-    private static (int Code, string Output) Run(string file, params string[] args)
+    /// <summary>Runs a program to its end: exit code and stdout + stderr.</summary>
+    internal static (int Code, string Output) Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Shutdown;
@@ -70,12 +69,12 @@ public sealed class HelperUnmountTests : IDisposable
         var check = Run(Script, $"unmount check lazy {share}");
         Assert.True(check.Code == 0, check.Output);
         Assert.Contains($"check ok: would umount -l {share} (tmpfs", check.Output);
-        Assert.True(IsMounted(share), "the check unmounted it");
+        Assert.True(Mount.IsMounted(share), "the check unmounted it");
 
         var done = Run(Script, $"unmount {share}");
         Assert.True(done.Code == 0, done.Output);
         Assert.Contains($"unmounted {share}", done.Output);
-        Assert.False(IsMounted(share), $"the helper said done but {share} is still in the mount table");
+        Assert.False(Mount.IsMounted(share), $"the helper said done but {share} is still in the mount table");
 
         // Already gone: "not mounted" (4), which the gateway reports as skipped, not as a failure.
         var again = Run(Script, $"unmount {share}");
@@ -94,11 +93,11 @@ public sealed class HelperUnmountTests : IDisposable
             var busy = Run(Script, $"unmount {share}");
             Assert.True(busy.Code == 1, busy.Output);
             Assert.Contains($"umount {share} failed (busy? see: fuser -vm {share})", busy.Output);
-            Assert.True(IsMounted(share));
+            Assert.True(Mount.IsMounted(share));
 
             var lazy = Run(Script, $"unmount lazy {share}");
             Assert.True(lazy.Code == 0, lazy.Output);
-            Assert.False(IsMounted(share), "a lazy unmount reported done but the mount is still in the table");
+            Assert.False(Mount.IsMounted(share), "a lazy unmount reported done but the mount is still in the table");
         }
     }
 
@@ -126,7 +125,7 @@ public sealed class HelperUnmountTests : IDisposable
             var r = Run(Script, $"unmount {below}");
             Assert.True(r.Code == 2, r.Output);
             Assert.Contains($"{owned} (above {below}) belongs to uid {nobody.Uid}, not root", r.Output);
-            Assert.True(IsMounted(below), "a refused request unmounted it");
+            Assert.True(Mount.IsMounted(below), "a refused request unmounted it");
         }
 
         // A group-writable directory above it: the same.
@@ -138,7 +137,7 @@ public sealed class HelperUnmountTests : IDisposable
             var r = Run(Script, $"unmount {inShared}");
             Assert.True(r.Code == 2, r.Output);
             Assert.Contains("is writable by others than root (mode 775)", r.Output);
-            Assert.True(IsMounted(inShared));
+            Assert.True(Mount.IsMounted(inShared));
         }
 
         // A symlink that leads to a proper mount point is resolved as root and says so: what is unmounted is the
@@ -153,20 +152,9 @@ public sealed class HelperUnmountTests : IDisposable
         }
     }
 
-    private static bool IsMounted(string path) =>
-        File.ReadLines("/proc/self/mounts").Any(l => l.Split(' ') is [_, var target, ..] && target == path.Replace(" ", "\\040", StringComparison.Ordinal));
-
     private static void Chown(string path, UnprivilegedUser user) => Assert.Equal(0, Run("chown", $"{user.Uid}:{user.Gid}", path).Code);
 
-    private static (int Code, string Output) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file == Script ? "sh" : file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (file == Script) psi.ArgumentList.Add(Script);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr);
-    }
+    // The helper as its unit runs it (sh SCRIPT REQUEST), or another program.
+    private static (int Code, string Output) Run(string file, params string[] args) =>
+        file == Script ? HelperRequestTests.Run("sh", [Script, .. args]) : HelperRequestTests.Run(file, args);
 }

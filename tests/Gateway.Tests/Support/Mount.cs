@@ -42,9 +42,12 @@ public sealed class Mount : IAsyncDisposable
     /// <summary>Unmounts it unless it is gone already (a test may have unmounted it).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (File.ReadLines("/proc/self/mounts").Any(l => l.Split(' ') is [_, var target, ..] && target == _path.Replace(" ", "\\040", StringComparison.Ordinal)))
-            await RunAsync("umount", "-l", _path);
+        if (IsMounted(_path)) await RunAsync("umount", "-l", _path);
     }
+
+    /// <summary>Whether <paramref name="path"/> is a mount point in this process's mount table (which escapes a space as \040).</summary>
+    public static bool IsMounted(string path) =>
+        File.ReadLines("/proc/self/mounts").Any(l => l.Split(' ') is [_, var target, ..] && target == path.Replace(" ", "\\040", StringComparison.Ordinal));
 
     private static async Task RunAsync(string file, params string[] args)
     {
