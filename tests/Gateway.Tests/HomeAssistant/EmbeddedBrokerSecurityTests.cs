@@ -201,4 +201,48 @@ public sealed class EmbeddedBrokerSecurityTests
         Assert.InRange(bytes, 60 * 1024, EmbeddedMqttBroker.MaxRetainedBytes);
         Assert.InRange(count, 1, (int)(EmbeddedMqttBroker.MaxRetainedBytes / (60 * 1024)));
     }
+
+    [Fact]
+    public async Task An_mqtt_311_client_without_a_client_id_is_given_one_as_mosquitto_pub_expects()
+    {
+        var (broker, _, _, factory) = await StartBrokerAsync();
+        await using var _b = broker;
+        using var _f = factory;
+        // mosquitto_pub without -i: MQTT 3.1.1, clean session, a zero-length client id, user name and password.
+        var user = System.Text.Encoding.ASCII.GetBytes(MosquittoBroker.User);
+        var password = System.Text.Encoding.ASCII.GetBytes(MosquittoBroker.Password);
+        byte[] body = [0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 0xC2, 0, 60, 0, 0,
+            0, (byte)user.Length, .. user, 0, (byte)password.Length, .. password];
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", broker.Port);
+        var s = tcp.GetStream();
+        // Sent in two pieces, as a slow link would: the broker must wait for the whole CONNECT.
+        byte[] packet = [0x10, (byte)body.Length, .. body];
+        await s.WriteAsync(packet.AsMemory(0, 5));
+        await s.FlushAsync();
+        await Task.Yield();
+        await s.WriteAsync(packet.AsMemory(5));
+        var connack = new byte[4];
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await s.ReadExactlyAsync(connack, cts.Token);
+        Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, connack);
+        // The session works: PINGREQ gets PINGRESP.
+        await s.WriteAsync(new byte[] { 0xC0, 0 });
+        var pong = new byte[2];
+        await s.ReadExactlyAsync(pong, cts.Token);
+        Assert.Equal(new byte[] { 0xD0, 0 }, pong);
+    }
+
+    [Fact]
+    public void Only_an_mqtt_311_connect_with_an_empty_client_id_is_rewritten()
+    {
+        byte[] empty = [0x10, 12, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 2, 0, 60, 0, 0];
+        var filled = MqttEmptyClientId.Fill(empty, "auto-1")!;
+        Assert.Equal([0x10, 18, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 2, 0, 60, 0, 6, .. "auto-1"u8.ToArray()], filled);
+        Assert.Null(MqttEmptyClientId.Fill([0x10, 13, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 2, 0, 60, 0, 1, (byte)'x'], "auto-1"));
+        Assert.Null(MqttEmptyClientId.Fill([0x10, 13, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 5, 2, 0, 60, 0, 0, 0], "auto-1"));
+        Assert.Null(MqttEmptyClientId.Fill([0x30, 2, 0, 0], "auto-1"));
+        Assert.Equal(14, MqttEmptyClientId.PacketSize(empty));
+        Assert.Null(MqttEmptyClientId.PacketSize([0x10]));
+    }
 }
