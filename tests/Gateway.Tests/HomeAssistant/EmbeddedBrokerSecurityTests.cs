@@ -111,7 +111,7 @@ public sealed class EmbeddedBrokerSecurityTests
 
     private static async Task<(EmbeddedMqttBroker Broker, GatewayConfig Config, CapturingLoggerProvider Logs, ILoggerFactory Factory)> StartBrokerAsync()
     {
-        var port = MosquittoBroker.FreePort();
+        var port = FreePort.Next();
         var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
         config = config with { Mqtt = config.Mqtt with { EmbeddedPort = port } };
         var logs = new CapturingLoggerProvider();
