@@ -129,7 +129,7 @@ public sealed class MqttSessionTests
     [Fact]
     public async Task The_built_in_broker_serves_home_assistant_discovery()
     {
-        var port = MosquittoBroker.FreePort();
+        var port = Support.FreePort.Next();
         var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
         using var factory = LoggerFactory.Create(_ => { });
         await using var broker = new EmbeddedMqttBroker(config with { Mqtt = config.Mqtt with { EmbeddedPort = port } },
@@ -139,7 +139,8 @@ public sealed class MqttSessionTests
 
         // Subscribe first: MQTTnet's server stores retained messages asynchronously, so a subscriber racing the publisher could miss one.
         await using var obs = await MqttObserver.ConnectAsync(port, "homeassistant/#", GatewayUnderTest.Base + "/#");
-        await using var gw = GatewayUnderTest.Create(port);
+        // The gateway's session logs in with the broker's own login (as the real wiring does): only it may use the gateway's client id.
+        await using var gw = GatewayUnderTest.Create(port, user: broker.OwnLogin.Username, password: broker.OwnLogin.Password);
         gw.Hub.Publish(gw.UpsReading());
         await gw.StartAsync();
         try
