@@ -231,7 +231,7 @@ public sealed partial class ListenerAbuseTests(ListenerGateway gw, ITestOutputHe
         var responses = (await Task.WhenAll(Enumerable.Range(0, 300).Select(async _ =>
         {
             try { return await http.GetAsync("/api/stream", HttpCompletionOption.ResponseHeadersRead); }
-            catch (HttpRequestException) { return null; }   // beyond web.max_connections the connection is closed at once
+            catch (HttpRequestException) { return null; }   // beyond web.max_connections (or the per-address cap) the connection is closed at once
         }))).ToArray();
         try
         {
@@ -262,7 +262,7 @@ public sealed partial class ListenerAbuseTests(ListenerGateway gw, ITestOutputHe
             }
             await reading.CancelAsync();
             times.Sort();
-            output.WriteLine($"300 live streams asked: {open.Length} open, {refused} refused (503), {dropped} connections over web.max_connections closed; /api/policy meanwhile: median {times[15]:0.0} ms (target 100 ms), "
+            output.WriteLine($"300 live streams asked: {open.Length} open, {refused} refused (503), {dropped} connections closed by web.max_connections or web.max_connections_per_address; /api/policy meanwhile: median {times[15]:0.0} ms (target 100 ms), "
                 + $"90th percentile {times[27]:0.0} ms, max {times[^1]:0.0} ms");
             Assert.Equal(32, open.Length);
             Assert.Equal(268, refused + dropped);
