@@ -53,10 +53,12 @@ public sealed class ShutdownPolicy
             new MaxTimeOnBatteryTrigger(), new LinkLostTrigger(), new UpsLowBatteryTrigger(),
         ];
         _streaks = new int[_triggers.Count];
-        _status = new PolicyStatus(PolicyState.Normal, deviceId, null, null, null, "waiting for the first reading", null, dryRun);
+        _status = new PolicyStatus(PolicyState.Normal, deviceId, null, null, null, WaitingForFirstReading, null, dryRun);
     }
 
     public PolicyStatus Status => _status;
+
+    private const string WaitingForFirstReading = "waiting for the first reading";
 
     /// <summary>
     /// New thresholds, delays and dry-run setting, keeping everything observed so far (battery history, streaks).
@@ -222,12 +224,20 @@ public sealed class ShutdownPolicy
             _confirmed = true;
             if (_state == PolicyState.Normal) _state = PolicyState.OnBattery;
         }
-        _status = _status with { State = _state, OnBatterySince = since };
+        _status = _status with
+        {
+            State = _state,
+            OnBatterySince = since,
+            LastDecision = $"restored the outage in progress since {since:u} after a restart; the link_lost failsafe counts from the restart",
+            LastDecisionAt = wallNow,
+        };
         _history.Clear();
         foreach (var s in memory.Samples.OrderBy(s => s.At))
         {
             var sampleAge = wallNow - s.At;
             if (sampleAge < TimeSpan.Zero || sampleAge > _options.DepletionWindow) continue;
+            // A charge no reading could have had (a hand-edited or damaged file) would bend the depletion rate.
+            if (!double.IsFinite(s.Charge) || s.Charge is < 0 or > 100) continue;
             _history.Add(monotonicNow - sampleAge, s.Charge);
         }
     }
@@ -315,7 +325,7 @@ public sealed class ShutdownPolicy
             since,
             next,
             eta,
-            message ?? _status.LastDecision,
+            message ?? (_status.LastDecision == WaitingForFirstReading && _last is not null ? "watching the UPS: readings arrive" : _status.LastDecision),
             message is null ? _status.LastDecisionAt : o.Wall,
             _dryRun,
             failsafe,

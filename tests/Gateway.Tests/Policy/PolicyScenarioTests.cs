@@ -420,6 +420,30 @@ public sealed class PolicyScenarioTests
     }
 
     [Fact]
+    public void Restored_charges_no_reading_could_have_had_are_dropped_and_fire_nothing()
+    {
+        // A damaged or hand-edited policy-state.json: 1e308 % a minute ago, 100 % now would be a rate far past any threshold.
+        var memory = new PolicyMemory(PolicyHarness.Epoch, PolicyHarness.Epoch - S(120),
+            [new(PolicyHarness.Epoch - S(110), 1e308), new(PolicyHarness.Epoch - S(60), -5), new(PolicyHarness.Epoch - S(30), 100)], Confirmed: true);
+        var h = new PolicyHarness();
+        h.Policy.Restore(memory, h.Now, h.Wall);
+        Assert.Single(h.Policy.History.Samples);
+        Assert.StartsWith("restored the outage in progress since 2026-11-25 11:58:00Z after a restart", h.Policy.Status.LastDecision);
+        h.Run(S(60), _ => OB(charge: 100, runtime: null));
+        AssertNothingFired(h);
+    }
+
+    [Fact]
+    public void Once_readings_arrive_the_status_no_longer_says_it_waits_for_the_first_one()
+    {
+        var h = new PolicyHarness();
+        Assert.Equal("waiting for the first reading", h.Policy.Status.LastDecision);
+        h.Run(S(3), _ => OL());
+        Assert.Equal("watching the UPS: readings arrive", h.Policy.Status.LastDecision);
+        Assert.Empty(h.Messages);
+    }
+
+    [Fact]
     public void Memory_that_is_too_old_or_from_the_future_is_not_believed()
     {
         var old = new PolicyMemory(PolicyHarness.Epoch, PolicyHarness.Epoch - TimeSpan.FromDays(2), []);
