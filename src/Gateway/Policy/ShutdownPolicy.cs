@@ -31,6 +31,12 @@ public sealed class ShutdownPolicy
     private int _outageReadings;
     private bool _confirmed;
     private bool _restoredOutage;
+    /// <summary>
+    /// Restored after a restart and no fresh reading since except OL ones: the power may have come back while the
+    /// gateway was down, so nothing fires on the restored evidence alone (max_time_on_battery would, at once, after
+    /// a long stop); link_lost still fires if no data comes at all.
+    /// </summary>
+    private bool _restoredUnseen;
     private int _onLineStreak;
     private readonly int[] _streaks;
     private readonly ChargeMedian _chargeMedian = new();
@@ -96,7 +102,9 @@ public sealed class ShutdownPolicy
             _runtime = ReadingEvidence.Runtime(r);
             var charge = ReadingEvidence.Charge(r);
             _charge = charge is { } raw ? _chargeMedian.Add(raw) : null;
-            switch (ReadingEvidence.Power(r.Status, o.SelfTest))
+            var evidence = ReadingEvidence.Power(r.Status, o.SelfTest);
+            if (evidence != PowerEvidence.OnLine) _restoredUnseen = false;
+            switch (evidence)
             {
                 case PowerEvidence.OnBattery:
                     _onLineStreak = 0;
@@ -218,6 +226,7 @@ public sealed class ShutdownPolicy
         _outageSinceWall = since;
         _outageReadings = 1;
         _restoredOutage = true;
+        _restoredUnseen = true;
         _lastDataAt = monotonicNow;
         if (memory.Confirmed || age >= _options.OnBatteryDelay)
         {
@@ -250,6 +259,7 @@ public sealed class ShutdownPolicy
         _outageReadings = 0;
         _confirmed = false;
         _restoredOutage = false;
+        _restoredUnseen = false;
         _history.Clear();
         _chargeMedian.Clear();
         if (wasOutage) Array.Clear(_streaks);
@@ -295,7 +305,7 @@ public sealed class ShutdownPolicy
         _options,
         _pollInterval,
         _last,
-        _confirmed,
+        _confirmed && !_restoredUnseen,
         _outageSince is { } s ? now - s : null,
         _lastDataAt is { } d ? now - d : null,
         _outageSince is { } start
