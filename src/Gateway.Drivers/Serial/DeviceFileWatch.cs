@@ -36,12 +36,16 @@ public static class DeviceFileWatch
             var watchers = new List<FileSystemWatcher>(2);
             try
             {
-                foreach (var dir in DirectoriesToWatch(path))
+                var watched = DirectoriesToWatch(path);
+                foreach (var dir in watched)
                 {
                     if (Watch(dir, changed, names, () => Interlocked.Exchange(ref touched, 1)) is { } w) watchers.Add(w);
                 }
                 // Armed before this check, so a change in between is not missed.
                 if (DevicePath.Resolve(path) != initial || Volatile.Read(ref touched) == 1) return true;
+                // A directory on the way that appeared while the watches were being set (udev makes serial/ and
+                // serial/by-id/ together) is watched from the next round at once, not after the re-check.
+                if (!watched.SequenceEqual(DirectoriesToWatch(path))) continue;
                 var wait = Recheck;
                 if (limit is { } l)
                 {
@@ -93,7 +97,7 @@ public static class DeviceFileWatch
     }
 
     /// <summary>The nearest existing ancestor of the path and, for a dangling link, of its target.</summary>
-    public static IEnumerable<string> DirectoriesToWatch(string path)
+    public static IReadOnlyList<string> DirectoriesToWatch(string path)
     {
         var full = Path.GetFullPath(path);
         var dirs = new List<string>(2);

@@ -78,7 +78,7 @@ public sealed class EmbeddedBrokerSecurityTests
     [Fact]
     public async Task Other_clients_may_press_buttons_but_not_publish_elsewhere_and_oversized_packets_end_their_connection()
     {
-        var port = MosquittoBroker.FreePort();
+        var port = Support.FreePort.Next();
         var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
         var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));

@@ -45,7 +45,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             aclLine = $"acl_file {aclPath}";
         }
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(passwd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        var broker = new MosquittoBroker(dir, port ?? FreePort());
+        var broker = new MosquittoBroker(dir, port ?? Support.FreePort.Next());
         var isRoot = Environment.UserName == "root";
         var tlsLines = "";
         if (tls)
@@ -79,22 +79,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
         return broker;
     }
 
-    private static readonly HashSet<int> HandedOut = [];
 
     /// <summary>A free loopback port, never the same one twice in this test run (tests run in parallel).</summary>
-    public static int FreePort()
-    {
-        while (true)
-        {
-            using var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            var port = ((IPEndPoint)l.LocalEndpoint).Port;
-            lock (HandedOut)
-            {
-                if (HandedOut.Add(port)) return port;
-            }
-        }
-    }
 
     public async Task StartAsync()
     {

@@ -129,7 +129,7 @@ public sealed class MqttSessionTests
     [Fact]
     public async Task The_built_in_broker_serves_home_assistant_discovery()
     {
-        var port = MosquittoBroker.FreePort();
+        var port = Support.FreePort.Next();
         var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
         using var factory = LoggerFactory.Create(_ => { });
         await using var broker = new EmbeddedMqttBroker(config with { Mqtt = config.Mqtt with { EmbeddedPort = port } },

@@ -17,7 +17,7 @@ public sealed class RecordingHttpServer : IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            Port = FreePort();
+            Port = Support.FreePort.Next();
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             try { _listener.Start(); break; }
@@ -72,12 +72,6 @@ public sealed class RecordingHttpServer : IDisposable
         try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }
 
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);

@@ -87,7 +87,7 @@ public sealed class ConnectionTestApiTests
         Assert.Equal("refused", refused.GetProperty("status").GetString());
         Assert.Contains($"rejected the credentials of user '{MosquittoBroker.User}'", refused.GetProperty("message").GetString());
 
-        var closed = await host.PostOk("/api/setup/mqtt/test", $$"""{"port":{{MosquittoBroker.FreePort()}}}""");
+        var closed = await host.PostOk("/api/setup/mqtt/test", $$"""{"port":{{Support.FreePort.Next()}}}""");
         Assert.Equal("unreachable", closed.GetProperty("status").GetString());
         Assert.Contains("connection refused", closed.GetProperty("message").GetString());
 

@@ -89,7 +89,7 @@ public sealed class SshHostKeyApiTests(SshServerFixture sshd) : IClassFixture<Ss
         Assert.Equal(404, (int)missing.StatusCode);
         Assert.Contains("configured: nas", json.GetProperty("detail").GetString());
 
-        var closed = await host.PostOk("/api/setup/ssh/scan", $$"""{"host":"127.0.0.1","port":{{SshServerFixture.FreePort()}},"known_hosts":"{{NewKnownHosts()}}"}""");
+        var closed = await host.PostOk("/api/setup/ssh/scan", $$"""{"host":"127.0.0.1","port":{{Support.FreePort.Next()}},"known_hosts":"{{NewKnownHosts()}}"}""");
         Assert.Equal("refused", closed.GetProperty("status").GetString());
         Assert.Contains("connection refused", closed.GetProperty("message").GetString());
 

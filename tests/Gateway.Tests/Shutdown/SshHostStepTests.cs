@@ -135,7 +135,7 @@ public sealed class SshHostStepTests(SshServerFixture sshd) : IClassFixture<SshS
     [Fact]
     public async Task A_closed_port_fails_quickly()
     {
-        var port = SshServerFixture.FreePort();
+        var port = Support.FreePort.Next();
         var report = await Run(Host(KnownHosts(sshd.KnownHostsLine(sshd.HostKey)), "true", port, timeoutSeconds: 10)).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains(report.Outcome, new[] { ShutdownOutcomes.Failed, ShutdownOutcomes.Timeout });
     }

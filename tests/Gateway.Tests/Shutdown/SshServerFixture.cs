@@ -33,7 +33,7 @@ public sealed class SshServerFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(Dir, "authorized_keys"),
             File.ReadAllText(ClientKey + ".pub") + $"command=\"touch {ForcedMarker}\" " + File.ReadAllText(ForcedCommandKey + ".pub"));
         Directory.CreateDirectory("/run/sshd");
-        Port = FreePort();
+        Port = Support.FreePort.Next();
         var config = Path.Combine(Dir, "sshd_config");
         File.WriteAllText(config, $"""
             Port {Port}
@@ -96,12 +96,6 @@ public sealed class SshServerFixture : IAsyncLifetime
               command: "true"
         """;
 
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private async Task<bool> BannerAsync()
     {

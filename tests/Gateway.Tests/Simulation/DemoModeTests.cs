@@ -28,10 +28,7 @@ public sealed class DemoModeTests(ITestOutputHelper output) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        _port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
+        _port = FreePort.Next();
         _http.BaseAddress = new Uri($"http://127.0.0.1:{_port}");
         return Task.CompletedTask;
     }

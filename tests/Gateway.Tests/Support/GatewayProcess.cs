@@ -63,7 +63,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             foreach (var a in runAs.SetprivArguments) psi.ArgumentList.Add(a);
             psi.ArgumentList.Add(executable ?? "dotnet");
         }
-        if (executable is null) psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
+        if (executable is null) psi.ArgumentList.Add(Path.Combine(runAs is null ? AppContext.BaseDirectory : ReadableCopy.Value, "gateway.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = workDir;
         psi.Environment["XDG_STATE_HOME"] = Path.Combine(workDir, "state");
@@ -80,6 +80,32 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return gp;
+    }
+
+    // Another user must reach gateway.dll, and a checkout may live under a directory only root can enter (CI clones
+    // into mktemp -d, mode 0700): the app's own files are copied once per test run into a directory anyone may read.
+    private static readonly Lazy<string> ReadableCopy = new(CopyAppForOtherUsers);
+
+    private static string CopyAppForOtherUsers()
+    {
+        const UnixFileMode Readable = (UnixFileMode)0b111_101_101;
+        var dir = Directory.CreateTempSubdirectory("gw-app-").FullName;
+        File.SetUnixFileMode(dir, Readable);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(dir, recursive: true); } catch (IOException) { } };
+        var from = AppContext.BaseDirectory;
+        using var deps = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(from, "gateway.deps.json")));
+        var files = new HashSet<string>(StringComparer.Ordinal) { "gateway.dll", "gateway.deps.json", "gateway.runtimeconfig.json" };
+        foreach (var target in deps.RootElement.GetProperty("targets").EnumerateObject())
+            foreach (var library in target.Value.EnumerateObject())
+                if (library.Value.TryGetProperty("runtime", out var runtime))
+                    foreach (var asset in runtime.EnumerateObject()) files.Add(Path.GetFileName(asset.Name));
+        foreach (var f in files)
+        {
+            var to = Path.Combine(dir, f);
+            File.Copy(Path.Combine(from, f), to);
+            File.SetUnixFileMode(to, (UnixFileMode)0b110_100_100);
+        }
+        return dir;
     }
 
     /// <summary>Polls an HTTP URL until it answers (any status) or the deadline passes.</summary>
