@@ -406,15 +406,21 @@ public sealed class PolicyScenarioTests
         AssertFired(b, "max_time_on_battery", 900 - 630);
     }
 
-    [Fact]
-    public void Power_back_while_the_gateway_was_down_longer_than_max_time_on_battery_fires_nothing()
+    /// <summary>Stopped (an upgrade, a crash loop) 1 min into an outage, started again <paramref name="down"/> later.</summary>
+    private static PolicyHarness RestartedAfter(TimeSpan down)
     {
-        // Stopped (an upgrade, a crash loop) 1 min into an outage; power came back meanwhile; started 20 min later.
         var a = new PolicyHarness();
         a.Run(S(60), _ => OB());
         var memory = a.Policy.Remember(a.Now, a.Wall);
-        var b = new PolicyHarness { WallOffset = TimeSpan.FromMinutes(20) };
+        var b = new PolicyHarness { WallOffset = down };
         b.Policy.Restore(memory, b.Now, b.Wall);
+        return b;
+    }
+
+    [Fact]
+    public void Power_back_while_the_gateway_was_down_longer_than_max_time_on_battery_fires_nothing()
+    {
+        var b = RestartedAfter(TimeSpan.FromMinutes(20));
         // The first tick comes before the first reading: the restored outage is older than max_time_on_battery (15 min).
         b.Tick();
         b.Run(S(30), _ => OL());
@@ -423,33 +429,24 @@ public sealed class PolicyScenarioTests
         Assert.Null(b.Policy.Status.OnBatterySince);
     }
 
-    [Fact]
-    public void Restored_outage_older_than_max_time_fires_at_the_first_reading_that_is_not_line_power()
+    [Theory]
+    [InlineData("OB DISCHRG")]
+    [InlineData("WAIT")]
+    public void Restored_outage_older_than_max_time_fires_at_the_first_reading_that_is_not_line_power(string status)
     {
-        var a = new PolicyHarness();
-        a.Run(S(60), _ => OB());
-        var memory = a.Policy.Remember(a.Now, a.Wall);
-        foreach (var status in new[] { "OB DISCHRG", "WAIT" })
-        {
-            var b = new PolicyHarness { WallOffset = TimeSpan.FromMinutes(20) };
-            b.Policy.Restore(memory, b.Now, b.Wall);
-            b.Tick();
-            b.Advance(S(1));
-            b.Tick();
-            AssertNothingFired(b);
-            b.Feed(new UpsSample(status, 100, 1800));
-            AssertFired(b, "max_time_on_battery", 1);
-        }
+        var b = RestartedAfter(TimeSpan.FromMinutes(20));
+        b.Tick();
+        b.Advance(S(1));
+        b.Tick();
+        AssertNothingFired(b);
+        b.Feed(new UpsSample(status, 100, 1800));
+        AssertFired(b, "max_time_on_battery", 1);
     }
 
     [Fact]
     public void Restored_outage_older_than_max_time_with_the_link_never_back_fires_link_lost_after_the_floor()
     {
-        var a = new PolicyHarness();
-        a.Run(S(60), _ => OB());
-        var memory = a.Policy.Remember(a.Now, a.Wall);
-        var b = new PolicyHarness { WallOffset = TimeSpan.FromMinutes(20) };
-        b.Policy.Restore(memory, b.Now, b.Wall);
+        var b = RestartedAfter(TimeSpan.FromMinutes(20));
         b.Run(S(120), _ => null);
         // link_lost_after (90 s) from the restart, not max_time_on_battery at the first tick (the harness ticks
         // between polls only, so the evaluation after 90 s falls at 91 s).
