@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Gateway.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,6 +16,10 @@ namespace Gateway.HomeAssistant;
 /// <see cref="EmbeddedBrokerCredentials"/> (compared in constant time), and bounds what clients can make it hold:
 /// packet size, connections, queued messages per client, retained messages. Clients other than the gateway may
 /// publish only button presses (<c>&lt;base&gt;/&lt;device&gt;/command/&lt;key&gt;</c>) and Home Assistant's birth.
+/// The gateway's own session logs in with <see cref="OwnLogin"/>, a secret made at each start that never leaves the
+/// process: a client using the gateway's client id without it is refused, so nobody holding the Home Assistant login
+/// can take the gateway's session over or publish as the gateway. MQTTnet's server keeps no session beyond its
+/// connection (even when a client asks for a persistent one), so sessions are capped with the connections.
 /// </summary>
 public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
 {
@@ -27,8 +34,9 @@ public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
     private readonly HaTopics _topics;
     private readonly ILogger<EmbeddedMqttBroker> _log;
     private readonly Lock _retainedGate = new();
-    private readonly Dictionary<string, int> _retained = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _retained = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedClients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _ownClientIds = new(StringComparer.Ordinal);
     private long _retainedBytes;
     private MqttServer? _server;
     private EmbeddedMqttListener? _listener;
@@ -40,6 +48,9 @@ public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
         _topics = new HaTopics(config.Mqtt.BaseTopic, config.Mqtt.DiscoveryPrefix, config.Gateway.Name);
         _log = log;
     }
+
+    /// <summary>The login of the gateway's own session: a random secret per start, known only to this process.</summary>
+    public EmbeddedBrokerCredentials OwnLogin { get; } = new("power-gateway-internal", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), null);
 
     public int Port => _listener?.LocalEndpoint?.Port ?? _options.EmbeddedPort;
     public bool IsRunning => _server?.IsStarted == true;
@@ -77,6 +88,19 @@ public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
 
     private Task Validate(ValidatingConnectionEventArgs e)
     {
+        if (OwnLogin.Matches(e.UserName, e.Password))
+        {
+            _ownClientIds.TryAdd(e.ClientId, 0);
+            return Task.CompletedTask;
+        }
+        if (IsGatewayClientId(e.ClientId))
+        {
+            // MQTT lets a newcomer with the same id end the older session: the gateway's id is only for the gateway.
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            _log.LogWarning("Built-in MQTT broker: refused client from {Endpoint}: it used the gateway's own client id {ClientId}, which would end the gateway's session. "
+                + "Give that client its own client id", e.RemoteEndPoint, e.ClientId);
+            return Task.CompletedTask;
+        }
         if (!_credentials.Matches(e.UserName, e.Password))
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
@@ -88,10 +112,22 @@ public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    private bool IsGatewayClientId(string clientId) =>
+        clientId.Length > 0 && (clientId == _options.ClientId || _ownClientIds.ContainsKey(clientId));
+
+    /// <summary>What a retained message makes the broker hold: payload, topic and properties (a long topic is memory too).</summary>
+    private static long HeldBytes(MQTTnet.MqttApplicationMessage m)
+    {
+        long size = m.Payload.Length + Encoding.UTF8.GetByteCount(m.Topic) + (m.ResponseTopic?.Length ?? 0) + (m.ContentType?.Length ?? 0) + (m.CorrelationData?.Length ?? 0);
+        if (m.UserProperties is { } properties)
+            foreach (var p in properties) size += p.Name.Length + p.ValueBuffer.Length;
+        return size;
+    }
+
     private Task InterceptPublish(InterceptingPublishEventArgs e)
     {
         var topic = e.ApplicationMessage.Topic;
-        var isGateway = e.ClientId == _options.ClientId;
+        var isGateway = _ownClientIds.ContainsKey(e.ClientId);
         if (!isGateway && topic != _topics.HomeAssistantStatus && !_topics.TryParseCommand(topic, out _, out _))
         {
             e.ProcessPublish = false;
@@ -99,7 +135,7 @@ public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
             return Task.CompletedTask;
         }
         if (!e.ApplicationMessage.Retain) return Task.CompletedTask;
-        var size = (int)e.ApplicationMessage.Payload.Length;
+        var size = e.ApplicationMessage.Payload.Length == 0 ? 0 : HeldBytes(e.ApplicationMessage);
         lock (_retainedGate)
         {
             var old = _retained.GetValueOrDefault(topic, -1);

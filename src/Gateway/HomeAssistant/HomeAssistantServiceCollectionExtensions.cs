@@ -18,6 +18,10 @@ public static class HomeAssistantServiceCollectionExtensions
     /// <summary>Whether the built-in broker runs: as configured, else on in --simulate when no broker host is set.</summary>
     public static bool EmbeddedBrokerEnabled(MqttOptions o, RunOptions run) => o.EmbeddedBroker ?? (run.Simulate && o.Host is null);
 
+    /// <summary>No broker host, or one that names the built-in broker on this machine (loopback at its port).</summary>
+    private static bool TalksToBuiltInBroker(MqttOptions o) =>
+        o.Host is null || (o.Port == o.EmbeddedPort && (o.Host is "localhost" || (System.Net.IPAddress.TryParse(o.Host, out var a) && System.Net.IPAddress.IsLoopback(a))));
+
     private static string EmbeddedBrokerAddress(MqttOptions o) =>
         System.Net.IPAddress.TryParse(o.EmbeddedListen, out var a) && !a.Equals(System.Net.IPAddress.Any) && !a.Equals(System.Net.IPAddress.IPv6Any) ? o.EmbeddedListen : "127.0.0.1";
 
@@ -52,8 +56,9 @@ public static class HomeAssistantServiceCollectionExtensions
         var o = config.Mqtt;
         if (!(o.Enabled || embedded) || (o.Host is null && !embedded)) return null;
         var session = new MqttSession(
-            // Talking to the built-in broker: with its login, at the address it binds (127.0.0.1 when it binds every address).
-            o.Host is null && sp.GetRequiredService<EmbeddedBrokerCredentials>() is { Required: true } login ? o with { Username = login.Username, Password = login.Password } : o,
+            // Talking to the built-in broker: with the login it keeps for the gateway alone (so no other client can use the
+            // gateway's client id), at the address it binds (127.0.0.1 when it binds every address).
+            embedded && TalksToBuiltInBroker(o) && sp.GetRequiredService<EmbeddedMqttBroker>().OwnLogin is var own ? o with { Username = own.Username, Password = own.Password } : o,
             o.Host ?? EmbeddedBrokerAddress(o),
             o.Host is null ? o.EmbeddedPort : o.Port,
             new MqttOutbox(),

@@ -47,6 +47,7 @@ public static class GatewayHost
             ConfigureServices(builder, config, run, time);
             MakeWebServerOptional(builder.Services, config.Web.Listen);
             var app = builder.Build();
+            app.UseRequestBodyLimit();
             app.MapHealth();
             app.MapGatewayApi();
             app.MapDemo();

@@ -1,4 +1,6 @@
 using Gateway.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Gateway.Web;
@@ -15,6 +17,21 @@ public static class KestrelLimits
     public const long MaxRequestBodySize = 64 * 1024;
     public static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Refuses a request whose Content-Length is over the limit with 413 before any endpoint runs. Kestrel enforces
+    /// <see cref="MaxRequestBodySize"/> only when an endpoint reads the body, so an action that reads none (the shutdown
+    /// rehearsal) would otherwise run and answer 200 to a 10 MB upload. The import endpoint takes up to
+    /// <see cref="ImportEndpoints.MaxFileBytes"/>.
+    /// </summary>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use((ctx, next) =>
+    {
+        var limit = ctx.Request.Path.StartsWithSegments("/api/config/import", StringComparison.OrdinalIgnoreCase) ? ImportEndpoints.MaxFileBytes : MaxRequestBodySize;
+        if (ctx.Request.ContentLength is not { } length || length <= limit) return next(ctx);
+        ctx.Response.Headers.Connection = "close";
+        return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "request body too large",
+            $"this request announces {length} bytes; the gateway takes at most {limit} bytes here").ExecuteAsync(ctx);
+    });
 
     public static void Apply(KestrelServerOptions k, WebOptions web)
     {

@@ -19,7 +19,8 @@ public sealed class DeviceCommandGateTests : IDisposable
     private readonly EventBus _events = new(NullLogger<EventBus>.Instance);
     private readonly EventSubscription _refusals;
     private readonly CommandRefusalLog _refusalLog;
-    private readonly GatedDriver _driver = new(Ups, "beeper.enable", "beeper.disable", "shutdown.return", "load.off", "test.battery.start.quick");
+    private readonly GatedDriver _driver = new(Ups, "beeper.enable", "beeper.disable", "shutdown.return", "load.off", "test.battery.start.quick",
+        "shutdown.stayoff", "shutdown.reboot", "load.off.delay", "outlet.1.load.off", "outlet.2.shutdown.return", "outlet.group.1.load.cycle", "SHUTDOWN.RETURN");
 
     public DeviceCommandGateTests()
     {
@@ -55,6 +56,14 @@ public sealed class DeviceCommandGateTests : IDisposable
     [Theory]
     [InlineData("shutdown.return")]
     [InlineData("load.off")]
+    [InlineData("shutdown.stayoff")]
+    [InlineData("shutdown.reboot")]
+    [InlineData("load.off.delay")]
+    [InlineData("SHUTDOWN.RETURN")]
+    // The per-outlet forms an upstream upsd offers through a type: nut device cut power just the same.
+    [InlineData("outlet.1.load.off")]
+    [InlineData("outlet.2.shutdown.return")]
+    [InlineData("outlet.group.1.load.cycle")]
     public async Task Dangerous_commands_are_refused_unless_named_and_the_refusal_names_the_key_and_the_source(string command)
     {
         var gate = Gate();

@@ -108,4 +108,141 @@ public sealed class EmbeddedBrokerSecurityTests
         Assert.Equal(0, await s.ReadAsync(buffer, cts.Token));
         await Wait.UntilAsync(() => logs.Lines.Any(l => l.Message.Contains("larger than", StringComparison.Ordinal)), "the oversized packet to be logged");
     }
+
+    private static async Task<(EmbeddedMqttBroker Broker, GatewayConfig Config, CapturingLoggerProvider Logs, ILoggerFactory Factory)> StartBrokerAsync()
+    {
+        var port = FreePort.Next();
+        var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
+        config = config with { Mqtt = config.Mqtt with { EmbeddedPort = port } };
+        var logs = new CapturingLoggerProvider();
+        var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var broker = new EmbeddedMqttBroker(config, new EmbeddedBrokerCredentials(MosquittoBroker.User, MosquittoBroker.Password, null), factory.CreateLogger<EmbeddedMqttBroker>());
+        await broker.StartAsync(CancellationToken.None);
+        return (broker, config, logs, factory);
+    }
+
+    private static MqttClientOptions Options(int port, string clientId, string user, string password, MQTTnet.Formatter.MqttProtocolVersion version, bool clean = true) =>
+        new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithCredentials(user, password).WithClientId(clientId)
+            .WithProtocolVersion(version).WithCleanSession(clean).WithSessionExpiryInterval(clean ? 0u : 3600u).WithTimeout(TimeSpan.FromSeconds(30)).Build();
+
+    /// <summary>Whether the broker accepted the connection (MQTTnet throws for some refusals and returns a result code for others).</summary>
+    private static async Task<bool> TryConnectAsync(IMqttClient client, MqttClientOptions options)
+    {
+        try
+        {
+            var result = await client.ConnectAsync(options);
+            return result.ResultCode == MqttClientConnectResultCode.Success && client.IsConnected;
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            return false;
+        }
+    }
+
+    [Theory]
+    [InlineData(MQTTnet.Formatter.MqttProtocolVersion.V311)]
+    [InlineData(MQTTnet.Formatter.MqttProtocolVersion.V500)]
+    public async Task A_second_client_with_the_gateways_client_id_is_refused_and_the_gateway_keeps_its_session(MQTTnet.Formatter.MqttProtocolVersion version)
+    {
+        var (broker, config, logs, factory) = await StartBrokerAsync();
+        await using var _ = broker;
+        using var __ = factory;
+        var id = config.Mqtt.ClientId;
+        using var gateway = new MqttClientFactory().CreateMqttClient();
+        await gateway.ConnectAsync(Options(broker.Port, id, broker.OwnLogin.Username, broker.OwnLogin.Password, MQTTnet.Formatter.MqttProtocolVersion.V500));
+
+        // Someone holding the Home Assistant login (or none) tries the gateway's id: refused, the gateway stays connected.
+        foreach (var (user, password) in new[] { (MosquittoBroker.User, MosquittoBroker.Password), ("", ""), (broker.OwnLogin.Username, "guess") })
+        {
+            using var impostor = new MqttClientFactory().CreateMqttClient();
+            Assert.False(await TryConnectAsync(impostor, Options(broker.Port, id, user, password, version)));
+        }
+        Assert.True(gateway.IsConnected);
+        Assert.Contains(logs.Lines, l => l.Message.Contains("it used the gateway's own client id", StringComparison.Ordinal));
+
+        // The gateway's session still publishes where only it may.
+        await using var obs = await MqttObserver.ConnectAsync(broker.Port, GatewayUnderTest.Base + "/#");
+        await gateway.PublishStringAsync(GatewayUnderTest.Base + "/ups1/state", "{\"ok\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
+        await Wait.UntilAsync(() => obs.Latest.ContainsKey(GatewayUnderTest.Base + "/ups1/state"), "the gateway's state to pass");
+    }
+
+    [Fact]
+    public async Task A_client_asking_for_a_persistent_session_gets_none_so_sessions_never_outlive_connections()
+    {
+        var (broker, _, _, factory) = await StartBrokerAsync();
+        await using var _b = broker;
+        using var _f = factory;
+        foreach (var version in new[] { MQTTnet.Formatter.MqttProtocolVersion.V311, MQTTnet.Formatter.MqttProtocolVersion.V500 })
+        {
+            using var client = new MqttClientFactory().CreateMqttClient();
+            var persistent = Options(broker.Port, $"persistent-{version}", MosquittoBroker.User, MosquittoBroker.Password, version, clean: false);
+            Assert.True(await TryConnectAsync(client, persistent));
+            await client.SubscribeAsync("#", MqttQualityOfServiceLevel.AtLeastOnce);
+            await client.DisconnectAsync();
+            // Nothing was kept for it while it was away (no queue growing for a client that never comes back).
+            var again = await client.ConnectAsync(persistent);
+            Assert.Equal(MqttClientConnectResultCode.Success, again.ResultCode);
+            Assert.False(again.IsSessionPresent);
+        }
+    }
+
+    [Fact]
+    public async Task Retained_messages_are_capped_in_bytes_counting_their_topics()
+    {
+        var (broker, _, _, factory) = await StartBrokerAsync();
+        await using var _b = broker;
+        using var _f = factory;
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(Options(broker.Port, "long-topics", MosquittoBroker.User, MosquittoBroker.Password, MQTTnet.Formatter.MqttProtocolVersion.V500));
+        // Button topics whose device part is 60 KB long (MQTT allows 64 KB), with a one-byte payload: the memory is in the topics.
+        for (var i = 0; i < 80; i++)
+            await client.PublishStringAsync($"{GatewayUnderTest.Base}/{i}{new string('d', 60 * 1024)}/command/press", "x", MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
+        var (count, bytes) = broker.Retained;
+        Assert.InRange(bytes, 60 * 1024, EmbeddedMqttBroker.MaxRetainedBytes);
+        Assert.InRange(count, 1, (int)(EmbeddedMqttBroker.MaxRetainedBytes / (60 * 1024)));
+    }
+
+    [Fact]
+    public async Task An_mqtt_311_client_without_a_client_id_is_given_one_as_mosquitto_pub_expects()
+    {
+        var (broker, _, _, factory) = await StartBrokerAsync();
+        await using var _b = broker;
+        using var _f = factory;
+        // mosquitto_pub without -i: MQTT 3.1.1, clean session, a zero-length client id, user name and password.
+        var user = System.Text.Encoding.ASCII.GetBytes(MosquittoBroker.User);
+        var password = System.Text.Encoding.ASCII.GetBytes(MosquittoBroker.Password);
+        byte[] body = [0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 0xC2, 0, 60, 0, 0,
+            0, (byte)user.Length, .. user, 0, (byte)password.Length, .. password];
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", broker.Port);
+        var s = tcp.GetStream();
+        // Sent in two pieces, as a slow link would: the broker must wait for the whole CONNECT.
+        byte[] packet = [0x10, (byte)body.Length, .. body];
+        await s.WriteAsync(packet.AsMemory(0, 5));
+        await s.FlushAsync();
+        await Task.Yield();
+        await s.WriteAsync(packet.AsMemory(5));
+        var connack = new byte[4];
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await s.ReadExactlyAsync(connack, cts.Token);
+        Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, connack);
+        // The session works: PINGREQ gets PINGRESP.
+        await s.WriteAsync(new byte[] { 0xC0, 0 });
+        var pong = new byte[2];
+        await s.ReadExactlyAsync(pong, cts.Token);
+        Assert.Equal(new byte[] { 0xD0, 0 }, pong);
+    }
+
+    [Fact]
+    public void Only_an_mqtt_311_connect_with_an_empty_client_id_is_rewritten()
+    {
+        byte[] empty = [0x10, 12, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 2, 0, 60, 0, 0];
+        var filled = MqttEmptyClientId.Fill(empty, "auto-1")!;
+        Assert.Equal([0x10, 18, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 2, 0, 60, 0, 6, .. "auto-1"u8.ToArray()], filled);
+        Assert.Null(MqttEmptyClientId.Fill([0x10, 13, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 2, 0, 60, 0, 1, (byte)'x'], "auto-1"));
+        Assert.Null(MqttEmptyClientId.Fill([0x10, 13, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 5, 2, 0, 60, 0, 0, 0], "auto-1"));
+        Assert.Null(MqttEmptyClientId.Fill([0x30, 2, 0, 0], "auto-1"));
+        Assert.Equal(14, MqttEmptyClientId.PacketSize(empty));
+        Assert.Null(MqttEmptyClientId.PacketSize([0x10]));
+    }
 }

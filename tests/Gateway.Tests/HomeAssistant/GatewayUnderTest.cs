@@ -54,7 +54,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public MqttSession Session { get; }
     public HomeAssistantBridge Bridge { get; }
 
-    public static GatewayConfig LoadConfig(int port, string dataDir, string password = MosquittoBroker.Password, bool withMeter = true, string extraMqtt = "")
+    public static GatewayConfig LoadConfig(int port, string dataDir, string password = MosquittoBroker.Password, bool withMeter = true, string extraMqtt = "",
+        string user = MosquittoBroker.User)
     {
         var yaml = $"""
             gateway:
@@ -69,7 +70,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             mqtt:
               host: 127.0.0.1
               port: {port}
-              username: {MosquittoBroker.User}
+              username: {user}
               password: {password}
               state_interval: 10s
             {extraMqtt}
@@ -80,11 +81,11 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     }
 
     public static GatewayUnderTest Create(int port, string? dataDir = null, string password = MosquittoBroker.Password, TimeProvider? time = null, bool withMeter = true,
-        string[]? upsCommands = null)
+        string[]? upsCommands = null, string user = MosquittoBroker.User)
     {
         var owns = dataDir is null;
         dataDir ??= System.IO.Directory.CreateTempSubdirectory("gw-ha-").FullName;
-        return new GatewayUnderTest(LoadConfig(port, dataDir, password, withMeter), port, time ?? TimeProvider.System, dataDir, owns, upsCommands ?? UpsCommands);
+        return new GatewayUnderTest(LoadConfig(port, dataDir, password, withMeter, user: user), port, time ?? TimeProvider.System, dataDir, owns, upsCommands ?? UpsCommands);
     }
 
     public Task StartAsync() => Bridge.StartAsync(CancellationToken.None);

@@ -139,7 +139,8 @@ public sealed class MqttSessionTests
 
         // Subscribe first: MQTTnet's server stores retained messages asynchronously, so a subscriber racing the publisher could miss one.
         await using var obs = await MqttObserver.ConnectAsync(port, "homeassistant/#", GatewayUnderTest.Base + "/#");
-        await using var gw = GatewayUnderTest.Create(port);
+        // The gateway's session logs in with the broker's own login (as the real wiring does): only it may use the gateway's client id.
+        await using var gw = GatewayUnderTest.Create(port, user: broker.OwnLogin.Username, password: broker.OwnLogin.Password);
         gw.Hub.Publish(gw.UpsReading());
         await gw.StartAsync();
         try

@@ -73,6 +73,7 @@ public sealed class ApiTestHost : IAsyncDisposable
             s.Remove(d);
         configure?.Invoke(s);
         var app = builder.Build();
+        app.UseRequestBodyLimit();
         app.MapHealth();
         app.MapGatewayApi();
         await app.StartAsync();

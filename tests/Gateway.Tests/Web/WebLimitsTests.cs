@@ -150,4 +150,23 @@ public sealed class WebLimitsTests
         public Task<IReadOnlyList<Gateway.Readings.GatewayEvent>> EventsAsync(int limit, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<Gateway.Readings.GatewayEvent>>([]);
     }
+
+    [Fact]
+    public async Task An_action_announcing_a_body_over_the_limit_gets_413_without_running()
+    {
+        await using var host = await ApiTestHost.StartAsync($"web:\n  api_token: {ApiTestHost.Token}\n");
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(host.Client.BaseAddress!.Host, host.Client.BaseAddress.Port);
+        var s = tcp.GetStream();
+        // 10 MB announced, a little sent: the shutdown rehearsal reads no body, so only an up-front check refuses it.
+        var head = $"POST /api/shutdown/test HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ApiTestHost.Token}\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{{";
+        await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+        using var reader = new StreamReader(s);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var status = await reader.ReadLineAsync(cts.Token);
+        Assert.Equal("HTTP/1.1 413 Payload Too Large", status);
+        // A body within the limit still reaches the endpoint.
+        var (ok, _) = await host.PostJson("/api/shutdown/test", "{}");
+        Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, ok.StatusCode);
+    }
 }
