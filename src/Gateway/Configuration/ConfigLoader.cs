@@ -66,7 +66,13 @@ public static class ConfigLoader
         {
             text = path is null ? "" : File.ReadAllText(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException e)
+        {
+            // Typically a root-owned 0600 file: the packaged service (user gateway) is locked out of its own configuration.
+            return Fail(path!, searched, $"cannot be read by user {Environment.UserName}: {e.Message} Make it readable by the user the gateway runs as; " +
+                                         $"as the package sets it up: chown root:{SecretFileCheck.ServiceUser} {path} && chmod 640 {path}");
+        }
+        catch (IOException e)
         {
             return Fail(path!, searched, $"cannot be read: {e.Message}");
         }

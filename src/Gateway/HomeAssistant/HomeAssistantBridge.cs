@@ -62,7 +62,7 @@ public sealed class HomeAssistantBridge : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await _discovery.LoadRecordAsync(stoppingToken).ConfigureAwait(false);
-        using var hubSub = _hub.Subscribe("home-assistant");
+        using var hubSub = _hub.Subscribe("home-assistant", inline: true);
         using var eventSub = _events.Subscribe("home-assistant");
         lock (_gate)
         {

@@ -32,10 +32,16 @@ internal sealed class ReadinessAnnouncer(GatewayConfig config, StartupWarnings w
             }
         }
         var tlsKey = config.NutServer.KeyFile ?? config.NutServer.CertFile;
-        if (config.NutServer.Enabled && tlsKey is not null && SecretFileCheck.Problem(tlsKey, "TLS key of the NUT server") is { } problem)
+        if (config.NutServer.Enabled && tlsKey is not null)
         {
-            log.LogWarning("{Problem}", problem);
-            warnings.Add(problem);
+            // The same rule as the SSH keys: readable by the service (or STARTTLS is off), not by other users.
+            var problem = SecretFileCheck.Unreadable(tlsKey, "TLS key of the NUT server", "STARTTLS stays off")
+                          ?? SecretFileCheck.Problem(tlsKey, "TLS key of the NUT server");
+            if (problem is not null)
+            {
+                log.LogWarning("{Problem}", problem);
+                warnings.Add(problem);
+            }
         }
         return Task.CompletedTask;
     }

@@ -11,7 +11,7 @@ public sealed class PowerQualityWatcher(GatewayConfig config, ReadingHub hub, Ev
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var sub = hub.Subscribe("power-quality", wants: static e => e is ReadingPublished);
+        using var sub = hub.Subscribe("power-quality", wants: static e => e is ReadingPublished, inline: true);
         try
         {
             await foreach (var e in sub.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))

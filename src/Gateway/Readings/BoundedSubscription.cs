@@ -12,16 +12,27 @@ public abstract class BoundedSubscription<T> : IDisposable
     private readonly Action<BoundedSubscription<T>> _onDispose;
     private long _dropped;
 
-    private protected BoundedSubscription(string name, int capacity, Action<BoundedSubscription<T>> onDispose)
+    /// <param name="inline">
+    /// The reader's loop resumes on the publisher's thread (no thread hand-off, no wake-up of a pool thread) when it
+    /// was waiting for the item. Only for readers whose work per item is short, in memory and never blocks.
+    /// </param>
+    private protected BoundedSubscription(string name, int capacity, Action<BoundedSubscription<T>> onDispose, bool inline = false)
     {
         Name = name;
+        Inline = inline;
         _onDispose = onDispose;
         _channel = Channel.CreateBounded<T>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = false },
+            new BoundedChannelOptions(capacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = inline,
+            },
             _ => Interlocked.Increment(ref _dropped));
     }
 
     public string Name { get; }
+
+    /// <summary>The reader runs on the publisher's thread (see the constructor).</summary>
+    public bool Inline { get; }
     public ChannelReader<T> Reader => _channel.Reader;
     public long Dropped => Interlocked.Read(ref _dropped);
 

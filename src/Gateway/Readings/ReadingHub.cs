@@ -60,11 +60,21 @@ public sealed class ReadingHub : IReadingSink
     public IReadOnlyList<DeviceSnapshot> Snapshot() => _devices.Values.OrderBy(d => d.DeviceId, StringComparer.Ordinal).ToArray();
 
     /// <param name="wants">Which events the subscriber reads (null: all); the others are never queued for it.</param>
-    public HubSubscription Subscribe(string name, int capacity = 1024, Func<HubEvent, bool>? wants = null)
+    /// <param name="inline">
+    /// The subscriber's reading loop runs on the publisher's (driver's) thread: no thread hand-off per event. Only for
+    /// short, in-memory work that never blocks and takes no lock held across I/O. Inline subscribers are offered each
+    /// event after every other subscriber, so they never delay the policy or any other queued reader.
+    /// </param>
+    public HubSubscription Subscribe(string name, int capacity = 1024, Func<HubEvent, bool>? wants = null, bool inline = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        var sub = new HubSubscription(name, capacity, Unsubscribe, wants);
-        lock (_gate) _subscribers = [.. _subscribers, sub];
+        var sub = new HubSubscription(name, capacity, Unsubscribe, wants, inline);
+        lock (_gate)
+        {
+            // Queued subscribers first, inline ones last (see above); each group in subscription order.
+            var all = _subscribers.Append(sub);
+            _subscribers = [.. all.Where(s => !s.Inline), .. all.Where(s => s.Inline)];
+        }
         return sub;
     }
 

@@ -37,6 +37,9 @@ public static class PrivilegedHelper
         _ => helperInstalled || Use(setting),
     };
 
+    /// <summary>The longest unit name systemd accepts (UNIT_NAME_MAX - 1).</summary>
+    public const int UnitNameMax = 255;
+
     /// <summary>The unit that carries one request.</summary>
     public static string Unit(string request) => $"gateway-shutdown@{EscapeInstance(request)}.service";
 
@@ -46,8 +49,13 @@ public static class PrivilegedHelper
     /// </summary>
     public static string[] Start(string request) => ["systemctl", "start", Unit(request)];
 
-    /// <summary>The helper's exit status of the last run of that unit (it sets no other output the gateway can read).</summary>
-    public static string[] Status(string request) => ["systemctl", "show", "--property=ExecMainStatus", "--value", Unit(request)];
+    /// <summary>
+    /// How the last run of that unit ended (the helper sets no other output the gateway can read): systemd's result and
+    /// the helper's exit status, as <c>Result=exit-code</c> and <c>ExecMainStatus=4</c> lines. The status counts only
+    /// with <c>Result=exit-code</c>: after a start refused before the helper ran (start limit, cancelled job) it is the
+    /// one of an earlier run.
+    /// </summary>
+    public static string[] Status(string request) => ["systemctl", "show", "--property=Result", "--property=ExecMainStatus", Unit(request)];
 
     /// <summary><c>vms [check] [uri=URI] wait=S [force-off] [NAME]</c>: every running VM, or the one named.</summary>
     public static string VmRequest(VmStepOptions o, bool check, string? name = null) =>
@@ -98,8 +106,14 @@ public static class PrivilegedHelper
     public static async Task<HelperResult> RunAsync(ICommandExecutor executor, string request, TimeSpan timeout, CancellationToken ct)
     {
         var start = Start(request);
-        var r = await executor.RunAsync(start, timeout, ct).ConfigureAwait(false);
         var shown = CommandText.Format(start);
+        // systemd refuses unit names of 256 characters or more ("Invalid unit name"), which would read back as an
+        // unknown failure: say which setting makes it too long instead.
+        if (Unit(request).Length > UnitNameMax)
+            return new HelperResult(HelperStatus.Refused, shown,
+                $"'{request}' is too long for the helper: escaped as a systemd unit name it has {Unit(request).Length} characters, at most {UnitNameMax} are allowed; " +
+                "use a shorter mount path (e.g. a shorter mount point) or VM/container name");
+        var r = await executor.RunAsync(start, timeout, ct).ConfigureAwait(false);
         if (r.Succeeded) return new HelperResult(HelperStatus.Done, shown, $"{request}: done as root by {Unit(request)}");
         if (r.TimedOut || r.StartError is not null) return new HelperResult(HelperStatus.Failed, shown, $"{shown}: {r.Describe()}");
         var text = r.Output;
@@ -111,8 +125,13 @@ public static class PrivilegedHelper
             return new HelperResult(HelperStatus.Missing, shown, $"the helper unit gateway-shutdown@.service is not installed ({r.Describe()}); reinstall the gateway package");
 
         var status = await executor.RunAsync(Status(request), TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-        var code = status.Succeeded && int.TryParse(status.Output.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : -1;
         var journal = $"journalctl -u '{Unit(request)}'";
+        var result = status.Succeeded ? Property(status.Output, "Result") : null;
+        var code = status.Succeeded && int.TryParse(Property(status.Output, "ExecMainStatus"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : -1;
+        if (result is null || code < 0)
+            return new(HelperStatus.Failed, shown, $"{shown} failed and how the helper ended cannot be read back ({r.Describe()}); is systemd running and the gateway package installed?");
+        if (result != "exit-code")
+            return new(HelperStatus.Failed, shown, $"'{request}': {Unit(request)} did not run to an answer (systemd's result: {result}; {r.Describe()}; see {journal})");
         return code switch
         {
             2 => new(HelperStatus.Refused, shown, $"the helper refused '{request}' (see {journal})"),
@@ -147,6 +166,9 @@ public static class PrivilegedHelper
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         return parts.Length == 0 ? "-" : EscapeInstance(string.Join('/', parts));
     }
+
+    private static string? Property(string output, string name) =>
+        output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
 
     private static string Seconds(TimeSpan t) => ((long)Math.Ceiling(t.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 

@@ -40,7 +40,7 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
         _changes = new HistoryChangeFilter(options.DeadbandPercent, options.Heartbeat);
         // Subscribed here, not in ExecuteAsync: hosted services are all constructed before any starts, so the
         // service_started event published by another service at start is not missed.
-        _readings = hub.Subscribe("history", 4096);
+        _readings = hub.Subscribe("history", 4096, inline: true);
         _events = events.Subscribe("history", 4096);
     }
 
@@ -55,6 +55,9 @@ public sealed class HistoryRecorder : BackgroundService, IHostedLifecycleService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The flush grid starts when the service starts (not when the database is open), so a reading taken
+        // meanwhile lands on the same grid.
+        _nextFlush = _time.GetUtcNow() + _flushInterval;
         // Opening runs quick_check, which takes a while on a big database: never on the start-up path.
         await Task.Yield();
         _store.Open();

@@ -79,7 +79,7 @@ public sealed class LiveStreamBroadcaster : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var hubSub = _hub.Subscribe("web-stream", 64);
+        using var hubSub = _hub.Subscribe("web-stream", 64, inline: true);
         using var eventSub = _events.Subscribe("web-stream", 64);
         var pumps = Task.WhenAll(Pump(hubSub.Reader, stoppingToken), Pump(eventSub.Reader, stoppingToken));
         try

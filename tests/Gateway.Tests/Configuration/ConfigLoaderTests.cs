@@ -301,7 +301,9 @@ public class ConfigLoaderTests
         await using var gw = GatewayProcess.Start(["check-config", f], runAs: UnprivilegedUser.Get());
         Assert.True(await gw.WaitForExitAsync(TimeSpan.FromSeconds(60)), gw.Output);
         Assert.Equal(2, gw.ExitCode);
-        Assert.Contains($"{f}: error: cannot be read", gw.Output);
+        Assert.Contains($"{f}: error: cannot be read by user {UnprivilegedUser.Get().Name}", gw.Output);
+        // The fix that matches the packaging (root:gateway 0640), not a chmod 600 that locks the service out again.
+        Assert.Contains($"chown root:gateway {f} && chmod 640 {f}", gw.Output);
     }
 
     // The search also looks in the working directory and /etc/gateway, which a test cannot redirect.

@@ -162,7 +162,7 @@ public sealed class PowerRestoreTests
     {
         using var h = new OutageHarness(OutageHarness.Restore("stable_for: 10s"), viaHelper: true, vmUri: "test+unix:///default");
         h.Executor.Fail(@"systemctl start 'gateway-shutdown@container\x2dstart\x20gone.service'", 1, "Job failed")
-            .Succeed("systemctl show --property=ExecMainStatus", "4\n");
+            .Succeed("systemctl show --property=Result --property=ExecMainStatus", "Result=exit-code\nExecMainStatus=4\n");
         await h.OnBattery(TimeSpan.FromMinutes(3), 100, 90);
         await h.Shed(("name", "plex"), ("kind", "container"), ("outcome", "ok"));
         await h.Shed(("name", "gone"), ("kind", "container"), ("outcome", "ok"));
@@ -174,7 +174,7 @@ public sealed class PowerRestoreTests
         [
             @"systemctl start 'gateway-shutdown@container\x2dstart\x20plex.service'",
             @"systemctl start 'gateway-shutdown@container\x2dstart\x20gone.service'",
-            @"systemctl show --property=ExecMainStatus --value 'gateway-shutdown@container\x2dstart\x20gone.service'",
+            @"systemctl show --property=Result --property=ExecMainStatus 'gateway-shutdown@container\x2dstart\x20gone.service'",
             @"systemctl start 'gateway-shutdown@vm\x2dstart\x20uri\x3dtest\x2bunix:---default\x20test\x2dvm.service'",
         ], h.Executor.Commands);
         var outage = Assert.Single(await h.Recorder.Store.LoadHistoryAsync(CancellationToken.None));

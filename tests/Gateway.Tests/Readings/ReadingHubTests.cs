@@ -111,6 +111,37 @@ public class ReadingHubTests
     }
 
     [Fact]
+    public async Task AnInlineSubscriberHasReadTheEventWhenPublishReturnsAndQueuedOnesAreOfferedFirst()
+    {
+        var hub = NewHub();
+        using var inline = hub.Subscribe("inline", inline: true);
+        using var queued = hub.Subscribe("queued");
+        var seen = new List<(HubEvent Event, int Thread, int QueuedAhead)>();
+        async Task Loop()
+        {
+            await foreach (var e in inline.Reader.ReadAllAsync().ConfigureAwait(false))
+                lock (seen) seen.Add((e, Environment.CurrentManagedThreadId, queued.Reader.Count));
+        }
+        // Called here, the loop runs up to its first wait on the empty queue and parks before Loop() returns; the
+        // publish below must then run it on this thread before it returns.
+        var loop = Loop();
+        var publisher = Environment.CurrentManagedThreadId;
+        hub.Publish(Ups("ups", charge: 90));
+        lock (seen)
+        {
+            Assert.Equal(2, seen.Count);
+            Assert.IsType<LinkStateChanged>(seen[0].Event);
+            Assert.IsType<ReadingPublished>(seen[1].Event);
+            Assert.All(seen, s => Assert.Equal(publisher, s.Thread));
+            // The queued subscriber already had each event when the inline one ran (it is never delayed by it).
+            Assert.Equal(1, seen[0].QueuedAhead);
+            Assert.Equal(2, seen[1].QueuedAhead);
+        }
+        inline.Dispose();
+        await loop.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public void DisposedSubscriptionStopsReceiving()
     {
         var hub = NewHub();

@@ -93,12 +93,55 @@ public class HelperRequestTests
         var time = new FakeTimeProvider();
         var exec = new FakeCommandExecutor(time)
             .Fail("systemctl start", 1, "Job for gateway-shutdown@… failed because the control process exited with error code.")
-            .Succeed("systemctl show --property=ExecMainStatus", status + "\n");
+            .Succeed("systemctl show --property=Result --property=ExecMainStatus", $"Result=exit-code\nExecMainStatus={status}\n");
         var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
         var r = await new UnmountStep(new UnmountOptions("/mnt/nas", "", TimeSpan.FromSeconds(5)), viaHelper: true).RunAsync(ctx, default);
         Assert.Equal(outcome, r.Outcome);
         Assert.Contains(words, r.Detail);
         Assert.Contains("journalctl -u 'gateway-shutdown@unmount\\x20-mnt-nas.service'", r.Detail);
+    }
+
+    [Theory]
+    // The start was refused before the helper ran: the status 4 is an earlier run's, so this is no "not mounted".
+    [InlineData("Failed to start: start request repeated too quickly", "Result=start-limit-hit\nExecMainStatus=4\n", "systemd's result: start-limit-hit")]
+    [InlineData("Job canceled", "Result=success\nExecMainStatus=0\n", "systemd's result: success")]
+    // No systemd to ask (e.g. a container without it): what systemctl said, not "failed as root".
+    [InlineData("System has not been booted with systemd as init system (PID 1). Can't operate.", null, "how the helper ended cannot be read back")]
+    public async Task AStartThatNeverReachedTheHelperIsAFailureNotAnEarlierRunsAnswer(string startError, string? show, string words)
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time).Fail("systemctl start", 1, startError);
+        if (show is null) exec.Fail("systemctl show", 1, startError);
+        else exec.Succeed("systemctl show --property=Result --property=ExecMainStatus", show);
+        var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
+        var r = await new UnmountStep(new UnmountOptions("/mnt/nas", "", TimeSpan.FromSeconds(5)), viaHelper: true).RunAsync(ctx, default);
+        Assert.Equal("failed", r.Outcome);
+        Assert.Contains(words, r.Detail);
+        Assert.Contains(startError, r.Detail);
+        Assert.DoesNotContain("as root", r.Detail);
+    }
+
+    [Fact]
+    public void TheHelperUnitIsNeverRefusedByAStartRateLimit()
+    {
+        // A flapping mains sheds and restores the same VM again and again; a restarted gateway resumes the sequence and
+        // starts the same request again: systemd's default start limit (5 in 10 s) must never refuse a shutdown action.
+        var unit = File.ReadAllLines(RepoPaths.File("systemd", "gateway-shutdown@.service"));
+        Assert.Contains("StartLimitIntervalSec=0", unit);
+    }
+
+    [Fact]
+    public async Task ARequestTooLongForASystemdUnitNameIsRefusedInWordsWithoutStartingAnything()
+    {
+        var time = new FakeTimeProvider();
+        var exec = new FakeCommandExecutor(time);
+        var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
+        var path = "/srv/" + string.Join('/', Enumerable.Repeat("backup share", 14));
+        var r = await new UnmountStep(new UnmountOptions(path, "-l", TimeSpan.FromSeconds(5)), viaHelper: true).RunAsync(ctx, default);
+        Assert.Equal("failed", r.Outcome);
+        Assert.Contains("is too long for the helper", r.Detail);
+        Assert.Contains("at most 255 are allowed", r.Detail);
+        Assert.Empty(exec.Commands);
     }
 
     [Fact]
@@ -138,7 +181,8 @@ public class HelperRequestTests
         Assert.DoesNotContain(exec.Commands, c => c.Contains("destroy", StringComparison.Ordinal));
     }
 
-    private static (int Code, string Output) Run(string file, params string[] args)
+    /// <summary>Runs a program to its end: exit code and stdout + stderr.</summary>
+    internal static (int Code, string Output) Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -85,7 +85,7 @@ public class PrivilegedHelperTests
     {
         var time = new FakeTimeProvider();
         var exec = new FakeCommandExecutor(time).Fail(@"systemctl start 'gateway-shutdown@containers\x20timeout\x3d30\x20db", 1, "Job failed")
-            .Succeed("systemctl show", "1\n");
+            .Succeed("systemctl show", "Result=exit-code\nExecMainStatus=1\n");
         var ctx = new ShutdownStepContext(false, exec, time, NullLogger.Instance, "test");
         var r = await new ContainerStopStep(new ContainerStepOptions(true, TimeSpan.FromSeconds(30), ["db", "web"]), viaHelper: true).RunAsync(ctx, default);
         Assert.Equal("failed", r.Outcome);

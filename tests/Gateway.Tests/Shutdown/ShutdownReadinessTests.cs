@@ -81,6 +81,34 @@ public partial class ShutdownReadinessTests
         Assert.Contains(lines, l => !l.Ok && l.Text.Contains("as user gateway, who cannot stop VMs or unmount"));
     }
 
+    [Fact]
+    public async Task TheTlsKeyGetsTheSameCheckAsTheSshKeysAtStart()
+    {
+        using var dir = new TempDir();
+        var cert = dir.Write("nut.pem", "cert", (UnixFileMode)0b110_100_100);
+        var key = dir.Write("nut.key", "key", (UnixFileMode)0b110_100_100);
+        async Task<IReadOnlyList<string>> WarningsAsync(string keyPath)
+        {
+            var config = TestConfig.Load($"nut_server: {{ enabled: true, listen: ['127.0.0.1:3493'], cert_file: '{cert}', key_file: '{keyPath}' }}\n");
+            var warnings = new Gateway.Hosting.StartupWarnings();
+            await new Gateway.Hosting.ReadinessAnnouncer(config, warnings, Microsoft.Extensions.Logging.Abstractions.NullLogger<Gateway.Hosting.ReadinessAnnouncer>.Instance).StartAsync(default);
+            return warnings.Items;
+        }
+
+        // Readable by others: the packaging's rule, never chmod 600 (a root-owned 0600 key locks the service out).
+        var w = Assert.Single(await WarningsAsync(key));
+        Assert.Contains($"{key} (TLS key of the NUT server) is readable by other users; fix: chmod o-r {key}", w);
+        Assert.Contains($"chown root:gateway {key} && chmod 640 {key}", w);
+
+        File.SetUnixFileMode(key, (UnixFileMode)0b110_100_000);
+        Assert.Empty(await WarningsAsync(key));
+
+        // Not there (or not readable by the service user): STARTTLS would be off, said at start with the fix.
+        var gone = dir.File("missing.key");
+        w = Assert.Single(await WarningsAsync(gone));
+        Assert.Contains($"{gone} (TLS key of the NUT server) does not exist, so STARTTLS stays off; fix: chown root:gateway {gone} && chmod 640 {gone}", w);
+    }
+
     [GeneratedRegex(@"install -m (0[0-7]{3}) ""\$pkg/usr/share/gateway/config\.yaml\.example"" ""\$pkg/etc/gateway/config\.yaml""")]
     private static partial Regex PackagedConfigMode();
 }

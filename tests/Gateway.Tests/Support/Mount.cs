@@ -17,6 +17,13 @@ public sealed class Mount : IAsyncDisposable
         return m;
     }
 
+    /// <summary>An empty 64 KiB tmpfs at <paramref name="path"/>.</summary>
+    public static async Task<Mount> TmpfsAsync(string path)
+    {
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", path);
+        return new Mount(path);
+    }
+
     /// <summary>A 64 KiB tmpfs at <paramref name="path"/>, filled to the last byte.</summary>
     public static async Task<Mount> FullTmpfsAsync(string path)
     {
@@ -32,7 +39,15 @@ public sealed class Mount : IAsyncDisposable
         return m;
     }
 
-    public async ValueTask DisposeAsync() => await RunAsync("umount", "-l", _path);
+    /// <summary>Unmounts it unless it is gone already (a test may have unmounted it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (IsMounted(_path)) await RunAsync("umount", "-l", _path);
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a mount point in this process's mount table (which escapes a space as \040).</summary>
+    public static bool IsMounted(string path) =>
+        File.ReadLines("/proc/self/mounts").Any(l => l.Split(' ') is [_, var target, ..] && target == path.Replace(" ", "\\040", StringComparison.Ordinal));
 
     private static async Task RunAsync(string file, params string[] args)
     {
