@@ -12,6 +12,11 @@ public sealed record WebOptions
     public AlarmThresholds Alarms { get; init; } = new();
     /// <summary>HTTP connections at once (Kestrel); more are closed at once.</summary>
     public int MaxConnections { get; init; } = 200;
+    /// <summary>
+    /// HTTP connections one address may hold at once; more are closed at once, and the last eighth of
+    /// <see cref="MaxConnections"/> is kept for addresses holding none. Behind a reverse proxy every client is the proxy's address.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; init; } = 64;
     /// <summary>Open dashboard live streams (/api/stream) at once; more get 503.</summary>
     public int MaxStreams { get; init; } = 32;
 
@@ -35,6 +40,7 @@ public sealed record WebOptions
             AuthReads = authReads,
             Alarms = AlarmThresholds.Bind(s.Section("alarms")),
             MaxConnections = s.Int("max_connections", 200, 8, 100_000),
+            MaxConnectionsPerAddress = s.Int("max_connections_per_address", 64, 1, 100_000),
             MaxStreams = s.Int("max_streams", 32, 1, 10_000),
         };
     }

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Gateway.Configuration;
 using Gateway.Drivers.Nut;
+using Gateway.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,7 @@ namespace Gateway.NutServer;
 /// lines, hands them to <see cref="NutRequestHandler"/> and writes the replies (batched when a client pipelines).
 /// Each connection runs on its own task, so a slow or hostile client only slows itself; overlong lines,
 /// garbage and parse errors get an <c>ERR</c>, clients that send no request (empty lines do not count) are dropped
-/// after <c>idle_timeout</c>, and connections beyond what <see cref="NutConnectionLimiter"/> allows are closed at once.
+/// after <c>idle_timeout</c>, and connections beyond what <see cref="ConnectionLimiter"/> allows are closed at once.
 /// </summary>
 public sealed class NutTcpServer : BackgroundService
 {
@@ -29,7 +30,7 @@ public sealed class NutTcpServer : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<NutTcpServer> _log;
     private readonly List<TcpListener> _listeners = [];
-    private readonly NutConnectionLimiter _limiter;
+    private readonly ConnectionLimiter _limiter;
     private X509Certificate2? _certificate;
 
     public NutTcpServer(NutServerOptions options, NutRequestHandler handler, NutLoginRegistry logins, NutServerStatus status, TimeProvider time, ILogger<NutTcpServer> log)
@@ -40,7 +41,7 @@ public sealed class NutTcpServer : BackgroundService
         _status = status;
         _time = time;
         _log = log;
-        _limiter = new NutConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress, log);
+        _limiter = new ConnectionLimiter("NUT server", "nut_server", options.MaxConnections, options.MaxConnectionsPerAddress, log);
     }
 
     /// <summary>The endpoints actually bound (port 0 in the config becomes the real port).</summary>
@@ -133,8 +134,7 @@ public sealed class NutTcpServer : BackgroundService
     {
         try
         {
-            var remote = (socket.RemoteEndPoint as IPEndPoint)?.Address;
-            return remote is null ? "unknown" : (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
+            return ConnectionLimiter.AddressOf(socket.RemoteEndPoint);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {

@@ -1,12 +1,17 @@
 using Gateway.Configuration;
+using Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Web;
 
 /// <summary>
-/// What one HTTP client may cost the appliance: a connection cap (<c>web.max_connections</c>), small headers and
+/// What one HTTP client may cost the appliance: connection caps (<c>web.max_connections</c> in all,
+/// <c>web.max_connections_per_address</c> per host, see <see cref="ConnectionLimiter"/>), small headers and
 /// bodies (the API takes only short JSON), and timeouts for clients that send their headers or body slowly.
 /// </summary>
 public static class KestrelLimits
@@ -36,6 +41,9 @@ public static class KestrelLimits
     public static void Apply(KestrelServerOptions k, WebOptions web)
     {
         k.AddServerHeader = false;
+        var limiter = new ConnectionLimiter("Web server", "web", web.MaxConnections, web.MaxConnectionsPerAddress,
+            k.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Web.Connections"));
+        k.ConfigureEndpointDefaults(listen => listen.Use(next => connection => LimitPerAddressAsync(limiter, next, connection)));
         var l = k.Limits;
         l.MaxConcurrentConnections = web.MaxConnections;
         // Server-Sent Events hold a connection too; streams beyond web.max_streams are refused by the endpoint.
@@ -49,5 +57,28 @@ public static class KestrelLimits
         // A body trickling in slower than 240 bytes/s (after 5 s of grace) is dropped: Kestrel's default, kept explicit.
         l.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(5));
         l.Http2.MaxStreamsPerConnection = 32;
+    }
+
+    /// <summary>
+    /// Kestrel's own cap (<c>MaxConcurrentConnections</c>) runs before this and counts every host alike; this one closes
+    /// a connection beyond its host's share before a byte is read, as Kestrel closes one beyond its own cap.
+    /// </summary>
+    private static async Task LimitPerAddressAsync(ConnectionLimiter limiter, ConnectionDelegate next, ConnectionContext connection)
+    {
+        var address = ConnectionLimiter.AddressOf(connection.RemoteEndPoint);
+        if (!limiter.TryAcquire(address))
+        {
+            await connection.Transport.Input.CompleteAsync();
+            await connection.Transport.Output.CompleteAsync();
+            return;
+        }
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            limiter.Release(address);
+        }
     }
 }

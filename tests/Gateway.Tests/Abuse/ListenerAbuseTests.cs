@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.Tests.Nut;
 using MQTTnet;
@@ -159,7 +160,61 @@ public sealed partial class ListenerAbuseTests(ListenerGateway gw, ITestOutputHe
             output.WriteLine($"300 NUT connections from 127.0.0.1: {served} served, {300 - served} refused; 127.0.0.2 answered in {secondMs:0} ms");
             Assert.StartsWith("VAR ups ups.status", Assert.Single(second));
             Assert.Equal(16, served);
-            Assert.Equal(1, CountLines(gw.Gateway.Output[logStart..], "refusing connections from 127.0.0.1"));
+            Assert.Equal(1, CountLines(gw.Gateway.Output[logStart..], "NUT server: refusing connections from 127.0.0.1"));
+        }
+        finally
+        {
+            foreach (var s in held) s.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task One_host_holding_250_idle_web_connections_does_not_lock_out_a_second_host()
+    {
+        var held = new List<Socket>();
+        var logStart = gw.Gateway.Output.Length;
+        try
+        {
+            var web = new IPEndPoint(IPAddress.Loopback, gw.WebPort);
+            for (var i = 0; i < 250; i++)
+            {
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                await s.ConnectAsync(web);
+                held.Add(s);
+            }
+            // Refused connections are closed at once (readable with nothing to read); kept ones stay idle and open.
+            static bool Closed(Socket s) => s.Poll(0, SelectMode.SelectRead) && s.Available == 0;
+            var perAddress = new WebOptions().MaxConnectionsPerAddress;
+            var refused = 250 - perAddress;
+            await Wait.UntilAsync(() => held.Count(Closed) >= refused, $"{refused} connections beyond the per-address cap to be closed", TimeSpan.FromSeconds(60));
+
+            using var second = new HttpClient(new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, ct) =>
+                {
+                    var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    try
+                    {
+                        s.Bind(new IPEndPoint(Second, 0));
+                        await s.ConnectAsync(context.DnsEndPoint, ct);
+                        return new NetworkStream(s, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        s.Dispose();
+                        throw;
+                    }
+                },
+            }) { BaseAddress = new Uri(gw.Web), Timeout = TimeSpan.FromSeconds(30) };
+            var watch = Stopwatch.StartNew();
+            using var policy = await second.GetAsync("/api/policy");
+            var secondMs = watch.Elapsed.TotalMilliseconds;
+            var open = held.Count(s => !Closed(s));
+            output.WriteLine($"250 idle web connections from 127.0.0.1: {open} kept, {250 - open} closed at once; /api/policy from 127.0.0.2 answered in {secondMs:0} ms");
+            Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
+            Assert.Equal(perAddress, open);
+            Assert.Equal(1, CountLines(gw.Gateway.Output[logStart..], "Web server: refusing connections from 127.0.0.1"));
         }
         finally
         {
@@ -176,7 +231,7 @@ public sealed partial class ListenerAbuseTests(ListenerGateway gw, ITestOutputHe
         var responses = (await Task.WhenAll(Enumerable.Range(0, 300).Select(async _ =>
         {
             try { return await http.GetAsync("/api/stream", HttpCompletionOption.ResponseHeadersRead); }
-            catch (HttpRequestException) { return null; }   // beyond web.max_connections the connection is closed at once
+            catch (HttpRequestException) { return null; }   // beyond web.max_connections (or the per-address cap) the connection is closed at once
         }))).ToArray();
         try
         {
@@ -207,7 +262,7 @@ public sealed partial class ListenerAbuseTests(ListenerGateway gw, ITestOutputHe
             }
             await reading.CancelAsync();
             times.Sort();
-            output.WriteLine($"300 live streams asked: {open.Length} open, {refused} refused (503), {dropped} connections over web.max_connections closed; /api/policy meanwhile: median {times[15]:0.0} ms (target 100 ms), "
+            output.WriteLine($"300 live streams asked: {open.Length} open, {refused} refused (503), {dropped} connections closed by web.max_connections or web.max_connections_per_address; /api/policy meanwhile: median {times[15]:0.0} ms (target 100 ms), "
                 + $"90th percentile {times[27]:0.0} ms, max {times[^1]:0.0} ms");
             Assert.Equal(32, open.Length);
             Assert.Equal(268, refused + dropped);

@@ -51,6 +51,8 @@ public sealed class ResourceLimitsTests(ITestOutputHelper output)
             "--set", "nut_server.max_connections=2000",
             "--set", "nut_server.max_connections_per_address=2000",
             "--set", "web.max_connections=2000",
+            // One address holds them all here; the per-address caps are what the abuse suite tests.
+            "--set", "web.max_connections_per_address=2000",
             "--set", "history.enabled=false",
             "--set", "mqtt.enabled=false",
             "--set", "mqtt.embedded_broker=false",
