@@ -12,7 +12,7 @@ public sealed class PolicyMemoryStore(string dataDir, ILogger? log = null)
     public string FilePath { get; } = Path.Combine(dataDir, FileName);
 
     public Task<PolicyMemory?> LoadAsync(CancellationToken ct) =>
-        StateFileReader.LoadAsync(FilePath, PolicyJsonContext.Default.PolicyMemory, m => m.Samples is not null,
+        StateFileReader.LoadAsync(FilePath, PolicyJsonContext.Default.PolicyMemory, m => m.Samples is not null && m.Samples.All(s => s is not null),
             "an outage in progress before the restart is not remembered", log, ct);
 
     public Task SaveAsync(PolicyMemory memory, CancellationToken ct) =>

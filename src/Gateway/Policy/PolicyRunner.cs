@@ -6,6 +6,7 @@ using Gateway.Drivers.Readings;
 using Gateway.NutServer;
 using Gateway.Readings;
 using Gateway.Shutdown;
+using Gateway.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -43,6 +44,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     private bool _outageSaved;
     private bool _savedConfirmed;
     private int _saving;
+    private bool _toldNoRuntime;
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>The name this loop beats under for the systemd watchdog.</summary>
@@ -125,6 +127,17 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     /// <summary>Loads the battery history and any interrupted sequence (public for tests).</summary>
     public async Task RestoreAsync(CancellationToken ct)
     {
+        // Protection must start whatever the state files hold: anything they can do wrong is logged, never fatal.
+        try { await RestoreCoreAsync(ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogError("Could not restore the policy state from {Memory} and {Progress} ({Error}: {Message}); the gateway starts without it. Look at the files and delete them if they are damaged",
+                _memoryStore.FilePath, _shutdownStore.FilePath, e.GetType().Name, e.Message);
+        }
+    }
+
+    private async Task RestoreCoreAsync(CancellationToken ct)
+    {
         var memory = await _memoryStore.LoadAsync(ct).ConfigureAwait(false);
         var progress = await _shutdownStore.LoadAsync(ct).ConfigureAwait(false);
         ShutdownProgress? interrupted = null;
@@ -163,7 +176,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
             try { await _shutdownStore.SaveAsync(interrupted, ct).ConfigureAwait(false); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _log.LogWarning("Cannot update {Path}: {Error}", _shutdownStore.FilePath, e.Message);
+                _log.LogWarning("Cannot update {Path}: {Problem}", _shutdownStore.FilePath, StorageProblem.DescribeStateFile(e, _shutdownStore.FilePath));
             }
         }
     }
@@ -206,10 +219,21 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         if (e.DeviceId != _deviceId) return null;
         return e switch
         {
-            ReadingPublished { Reading: UpsReading r } => Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), r, LinkState.Connected, _selfTest?.IsRunning(_deviceId) == true)),
+            ReadingPublished { Reading: UpsReading r } => ApplyReading(r),
             LinkStateChanged l => Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), null, l.Current)),
             _ => null,
         };
+    }
+
+    private PolicyDecision ApplyReading(UpsReading r)
+    {
+        if (!_toldNoRuntime && r.BatteryRuntimeSeconds is null && ReadingEvidence.Power(r.Status) != PowerEvidence.Unknown)
+        {
+            _toldNoRuntime = true;
+            _log.LogWarning("Policy [{Device}]: the UPS reports no battery.runtime and the gateway cannot estimate one (the device has no runtimecal, or the UPS sends no battery.charge and ups.load), so policy.critical_runtime cannot fire; low_battery_percent, critical_depletion_rate, max_time_on_battery and the UPS's own LB still protect. Fix: set runtimecal: RUNTIME_HIGH,LOAD_HIGH,RUNTIME_LOW,LOAD_LOW on device '{Device}' (see docs/shutdown.md, \"Runtime estimate\")",
+                _deviceId, _deviceId);
+        }
+        return Apply(new PolicyObservation(Monotonic, _time.GetUtcNow(), r, LinkState.Connected, _selfTest?.IsRunning(_deviceId) == true));
     }
 
     /// <summary>A clock tick: time-based triggers fire without a new reading (public for tests).</summary>
@@ -326,7 +350,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
             try { await _memoryStore.SaveAsync(memory, CancellationToken.None).ConfigureAwait(false); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _log.LogWarning("Cannot save the battery history to {Path}: {Error}", _memoryStore.FilePath, e.Message);
+                _log.LogWarning("Cannot save the battery history to {Path} (a restart in this outage would forget it): {Problem}", _memoryStore.FilePath, StorageProblem.DescribeStateFile(e, _memoryStore.FilePath));
             }
             finally { Volatile.Write(ref _saving, 0); }
         });
@@ -360,7 +384,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            _log.LogWarning("Cannot save the battery history to {Path}: {Error}", _memoryStore.FilePath, e.Message);
+            _log.LogWarning("Cannot save the battery history to {Path} (a restart in this outage would forget it): {Problem}", _memoryStore.FilePath, StorageProblem.DescribeStateFile(e, _memoryStore.FilePath));
         }
         finally { Volatile.Write(ref _saving, 0); }
     }

@@ -31,6 +31,12 @@ public sealed class ShutdownPolicy
     private int _outageReadings;
     private bool _confirmed;
     private bool _restoredOutage;
+    /// <summary>
+    /// Restored after a restart and no fresh reading since except OL ones: the power may have come back while the
+    /// gateway was down, so nothing fires on the restored evidence alone (max_time_on_battery would, at once, after
+    /// a long stop); link_lost still fires if no data comes at all.
+    /// </summary>
+    private bool _restoredUnseen;
     private int _onLineStreak;
     private readonly int[] _streaks;
     private readonly ChargeMedian _chargeMedian = new();
@@ -53,10 +59,12 @@ public sealed class ShutdownPolicy
             new MaxTimeOnBatteryTrigger(), new LinkLostTrigger(), new UpsLowBatteryTrigger(),
         ];
         _streaks = new int[_triggers.Count];
-        _status = new PolicyStatus(PolicyState.Normal, deviceId, null, null, null, "waiting for the first reading", null, dryRun);
+        _status = new PolicyStatus(PolicyState.Normal, deviceId, null, null, null, WaitingForFirstReading, null, dryRun);
     }
 
     public PolicyStatus Status => _status;
+
+    private const string WaitingForFirstReading = "waiting for the first reading";
 
     /// <summary>
     /// New thresholds, delays and dry-run setting, keeping everything observed so far (battery history, streaks).
@@ -94,7 +102,9 @@ public sealed class ShutdownPolicy
             _runtime = ReadingEvidence.Runtime(r);
             var charge = ReadingEvidence.Charge(r);
             _charge = charge is { } raw ? _chargeMedian.Add(raw) : null;
-            switch (ReadingEvidence.Power(r.Status, o.SelfTest))
+            var evidence = ReadingEvidence.Power(r.Status, o.SelfTest);
+            if (evidence != PowerEvidence.OnLine) _restoredUnseen = false;
+            switch (evidence)
             {
                 case PowerEvidence.OnBattery:
                     _onLineStreak = 0;
@@ -216,18 +226,27 @@ public sealed class ShutdownPolicy
         _outageSinceWall = since;
         _outageReadings = 1;
         _restoredOutage = true;
+        _restoredUnseen = true;
         _lastDataAt = monotonicNow;
         if (memory.Confirmed || age >= _options.OnBatteryDelay)
         {
             _confirmed = true;
             if (_state == PolicyState.Normal) _state = PolicyState.OnBattery;
         }
-        _status = _status with { State = _state, OnBatterySince = since };
+        _status = _status with
+        {
+            State = _state,
+            OnBatterySince = since,
+            LastDecision = $"restored the outage in progress since {since:u} after a restart; the link_lost failsafe counts from the restart",
+            LastDecisionAt = wallNow,
+        };
         _history.Clear();
         foreach (var s in memory.Samples.OrderBy(s => s.At))
         {
             var sampleAge = wallNow - s.At;
             if (sampleAge < TimeSpan.Zero || sampleAge > _options.DepletionWindow) continue;
+            // A charge no reading could have had (a hand-edited or damaged file) would bend the depletion rate.
+            if (!double.IsFinite(s.Charge) || s.Charge is < 0 or > 100) continue;
             _history.Add(monotonicNow - sampleAge, s.Charge);
         }
     }
@@ -240,6 +259,7 @@ public sealed class ShutdownPolicy
         _outageReadings = 0;
         _confirmed = false;
         _restoredOutage = false;
+        _restoredUnseen = false;
         _history.Clear();
         _chargeMedian.Clear();
         if (wasOutage) Array.Clear(_streaks);
@@ -285,7 +305,7 @@ public sealed class ShutdownPolicy
         _options,
         _pollInterval,
         _last,
-        _confirmed,
+        _confirmed && !_restoredUnseen,
         _outageSince is { } s ? now - s : null,
         _lastDataAt is { } d ? now - d : null,
         _outageSince is { } start
@@ -315,7 +335,7 @@ public sealed class ShutdownPolicy
             since,
             next,
             eta,
-            message ?? _status.LastDecision,
+            message ?? (_status.LastDecision == WaitingForFirstReading && _last is not null ? "watching the UPS: readings arrive" : _status.LastDecision),
             message is null ? _status.LastDecisionAt : o.Wall,
             _dryRun,
             failsafe,

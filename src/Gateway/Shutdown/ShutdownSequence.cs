@@ -173,7 +173,7 @@ public sealed class ShutdownSequence
         try { await _store.SaveAsync(progress, CancellationToken.None).ConfigureAwait(false); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.LogWarning("Cannot save the shutdown progress to {Path}: {Error}", _store.FilePath, e.Message);
+            _log.LogWarning("Cannot save the shutdown progress to {Path} (a restart now would not resume the sequence): {Problem}", _store.FilePath, Gateway.Storage.StorageProblem.DescribeStateFile(e, _store.FilePath));
         }
     }
 

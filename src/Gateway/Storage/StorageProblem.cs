@@ -22,4 +22,17 @@ public static class StorageProblem
             _ => $"{e.Message}; fix: check {dir} (free space, permissions) or set history.enabled: false",
         };
     }
+
+    /// <summary>"what happened; fix: …" for a state file (policy, shutdown, outage) that could not be written to <paramref name="path"/>.</summary>
+    public static string DescribeStateFile(Exception e, string path)
+    {
+        var dir = Path.GetDirectoryName(path) ?? path;
+        return e switch
+        {
+            UnauthorizedAccessException => $"{dir} is not writable for the gateway's user; fix: give that user write access to it (chown or chmod), or move gateway.data_dir",
+            IOException io when io.HResult == 28 => $"the disk holding {dir} is full; fix: free space there or move gateway.data_dir",
+            IOException io when io.HResult == 30 => $"{dir} is on a read-only file system; fix: remount it read-write or move gateway.data_dir",
+            _ => $"{e.Message}; fix: check {dir} (free space, permissions) or move gateway.data_dir",
+        };
+    }
 }

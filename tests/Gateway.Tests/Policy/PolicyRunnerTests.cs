@@ -68,6 +68,35 @@ public sealed class PolicyRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_ups_without_a_runtime_or_an_estimate_is_told_once_with_the_key_that_fixes_it()
+    {
+        var log = new ListLogger<PolicyRunner>();
+        var runner = new PolicyRunner(_config, _hub, _events,
+            new ShutdownSequence(ShutdownSequence.BuildSteps(_config.Shutdown, null, "ups"), _config.Shutdown.PointOfNoReturn, _exec, _time, NullLogger.Instance, _events, new ShutdownStateStore(_dir)),
+            _time, log);
+        // dummy-ups says WAIT with no data while it starts: that says nothing about the UPS yet.
+        var waiting = PolicyHarness.Reading(new UpsSample("WAIT"), _time.GetUtcNow());
+        runner.Handle(new ReadingPublished(waiting));
+        Assert.DoesNotContain(log.Lines, l => l.Message.Contains("critical_runtime cannot fire", StringComparison.Ordinal));
+        for (var i = 0; i < 3; i++)
+        {
+            var r = PolicyHarness.Reading(new UpsSample(i == 2 ? "OB DISCHRG" : "OL", 90), _time.GetUtcNow());
+            runner.Handle(new ReadingPublished(r));
+            _time.Advance(TimeSpan.FromSeconds(2));
+        }
+        var told = Assert.Single(log.Lines, l => l.Message.Contains("critical_runtime cannot fire", StringComparison.Ordinal));
+        Assert.Contains("set runtimecal: RUNTIME_HIGH,LOAD_HIGH,RUNTIME_LOW,LOAD_LOW on device 'ups'", told.Message);
+
+        // A UPS that reports its runtime is not told.
+        var reporting = new ListLogger<PolicyRunner>();
+        var other = new PolicyRunner(_config, _hub, _events,
+            new ShutdownSequence(ShutdownSequence.BuildSteps(_config.Shutdown, null, "ups"), _config.Shutdown.PointOfNoReturn, _exec, _time, NullLogger.Instance, _events, new ShutdownStateStore(_dir)),
+            _time, reporting);
+        other.Handle(new ReadingPublished(PolicyHarness.Reading(new UpsSample("OL", 90, 1800), _time.GetUtcNow())));
+        Assert.DoesNotContain(reporting.Lines, l => l.Message.Contains("critical_runtime cannot fire", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_trigger_runs_the_sequence_and_the_status_follows()
     {
         using var sub = _events.Subscribe("t");

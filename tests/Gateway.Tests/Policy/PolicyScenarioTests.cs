@@ -406,6 +406,54 @@ public sealed class PolicyScenarioTests
         AssertFired(b, "max_time_on_battery", 900 - 630);
     }
 
+    /// <summary>Stopped (an upgrade, a crash loop) 1 min into an outage, started again <paramref name="down"/> later.</summary>
+    private static PolicyHarness RestartedAfter(TimeSpan down)
+    {
+        var a = new PolicyHarness();
+        a.Run(S(60), _ => OB());
+        var memory = a.Policy.Remember(a.Now, a.Wall);
+        var b = new PolicyHarness { WallOffset = down };
+        b.Policy.Restore(memory, b.Now, b.Wall);
+        return b;
+    }
+
+    [Fact]
+    public void Power_back_while_the_gateway_was_down_longer_than_max_time_on_battery_fires_nothing()
+    {
+        var b = RestartedAfter(TimeSpan.FromMinutes(20));
+        // The first tick comes before the first reading: the restored outage is older than max_time_on_battery (15 min).
+        b.Tick();
+        b.Run(S(30), _ => OL());
+        AssertNothingFired(b);
+        Assert.Equal(PolicyState.Normal, b.Policy.State);
+        Assert.Null(b.Policy.Status.OnBatterySince);
+    }
+
+    [Theory]
+    [InlineData("OB DISCHRG")]
+    [InlineData("WAIT")]
+    public void Restored_outage_older_than_max_time_fires_at_the_first_reading_that_is_not_line_power(string status)
+    {
+        var b = RestartedAfter(TimeSpan.FromMinutes(20));
+        b.Tick();
+        b.Advance(S(1));
+        b.Tick();
+        AssertNothingFired(b);
+        b.Feed(new UpsSample(status, 100, 1800));
+        AssertFired(b, "max_time_on_battery", 1);
+    }
+
+    [Fact]
+    public void Restored_outage_older_than_max_time_with_the_link_never_back_fires_link_lost_after_the_floor()
+    {
+        var b = RestartedAfter(TimeSpan.FromMinutes(20));
+        b.Run(S(120), _ => null);
+        // link_lost_after (90 s) from the restart, not max_time_on_battery at the first tick (the harness ticks
+        // between polls only, so the evaluation after 90 s falls at 91 s).
+        Assert.Equal("link_lost", b.Fired?.Trigger.Name);
+        Assert.InRange(b.Fired!.Value.At, S(90), S(91));
+    }
+
     [Fact]
     public void Restored_memory_from_an_outage_that_ended_during_the_restart_is_forgotten()
     {
@@ -417,6 +465,30 @@ public sealed class PolicyScenarioTests
         b.Run(S(300), _ => OL());
         AssertNothingFired(b);
         Assert.Null(b.Policy.Status.OnBatterySince);
+    }
+
+    [Fact]
+    public void Restored_charges_no_reading_could_have_had_are_dropped_and_fire_nothing()
+    {
+        // A damaged or hand-edited policy-state.json: 1e308 % a minute ago, 100 % now would be a rate far past any threshold.
+        var memory = new PolicyMemory(PolicyHarness.Epoch, PolicyHarness.Epoch - S(120),
+            [new(PolicyHarness.Epoch - S(110), 1e308), new(PolicyHarness.Epoch - S(60), -5), new(PolicyHarness.Epoch - S(30), 100)], Confirmed: true);
+        var h = new PolicyHarness();
+        h.Policy.Restore(memory, h.Now, h.Wall);
+        Assert.Single(h.Policy.History.Samples);
+        Assert.StartsWith("restored the outage in progress since 2026-11-25 11:58:00Z after a restart", h.Policy.Status.LastDecision);
+        h.Run(S(60), _ => OB(charge: 100, runtime: null));
+        AssertNothingFired(h);
+    }
+
+    [Fact]
+    public void Once_readings_arrive_the_status_no_longer_says_it_waits_for_the_first_one()
+    {
+        var h = new PolicyHarness();
+        Assert.Equal("waiting for the first reading", h.Policy.Status.LastDecision);
+        h.Run(S(3), _ => OL());
+        Assert.Equal("watching the UPS: readings arrive", h.Policy.Status.LastDecision);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]

@@ -79,6 +79,12 @@ public sealed class SafetyRig : IAsyncDisposable
             {
                 await _runner.StopAsync(CancellationToken.None);
                 _runner.Dispose();
+                // "down": the gateway stays stopped this long (no runner sees the UPS meanwhile).
+                for (var downUntil = _t + s.Seconds; _t < downUntil - 1e-9;)
+                {
+                    _time.Advance(TimeSpan.FromSeconds(Step));
+                    _t = Math.Round(_t + Step, 2);
+                }
                 if (s.RestartDryRun) _config = Load(true);
                 await StartProcessAsync();
                 continue;

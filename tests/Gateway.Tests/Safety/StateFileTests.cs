@@ -15,7 +15,7 @@ public sealed class StateFileTests : IDisposable
     }
 
     /// <summary>Each way a state file can be unusable, as a function that puts it at the path.</summary>
-    public static TheoryData<string> Breakages => new() { "directory", "garbage", "empty", "valid JSON without its arrays", "a socket (cannot be read)" };
+    public static TheoryData<string> Breakages => new() { "directory", "garbage", "empty", "valid JSON without its arrays", "valid JSON with null in its arrays", "a socket (cannot be read)" };
 
     // .NET removes a bound socket's file when the socket is disposed: keep them open for the test.
     private readonly List<Socket> _sockets = [];
@@ -28,6 +28,7 @@ public sealed class StateFileTests : IDisposable
             case "garbage": File.WriteAllText(path, "\u0001\u0002 not json {"); break;
             case "empty": File.WriteAllText(path, "   "); break;
             case "valid JSON without its arrays": File.WriteAllText(path, """{"saved_at":"2026-11-25T12:00:00+00:00","on_battery_since":"2026-11-25T11:59:00+00:00","trigger":"runtime","reason":"r"}"""); break;
+            case "valid JSON with null in its arrays": File.WriteAllText(path, """{"saved_at":"2026-11-25T12:00:00+00:00","on_battery_since":"2026-11-25T11:59:00+00:00","samples":[null],"trigger":"runtime","reason":"r","completed":[null]}"""); break;
             case "a socket (cannot be read)":
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 socket.Bind(new UnixDomainSocketEndPoint(path));
@@ -93,5 +94,29 @@ public sealed class StateFileTests : IDisposable
         Assert.Single(Directory.GetFileSystemEntries(data, ShutdownStateStore.FileName + ".corrupt-*"));
         gw.Terminate();
         Assert.True(await gw.WaitForExitAsync(TimeSpan.FromSeconds(10)), gw.Output);
+    }
+
+    [Trait(Lane.Trait, Lane.FullOnly)]
+    [Fact]
+    public async Task A_state_file_that_cannot_be_written_names_the_directory_and_the_fix()
+    {
+        using var dir = new TempDir("gw-state-ro");
+        var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
+        var store = new ShutdownStateStore(data);
+        var full = Directory.CreateDirectory(Path.Combine(dir.Path, "full")).FullName;
+        var fullStore = new ShutdownStateStore(full);
+        var progress = new ShutdownProgress("runtime", "r", true, DateTimeOffset.UnixEpoch, false, [], null);
+        await using (await Mount.ReadOnlyAsync(data))
+        {
+            var e = await Assert.ThrowsAnyAsync<IOException>(() => store.SaveAsync(progress, CancellationToken.None));
+            Assert.Equal($"{data} is on a read-only file system; fix: remount it read-write or move gateway.data_dir", Gateway.Storage.StorageProblem.DescribeStateFile(e, store.FilePath));
+        }
+        await using (await Mount.FullTmpfsAsync(full))
+        {
+            var e = await Assert.ThrowsAnyAsync<IOException>(() => fullStore.SaveAsync(progress with { Reason = new string('x', 200_000) }, CancellationToken.None));
+            Assert.Equal($"the disk holding {full} is full; fix: free space there or move gateway.data_dir", Gateway.Storage.StorageProblem.DescribeStateFile(e, fullStore.FilePath));
+        }
+        Assert.StartsWith($"{data} is not writable for the gateway's user; fix:",
+            Gateway.Storage.StorageProblem.DescribeStateFile(new UnauthorizedAccessException("Access to the path is denied."), store.FilePath));
     }
 }

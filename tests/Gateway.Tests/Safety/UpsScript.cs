@@ -17,7 +17,8 @@ public sealed record UpsStretch(string? Status, double Seconds, (double From, do
 /// stretches separated by " | ", each <c>WHAT DURATION [c=CHARGE[..CHARGE]] [r=RUNTIME[..RUNTIME]]</c>.
 /// WHAT is NUT status flags joined by '+' (OL, OB, OB+LB, OB+CAL, OL+OB, WAIT, FSD+OL …), <c>empty</c> for an
 /// empty status, <c>lost</c> for no data (the link is down) or <c>restart</c> (the gateway restarts; the next
-/// stretch says whether the link comes back; <c>restart-dry</c>: it comes back with <c>shutdown.dry_run: true</c>). Charge defaults to 100 %, runtime to 50 minutes.
+/// stretch says whether the link comes back; <c>restart-dry</c>: it comes back with <c>shutdown.dry_run: true</c>; <c>down DURATION</c>: the gateway is stopped
+/// that long, then starts again). Charge defaults to 100 %, runtime to 50 minutes.
 /// </summary>
 public static partial class UpsScript
 {
@@ -30,6 +31,12 @@ public static partial class UpsScript
             if (words[0] is "restart" or "restart-dry")
             {
                 list.Add(new UpsStretch(null, 0, null, null, Restart: true, RestartDryRun: words[0] == "restart-dry"));
+                continue;
+            }
+            if (words[0] == "down")
+            {
+                if (words.Length < 2) throw new FormatException($"'{part}': expected down DURATION");
+                list.Add(new UpsStretch(null, ParseSeconds(words[1]), null, null, Restart: true));
                 continue;
             }
             if (words.Length < 2) throw new FormatException($"'{part}': expected WHAT DURATION");

@@ -264,7 +264,7 @@ public sealed class OutageRecorder : BackgroundService
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.LogWarning("Cannot save the outage record to {Path}: {Error}", _store.CurrentPath, e.Message);
+            _log.LogWarning("Cannot save the outage record to {Path}: {Problem}", _store.CurrentPath, Gateway.Storage.StorageProblem.DescribeStateFile(e, _store.CurrentPath));
         }
         finally { _saving.Release(); }
     }
