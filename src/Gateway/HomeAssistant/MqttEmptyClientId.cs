@@ -10,7 +10,7 @@ public static class MqttEmptyClientId
 {
     /// <summary>
     /// The CONNECT packet with <paramref name="clientId"/> in place of an empty client id, or null when the packet is
-    /// not a 3.1/3.1.1 CONNECT with an empty id (it is then passed on as it is).
+    /// not a 3.1/3.1.1 CONNECT with an empty id and a clean session (it is then passed on as it is).
     /// </summary>
     public static byte[]? Fill(ReadOnlySpan<byte> packet, string clientId)
     {
@@ -23,6 +23,8 @@ public static class MqttEmptyClientId
         var idAt = level + 1 + 1 + 2;
         if (body.Length < idAt + 2 || body[level] is not (3 or 4)) return null;
         if (body[idAt] != 0 || body[idAt + 1] != 0) return null;
+        // An empty id with clean session off must be refused ([MQTT-3.1.3-8]): MQTTnet does that itself.
+        if ((body[level + 1] & 0x02) == 0) return null;
         var id = System.Text.Encoding.ASCII.GetBytes(clientId);
         var newRemaining = remaining + id.Length;
         var header = new List<byte>(5) { 0x10 };

@@ -242,6 +242,8 @@ public sealed class EmbeddedBrokerSecurityTests
         Assert.Null(MqttEmptyClientId.Fill([0x10, 13, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 2, 0, 60, 0, 1, (byte)'x'], "auto-1"));
         Assert.Null(MqttEmptyClientId.Fill([0x10, 13, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 5, 2, 0, 60, 0, 0, 0], "auto-1"));
         Assert.Null(MqttEmptyClientId.Fill([0x30, 2, 0, 0], "auto-1"));
+        // Clean session off: an empty id is refused by the broker, not given one.
+        Assert.Null(MqttEmptyClientId.Fill([0x10, 12, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 0, 0, 60, 0, 0], "auto-1"));
         Assert.Equal(14, MqttEmptyClientId.PacketSize(empty));
         Assert.Null(MqttEmptyClientId.PacketSize([0x10]));
     }
