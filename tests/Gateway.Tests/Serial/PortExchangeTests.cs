@@ -97,10 +97,16 @@ public sealed class PortExchangeTests : IDisposable
     [Fact]
     public async Task The_next_request_waits_the_inter_request_delay()
     {
-        var first = ServeAsync(r => Reply(r, 1));
+        // Taken just before the reply is written, so before the master can have read it: the second request cannot
+        // arrive earlier than this plus the delay, however late this test's own continuations run on a busy machine.
+        var answered = 0L;
+        var first = ServeAsync(r =>
+        {
+            answered = TimeProvider.System.GetTimestamp();
+            return Reply(r, 1);
+        });
         await _master.ReadHoldingRegistersAsync(1, 0, 1, _stop.Token);
         await first;
-        var answered = TimeProvider.System.GetTimestamp();
         var second = ServeAsync(r => Reply(r, 2));
         var read = _master.ReadHoldingRegistersAsync(1, 0, 1, _stop.Token);
         await second;
