@@ -81,7 +81,8 @@ public sealed class EmbeddedMqttBroker : IHostedService, IAsyncDisposable
         catch (Exception e)
         {
             // A busy port must not stop the gateway; the session keeps retrying and health shows it.
-            _log.LogError("Built-in MQTT broker cannot listen on {Address}:{Port}: {Reason}", _options.EmbeddedListen, _options.EmbeddedPort, e.Message);
+            _log.LogError("Built-in MQTT broker cannot listen on {Address}:{Port}: {Reason}. The devices, the shutdown policy and the NUT server keep running; Home Assistant gets nothing until the broker runs. Fix: set mqtt.embedded_port (or mqtt.embedded_listen) to a free address, or stop the program that uses it ('ss -ltnp' shows it), then restart the gateway",
+                _options.EmbeddedListen, _options.EmbeddedPort, Gateway.Hosting.OptionalWebServer.Reason(e));
             server.Dispose();
         }
     }
