@@ -75,17 +75,23 @@ public sealed class EmbeddedBrokerSecurityTests
         Assert.DoesNotContain(File.Exists("/etc/machine-id") ? File.ReadAllText("/etc/machine-id").Trim() : "no machine id", config.Mqtt.ClientId);
     }
 
+    /// <summary>The built-in broker on <paramref name="port"/> with the test login, logging to <paramref name="factory"/>.</summary>
+    private static EmbeddedMqttBroker NewBroker(int port, ILoggerFactory factory)
+    {
+        var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
+        return new EmbeddedMqttBroker(config with { Mqtt = config.Mqtt with { EmbeddedPort = port } },
+            new EmbeddedBrokerCredentials(MosquittoBroker.User, MosquittoBroker.Password, null), factory.CreateLogger<EmbeddedMqttBroker>());
+    }
+
     [Fact]
     public async Task A_busy_broker_port_is_one_error_line_with_the_cause_and_the_fix_and_the_start_goes_on()
     {
         using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         squatter.Start();
         var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
-        var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
         var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        await using var broker = new EmbeddedMqttBroker(config with { Mqtt = config.Mqtt with { EmbeddedPort = port } },
-            new EmbeddedBrokerCredentials(MosquittoBroker.User, MosquittoBroker.Password, null), factory.CreateLogger<EmbeddedMqttBroker>());
+        await using var broker = NewBroker(port, factory);
         await broker.StartAsync(CancellationToken.None);
         var line = Assert.Single(logs.Lines, l => l.Message.Contains("cannot listen", StringComparison.Ordinal)).Message;
         Assert.Contains($":{port}: the address is already in use by another program", line);
@@ -97,11 +103,9 @@ public sealed class EmbeddedBrokerSecurityTests
     public async Task Other_clients_may_press_buttons_but_not_publish_elsewhere_and_oversized_packets_end_their_connection()
     {
         var port = Support.FreePort.Next();
-        var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
         var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        await using var broker = new EmbeddedMqttBroker(config with { Mqtt = config.Mqtt with { EmbeddedPort = port } },
-            new EmbeddedBrokerCredentials(MosquittoBroker.User, MosquittoBroker.Password, null), factory.CreateLogger<EmbeddedMqttBroker>());
+        await using var broker = NewBroker(port, factory);
         await broker.StartAsync(CancellationToken.None);
         await using var obs = await MqttObserver.ConnectAsync(port, "#");
 
