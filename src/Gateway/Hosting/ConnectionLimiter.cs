@@ -40,9 +40,10 @@ public sealed class ConnectionLimiter
     }
 
     /// <summary>The address a connection is counted under: IPv4 clients of a dual-stack socket count as IPv4.</summary>
-    public static string AddressOf(EndPoint? remote) => (remote as IPEndPoint)?.Address is { } a
-        ? (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).ToString()
-        : "unknown";
+    public static string AddressOf(EndPoint? remote) => Normalized((remote as IPEndPoint)?.Address);
+
+    /// <summary>The same for a bare address (a web request's remote address).</summary>
+    public static string Normalized(IPAddress? a) => a is null ? "unknown" : (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).ToString();
 
     public bool TryAcquire(string address)
     {

@@ -110,7 +110,7 @@ public sealed class ApiAccess
 
     /// <summary>The client's address as the throttles key it (IPv4-mapped IPv6 as plain IPv4).</summary>
     public static string ClientAddress(HttpContext ctx) =>
-        ctx.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown";
+        Gateway.Hosting.ConnectionLimiter.Normalized(ctx.Connection.RemoteIpAddress);
 
     private static bool HasBearer(HttpContext ctx) =>
         ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
