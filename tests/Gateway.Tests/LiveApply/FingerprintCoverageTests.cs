@@ -6,7 +6,6 @@ using System.Text.Json.Serialization.Metadata;
 using Gateway.Configuration;
 using Gateway.LiveApply;
 using Gateway.Tests.Configuration;
-using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Tests.LiveApply;
 
@@ -50,7 +49,7 @@ public sealed class FingerprintCoverageTests
     [Fact]
     public void Changing_any_one_setting_of_any_section_or_device_changes_the_fingerprint_and_names_its_key()
     {
-        var config = Bind(ConfigExampleTests.EveryShape);
+        var config = ConfigFingerprintTests.Bind(ConfigExampleTests.EveryShape);
         object[] tops = [config.Gateway, config.Mqtt, config.NutServer, config.Web, config.History, config.Policy, config.Shutdown,
             config.Gpio, config.Notifications, config.Logging, config.Battery, .. config.Devices];
         foreach (var top in tops) CollectSamples(top);
@@ -95,7 +94,7 @@ public sealed class FingerprintCoverageTests
     [Fact]
     public void Every_options_record_implements_the_fingerprint_and_keeps_its_settings_in_init_properties()
     {
-        var config = Bind(ConfigExampleTests.EveryShape);
+        var config = ConfigFingerprintTests.Bind(ConfigExampleTests.EveryShape);
         var types = ReachableRecordTypes([typeof(GatewayConfig), .. config.Devices.Select(d => d.GetType())])
             .Where(t => t != typeof(GatewayConfig) && t.Assembly == typeof(GatewayConfig).Assembly);
         foreach (var t in types)
@@ -291,12 +290,4 @@ public sealed class FingerprintCoverageTests
     }
 
     private static object Clone(object record) => record.GetType().GetMethod("<Clone>$")!.Invoke(record, null)!;
-
-    /// <summary>Binds without the loader's cross-checks (the shape config puts every device type on one port).</summary>
-    private static GatewayConfig Bind(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        return GatewayConfig.Bind(ConfigSection.Root(new ConfigContext("shape.yaml"), (YamlMappingNode)stream.Documents[0].RootNode));
-    }
 }
