@@ -4,11 +4,12 @@ namespace Gateway.Yaml;
 
 /// <summary>
 /// The pairs of a <see cref="YamlMappingNode"/> in the order written; keys are found by equality (a scalar by its text).
-/// A list, not a hash table: config sections hold tens of keys.
+/// An index by key keeps a 1 MiB file with one huge mapping linear to read.
 /// </summary>
 public sealed class YamlMappingChildren : IEnumerable<KeyValuePair<YamlNode, YamlNode>>
 {
     private readonly List<KeyValuePair<YamlNode, YamlNode>> _pairs = [];
+    private readonly Dictionary<YamlNode, int> _index = [];
 
     public int Count => _pairs.Count;
 
@@ -21,8 +22,13 @@ public sealed class YamlMappingChildren : IEnumerable<KeyValuePair<YamlNode, Yam
         set
         {
             var i = IndexOf(key);
-            if (i >= 0) _pairs[i] = new(key, value);
-            else _pairs.Add(new(key, value));
+            if (i >= 0)
+            {
+                _pairs[i] = new(key, value);
+                _index.Remove(key);
+                _index[key] = i;
+            }
+            else Append(key, value);
         }
     }
 
@@ -30,7 +36,7 @@ public sealed class YamlMappingChildren : IEnumerable<KeyValuePair<YamlNode, Yam
     public bool TryAdd(YamlNode key, YamlNode value)
     {
         if (IndexOf(key) >= 0) return false;
-        _pairs.Add(new(key, value));
+        Append(key, value);
         return true;
     }
 
@@ -48,15 +54,18 @@ public sealed class YamlMappingChildren : IEnumerable<KeyValuePair<YamlNode, Yam
         var i = IndexOf(key);
         if (i < 0) return false;
         _pairs.RemoveAt(i);
+        _index.Clear();
+        for (var j = 0; j < _pairs.Count; j++) _index[_pairs[j].Key] = j;
         return true;
     }
 
-    private int IndexOf(YamlNode key)
+    private void Append(YamlNode key, YamlNode value)
     {
-        for (var i = 0; i < _pairs.Count; i++)
-            if (_pairs[i].Key.Equals(key)) return i;
-        return -1;
+        _index[key] = _pairs.Count;
+        _pairs.Add(new(key, value));
     }
+
+    private int IndexOf(YamlNode key) => _index.TryGetValue(key, out var i) ? i : -1;
 
     public IEnumerator<KeyValuePair<YamlNode, YamlNode>> GetEnumerator() => _pairs.GetEnumerator();
 

@@ -204,6 +204,7 @@ public sealed class YamlReader
         if (c is '[' or '{' or '*' or '|' or '>')
             throw Error(_p, "a list, mapping, alias or block text cannot be a key; write 'key: value' with a plain or quoted key");
         var key = Scalar(int.MaxValue - 1, flow: false, at);
+        if (LineOf(_p) != LineOf(at)) throw Error(at, "a key must fit on one line; close its quotes on the same line");
         SkipBlanks();
         if (Cur != ':' || !IsBlankOrEnd(_p + 1))
             throw Error(at, $"'{Shorten(key.Value)}' has no ':' after it; write 'key: value' (or indent it if it continues the value above)");
