@@ -720,7 +720,9 @@ public sealed class YamlReader
     private YamlException Error(int at, string message) => new(At(at), message);
 
     private YamlException Unclosed(int open, char quote) =>
-        Error(open, $"the value quoted with {quote} at {At(open)} has no closing {quote}; add it (double a ' inside '...' quotes, write \\\" inside \"...\")");
+        Error(open, quote == '\''
+            ? "the value opened with ' has no closing '; add it (a ' inside the value is written '')"
+            : "the value opened with \" has no closing \"; add it (a \" inside the value is written \\\")");
 
     private YamlException UnclosedFlow(int open) =>
         Error(open, $"the {(_s[open] == '[' ? "list" : "mapping")} opened with '{_s[open]}' at {At(open)} is not closed; add the closing '{(_s[open] == '[' ? ']' : '}')}'");

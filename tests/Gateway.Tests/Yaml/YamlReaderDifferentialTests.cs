@@ -20,9 +20,9 @@ public partial class YamlReaderDifferentialTests
             if (rel.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or ".git" or "node_modules")) continue;
             var name = Path.GetFileName(file);
             if (name.Contains(".yaml", StringComparison.Ordinal) || name.Contains(".yml", StringComparison.Ordinal)) data.Add(rel);
-            else if (name.EndsWith(".md", StringComparison.Ordinal))
+            else if (name.EndsWith(".md", StringComparison.Ordinal) || name.EndsWith(".sh", StringComparison.Ordinal))
             {
-                var blocks = YamlBlock().Matches(File.ReadAllText(file));
+                var blocks = Blocks(file);
                 for (var i = 0; i < blocks.Count; i++) data.Add($"{rel}#{i}");
             }
         }
@@ -214,10 +214,16 @@ public partial class YamlReaderDifferentialTests
     {
         var hash = source.IndexOf('#');
         if (hash < 0) return File.ReadAllText(RepoPaths.File(source));
-        var blocks = YamlBlock().Matches(File.ReadAllText(RepoPaths.File(source[..hash])));
-        return blocks[int.Parse(source[(hash + 1)..], System.Globalization.CultureInfo.InvariantCulture)].Groups[1].Value;
+        return Blocks(RepoPaths.File(source[..hash]))[int.Parse(source[(hash + 1)..], System.Globalization.CultureInfo.InvariantCulture)].Groups["yaml"].Value;
     }
 
-    [GeneratedRegex("```ya?ml\\n(.*?)```", RegexOptions.Singleline)]
+    /// <summary>The YAML inside a file: ```yaml blocks of Markdown, here-documents written to a .yaml file by a script.</summary>
+    private static MatchCollection Blocks(string file) =>
+        (file.EndsWith(".md", StringComparison.Ordinal) ? YamlBlock() : YamlHereDocument()).Matches(File.ReadAllText(file));
+
+    [GeneratedRegex("```ya?ml\\n(?<yaml>.*?)```", RegexOptions.Singleline)]
     private static partial Regex YamlBlock();
+
+    [GeneratedRegex("\\.ya?ml\"? *<<'?(\\w+)'?\\n(?<yaml>.*?)\\n\\1\\n", RegexOptions.Singleline)]
+    private static partial Regex YamlHereDocument();
 }
