@@ -32,23 +32,24 @@ public static class YamlTrees
     /// <summary>YamlDotNet's RepresentationModel, the reference.</summary>
     public static string Reference(string text)
     {
+        var stream = new Ref.YamlStream();
         try
         {
-            var stream = new Ref.YamlStream();
             stream.Load(new StringReader(text));
-            var sb = new StringBuilder();
-            foreach (var doc in stream.Documents)
-            {
-                sb.Append("--- ");
-                Describe(doc.RootNode, sb, new HashSet<Ref.YamlNode>(ReferenceEqualityComparer.Instance), 0);
-            }
-            return sb.ToString();
         }
         catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
         {
             var start = e is YamlDotNet.Core.YamlException y ? $"{y.Start.Line}:{y.Start.Column}" : "?";
             return $"error at {start}: {e.Message}";
         }
+        var sb = new StringBuilder();
+        var converted = new Dictionary<Ref.YamlNode, YamlNode>(ReferenceEqualityComparer.Instance);
+        foreach (var doc in stream.Documents)
+        {
+            sb.Append("--- ");
+            Describe(Convert(doc.RootNode, converted), sb, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance), 0);
+        }
+        return sb.ToString();
     }
 
     public static bool IsError(string description) => description.StartsWith("error at ", StringComparison.Ordinal);
@@ -87,40 +88,33 @@ public static class YamlTrees
         }
     }
 
-    private static void Describe(Ref.YamlNode node, StringBuilder sb, HashSet<Ref.YamlNode> seen, int indent)
+    /// <summary>YamlDotNet's tree as the gateway's nodes (same kinds, values, styles, positions; an alias stays the same node).</summary>
+    private static YamlNode Convert(Ref.YamlNode node, Dictionary<Ref.YamlNode, YamlNode> done)
     {
-        var at = $"@{node.Start.Line}:{node.Start.Column}";
-        if (!seen.Add(node))
-        {
-            sb.Append("*alias ").Append(at).Append('\n');
-            return;
-        }
+        if (done.TryGetValue(node, out var known)) return known;
+        var start = new Mark((int)node.Start.Line, (int)node.Start.Column);
         switch (node)
         {
             case Ref.YamlScalarNode s:
-                sb.Append("scalar ").Append(s.Style).Append(' ').Append(Quote(s.Value)).Append(' ').Append(at).Append('\n');
-                break;
+                return done[node] = new YamlScalarNode(s.Value) { Style = Enum.Parse<ScalarStyle>(s.Style.ToString()), Start = start };
             case Ref.YamlSequenceNode seq:
-                sb.Append("seq ").Append(at).Append('\n');
-                foreach (var c in seq.Children)
-                {
-                    sb.Append(' ', indent + 2).Append("- ");
-                    Describe(c, sb, seen, indent + 2);
-                }
-                break;
+            {
+                var ours = new YamlSequenceNode { Start = start };
+                done[node] = ours;
+                foreach (var c in seq.Children) ours.Children.Add(Convert(c, done));
+                return ours;
+            }
             case Ref.YamlMappingNode map:
-                sb.Append("map ").Append(at).Append('\n');
+            {
+                var ours = new YamlMappingNode { Start = start };
+                done[node] = ours;
                 foreach (var (k, v) in map.Children)
-                {
-                    sb.Append(' ', indent + 2).Append("? ");
-                    Describe(k, sb, seen, indent + 2);
-                    sb.Append(' ', indent + 2).Append(": ");
-                    Describe(v, sb, seen, indent + 2);
-                }
-                break;
+                    if (!ours.Children.TryAdd(Convert(k, done), Convert(v, done)))
+                        throw new Xunit.Sdk.XunitException($"YamlDotNet keeps two keys '{k}' at {start} that the gateway's mapping counts as one");
+                return ours;
+            }
             default:
-                sb.Append(node.GetType().Name).Append(' ').Append(at).Append('\n');
-                break;
+                throw new Xunit.Sdk.XunitException($"YamlDotNet node {node.GetType().Name} at {start}");
         }
     }
 
