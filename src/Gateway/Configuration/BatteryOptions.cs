@@ -15,6 +15,7 @@ public sealed record BatteryOptions(DateOnly? Installed, double ExpectedLifeYear
         w.Add("expected_life_years", ExpectedLifeYears);
         w.Add("warn_before", WarnBefore);
         w.Add("self_test", SelfTest);
+        // Derived, but ChangedKeys has always named it beside installed / expected_life_years (the JSON fingerprint did).
         w.Add("end_of_life", EndOfLife);
     }
 
