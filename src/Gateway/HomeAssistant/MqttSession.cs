@@ -43,8 +43,10 @@ public sealed class MqttSession : IHealthContributor
     private volatile string _state = "connecting";
     private volatile string? _detail;
     private long _connectAttempts, _connects, _pings;
-    // Set once a broker overrides the keep-alive in its CONNACK: from then on MQTTnet's own keep-alive loop runs.
-    private volatile bool _libraryKeepAlive;
+    // A broker's Server Keep Alive (MQTT 5 CONNACK), asked for in the next CONNECTs; MQTTnet 5.2's loop would ignore it.
+    private TimeSpan? _serverKeepAlive;
+    // Set only if a broker overrides even its own value: then MQTTnet's keep-alive loop runs.
+    private bool _libraryKeepAlive;
 
     /// <summary>
     /// Reconnect pauses, with the drivers' one backoff type: short after a dropped connection, doubling from 0.5 s up
@@ -85,6 +87,9 @@ public sealed class MqttSession : IHealthContributor
 
     public void Enqueue(string topic, byte[] payload, bool retain) => Outbox.Enqueue(new MqttOutboxMessage(topic, payload, retain));
 
+    /// <summary>The keep-alive the CONNECT asks for: mqtt.keepalive, or the broker's own once it imposed one.</summary>
+    private TimeSpan KeepAlive => _serverKeepAlive ?? _options.KeepAlive;
+
     public ComponentHealth Check() => new(_state, _state == "connected", _detail ?? $"{_host}:{_port}");
 
     public async Task RunAsync(CancellationToken ct)
@@ -120,8 +125,11 @@ public sealed class MqttSession : IHealthContributor
                     throw new MqttConnectRefusedException(MqttConnectFailure.DescribeRefusal(result.ResultCode, _options.Username));
                 if (ownKeepAlive && result.ServerKeepAlive > 0)
                 {
-                    // MQTTnet's loop now runs with the zeroed period (a PINGREQ every 250 ms): connect again with its own.
-                    _libraryKeepAlive = true;
+                    // MQTTnet's loop now runs with the zeroed period (a PINGREQ every 250 ms): connect again asking for the
+                    // broker's value, which it then accepts as it is.
+                    var server = TimeSpan.FromSeconds(result.ServerKeepAlive);
+                    if (_serverKeepAlive == server) _libraryKeepAlive = true;
+                    _serverKeepAlive = server;
                     _log.LogInformation("MQTT: the broker at {Host}:{Port} sets the keep-alive to {Seconds}s; reconnecting with it", _host, _port, result.ServerKeepAlive);
                     await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), linked.Token).ConfigureAwait(false);
                     continue;
@@ -170,7 +178,7 @@ public sealed class MqttSession : IHealthContributor
                 _detail = $"{_host}:{_port}";
                 _log.LogInformation("MQTT: connected to {Host}:{Port} as {ClientId}", _host, _port, _options.ClientId);
                 Connected?.Invoke();
-                await DrainAsync(client, lost.Task, ownKeepAlive ? _options.KeepAlive : null, ct).ConfigureAwait(false);
+                await DrainAsync(client, lost.Task, ownKeepAlive ? KeepAlive : null, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -316,7 +324,7 @@ public sealed class MqttSession : IHealthContributor
             // MQTT 5 so that subscriptions can ask for retain-as-published: a retained command is recognisable as such.
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(_options.ClientId)
-            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithKeepAlivePeriod(KeepAlive)
             .WithCleanSession()
             .WithTimeout(ConnectTimeout)
             .WithWillTopic(StatusTopic)

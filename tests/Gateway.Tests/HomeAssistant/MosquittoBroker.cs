@@ -33,8 +33,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     /// <param name="acl">An acl_file to enforce; <paramref name="users"/> are added to the password file besides <see cref="User"/>.</param>
     /// <param name="debugLog">Log every packet (e.g. "Received PINGREQ from ...") to <see cref="Log"/>.</param>
+    /// <param name="extraConfig">More mosquitto.conf lines (e.g. "max_keepalive 1").</param>
     public static async Task<MosquittoBroker> StartAsync(int? port = null, bool start = true, bool tls = false, string? acl = null,
-        IReadOnlyDictionary<string, string>? users = null, bool debugLog = false)
+        IReadOnlyDictionary<string, string>? users = null, bool debugLog = false, string extraConfig = "")
     {
         var dir = Directory.CreateTempSubdirectory("mosq-").FullName;
         // mosquitto started as root drops to user "mosquitto" unless told "user root"; keep files readable either way.
@@ -81,6 +82,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type notice
             log_type information
             {(debugLog ? "log_type debug" : "")}
+            {extraConfig}
             """);
         if (start) await broker.StartAsync();
         return broker;
