@@ -115,6 +115,19 @@ public sealed class ModbusBus : IDisposable
         }
     }
 
+    /// <summary>
+    /// A poll loop's wait between polls. On a real port and the real clock it is a poll() timeout of the port's reader
+    /// thread and the loop goes on there (see <see cref="IExchangeTransport.DelayAsync"/>), so a poll costs no timer
+    /// and no thread-pool hand-off; otherwise (a closed port, a test double, a virtual clock) a plain delay.
+    /// </summary>
+    public Task DelayAsync(int generation, TimeSpan delay, CancellationToken ct)
+    {
+        ModbusRtuMaster? master;
+        lock (_lock) master = generation == _generation ? _master : null;
+        if (master?.Transport is IExchangeTransport port && ReferenceEquals(_time, TimeProvider.System)) return port.DelayAsync(delay, ct);
+        return Task.Delay(delay, _time, ct);
+    }
+
     private void Answered()
     {
         lock (_lock)

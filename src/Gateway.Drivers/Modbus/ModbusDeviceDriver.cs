@@ -235,7 +235,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                 next = now;
                 if (nextFull < now - PollInterval) nextFull = now;
             }
-            else await Task.Delay(next - now, Time, ct).ConfigureAwait(false);
+            else await client.Bus.DelayAsync(client.Generation, next - now, ct).ConfigureAwait(false);
         }
     }
 

@@ -15,4 +15,11 @@ public interface IExchangeTransport
     /// <param name="complete">Called after each chunk; true ends the exchange.</param>
     /// <exception cref="IOException">The device failed or was closed.</exception>
     Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes after <paramref name="delay"/> as a poll() timeout of the reader thread, and the caller goes on on that
+    /// thread: a poll loop that waits here and then exchanges runs entirely on the port's thread, without a timer or a
+    /// thread-pool hand-off. Completes early (not failed) when the port closes, so the next exchange reports why.
+    /// </summary>
+    Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken);
 }
