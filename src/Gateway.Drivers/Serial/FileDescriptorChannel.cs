@@ -10,9 +10,9 @@ namespace Gateway.Drivers.Serial;
 /// <para>
 /// The thread also runs callers' code: a poll loop's wait (<see cref="DelayAsync"/>) and an exchange started on
 /// this thread complete here. Two rules keep that safe. (1) Whatever is left when the thread ends (an exchange,
-/// waits) is completed on the thread pool, and the end is a flag set under <see cref="_delays"/>'s lock: a wait or
-/// exchange added after it sees the flag and completes at once (<c>IsAlive</c> is no such test: the thread is still
-/// alive while it drains). (2) Whoever closes the port may hold a lock (the bus's) that caller code running here
+/// waits) is failed on the thread pool with the port's error, and the end is a flag set under <see cref="_delays"/>'s
+/// lock: a wait or exchange added after it sees the flag and fails at once (<c>IsAlive</c> is no such test: the
+/// thread is still alive while it drains). (2) Whoever closes the port may hold a lock (the bus's) that caller code running here
 /// needs: <see cref="Dispose"/> then does not wait for this thread; the thread closes the descriptors as it ends.
 /// </para>
 /// </summary>
@@ -134,9 +134,11 @@ internal sealed class FileDescriptorChannel : IDisposable
             }
             // On the thread pool: whoever closes the port may hold a lock while it waits for this thread to end, and
             // a caller resumed here could need that lock.
-            var error = _failure ?? new IOException($"{Name}: closed");
+            var error = Closed();
             if (Volatile.Read(ref _exchange) is { } x) ThreadPool.UnsafeQueueUserWorkItem(static o => o.Channel.FinishFailed(o.Exchange, o.Error), (Channel: this, Exchange: x, Error: error), preferLocal: false);
-            foreach (var d in left) ThreadPool.UnsafeQueueUserWorkItem(static d => d.Done.TrySetResult(), d, preferLocal: false);
+            // A wait cut short by the port's end fails: a loop that simply went on would believe its time had come,
+            // and one with nothing to ask until its next full poll would wait again, and again, and never find out.
+            foreach (var d in left) ThreadPool.UnsafeQueueUserWorkItem(static o => o.Delay.Done.TrySetException(o.Error), (Delay: d, Error: error), preferLocal: false);
             if (close) CloseDescriptors();
             Interlocked.Decrement(ref s_liveReaders);
         }
@@ -162,12 +164,13 @@ internal sealed class FileDescriptorChannel : IDisposable
     public Task DelayAsync(TimeSpan delay, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (delay <= TimeSpan.Zero || _disposed || _failed) return Task.CompletedTask;
+        if (_disposed || _failed) return Task.FromException(Closed());
+        if (delay <= TimeSpan.Zero) return Task.CompletedTask;
         var d = new PendingDelay(System.Diagnostics.Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
         lock (_delays)
         {
-            // The reader has drained its waits and will not see this one: complete it now (the port is closing).
-            if (_ended) return Task.CompletedTask;
+            // The reader has drained its waits and will not see this one: the port is closing, say so now.
+            if (_ended) return Task.FromException(Closed());
             _delays.Add(d);
         }
         if (Thread.CurrentThread != _reader) Wake();
@@ -324,7 +327,7 @@ internal sealed class FileDescriptorChannel : IDisposable
         if (!onReader) Wake();
         // The reader may have ended (device gone, disposed) before it saw the exchange: then nobody else finishes it.
         // _ended is set before the reader looks at _exchange for the last time, and _exchange was set above.
-        if (_failed || _disposed || _ended) FinishFailed(x, _failure ?? new IOException($"{Name}: closed"));
+        if (_failed || _disposed || _ended) FinishFailed(x, Closed());
         using (ct.Register(static o =>
         {
             var (channel, exchange) = ((FileDescriptorChannel, PendingExchange))o!;
@@ -343,7 +346,10 @@ internal sealed class FileDescriptorChannel : IDisposable
         }
     }
 
-    /// <summary>On the reader thread, which then ends: its end fails the exchange and ends the waits, on the pool.</summary>
+    /// <summary>Why the port is no longer usable: the reader's failure, else closed.</summary>
+    private IOException Closed() => _failure ?? new IOException($"{Name}: closed");
+
+    /// <summary>On the reader thread, which then ends: its end fails the exchange and the waits, on the pool.</summary>
     private void Fail(string reason)
     {
         var error = new IOException($"{Name}: {reason}");

@@ -19,7 +19,8 @@ public interface IExchangeTransport
     /// <summary>
     /// Completes after <paramref name="delay"/> as a poll() timeout of the reader thread, and the caller goes on on that
     /// thread: a poll loop that waits here and then exchanges runs entirely on the port's thread, without a timer or a
-    /// thread-pool hand-off. Completes early (not failed) when the port closes, so the next exchange reports why.
+    /// thread-pool hand-off. Fails with the port's <see cref="IOException"/> when the port ends (device gone, closed)
+    /// before or during the wait: a loop woken early must not take it for its next turn.
     /// </summary>
     Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken);
 }

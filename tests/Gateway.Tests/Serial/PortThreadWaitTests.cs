@@ -5,7 +5,8 @@ namespace Gateway.Tests.Serial;
 
 /// <summary>
 /// A poll loop's wait between polls (<see cref="IExchangeTransport.DelayAsync"/>) ends on the port's reader thread,
-/// and the loop goes on there. The port's end must still complete every wait, and closing the port must not wait for
+/// and the loop goes on there. The port's end must fail every wait (a loop woken early must not take it for its turn:
+/// see UnplugBetweenPollsTests), and closing the port must not wait for
 /// a loop that runs on the reader thread and needs a lock the closer holds: that is what a bus does when one device
 /// judges the port failed (it closes it under the bus's lock) while another device's loop runs on the port's thread.
 /// </summary>
@@ -48,7 +49,7 @@ public sealed class PortThreadWaitTests : IDisposable
             resumed.Set();
             lock (busLock)
             {
-                // The loop's next step after the lock: the port is closed now, so its next wait ends at once.
+                // The loop's next step after the lock: the port is closed now, so its next wait fails at once.
             }
             await _port.DelayAsync(TimeSpan.FromHours(1), CancellationToken.None);
         });
@@ -67,17 +68,18 @@ public sealed class PortThreadWaitTests : IDisposable
         }
 
         Assert.StartsWith("serial ", resumedOn);
-        await loop.WaitAsync(TimeSpan.FromSeconds(20));
+        await Assert.ThrowsAsync<IOException>(() => loop.WaitAsync(TimeSpan.FromSeconds(20)));
         await Wait.UntilAsync(() => _port.Channel.DescriptorsClosed, "the port's descriptors closed by its ending reader");
     }
 
     [Fact]
-    public async Task A_wait_pending_when_the_device_goes_completes_and_a_later_one_does_at_once()
+    public async Task A_wait_pending_when_the_device_goes_fails_with_the_reason_and_a_later_one_does_at_once()
     {
         var pending = _port.DelayAsync(TimeSpan.FromHours(1), CancellationToken.None);
         _pty.Dispose();
-        await pending.WaitAsync(TimeSpan.FromSeconds(20));
-        await Wait.UntilAsync(() => _port.DelayAsync(TimeSpan.FromHours(1), CancellationToken.None).IsCompleted, "a wait on an ended port to complete at once");
+        var gone = await Assert.ThrowsAsync<IOException>(() => pending.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains(_pty.SlavePath, gone.Message);
+        await Wait.UntilAsync(() => _port.DelayAsync(TimeSpan.FromHours(1), CancellationToken.None).IsFaulted, "a wait on an ended port to fail at once");
         var error = await Assert.ThrowsAsync<IOException>(() => _port.ExchangeAsync(new byte[] { 1 }, TimeSpan.Zero, TimeSpan.FromHours(1), new byte[8], static _ => false, CancellationToken.None));
         Assert.Contains(_pty.SlavePath, error.Message);
     }
