@@ -4,7 +4,7 @@ using Gateway.Drivers.Serial;
 using Gateway.Drivers.Simulation;
 using Gateway.Tests.Simulation;
 using Gateway.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace Gateway.Tests.Modbus;
 
@@ -19,14 +19,16 @@ namespace Gateway.Tests.Modbus;
 [Collection(SerialPtyCollection.Name)]
 [Trait("Category", "Integration")]
 [Trait(Lane.Trait, Lane.FullOnly)]
-public sealed class UnplugBetweenPollsTests : IDisposable
+public sealed class UnplugBetweenPollsTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("unplug-wait").FullName;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ListLogger _log = new();
 
     public void Dispose()
     {
+        foreach (var line in _log.Lines) output.WriteLine(line.Text);
         _stop.Cancel();
         _stop.Dispose();
         Directory.Delete(_dir, true);
@@ -50,7 +52,7 @@ public sealed class UnplugBetweenPollsTests : IDisposable
         // A 10 min poll interval: after its first poll the loop sits in its wait, so the unplug lands there, and the
         // next full poll (which would find the port gone by itself) is far beyond the test's wait.
         var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(link, Timeout: TimeSpan.FromMilliseconds(200)), 1, PollInterval: TimeSpan.FromMinutes(10)),
-            TimeProvider.System, NullLogger.Instance, backoff: () => new ReconnectBackoff(jitter: 0));
+            TimeProvider.System, _log, backoff: () => new ReconnectBackoff(jitter: 0));
         var sink = new RecordingSink();
         var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
         await RecordingSink.WaitUntil(() => sink.Latest<MeterReading>() is not null, Wait, "the first reading");
