@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Configuration;
 

@@ -1,5 +1,4 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Configuration;
 
@@ -9,7 +8,7 @@ namespace Gateway.Configuration;
 /// with file, line, key and reason.
 /// </summary>
 /// <remarks>
-/// The YAML is read into YamlDotNet's node tree and bound by hand (<see cref="ConfigSection"/>): no reflection, so
+/// The YAML is read into the gateway's own node tree (<see cref="YamlReader"/>) and bound by hand (<see cref="ConfigSection"/>): no reflection, so
 /// it is trim/AOT-safe, and unlike a deserializer it keeps going after the first error and knows every line.
 /// </remarks>
 public static class ConfigLoader
@@ -159,14 +158,13 @@ public static class ConfigLoader
         {
             return Parse(text, ctx, source);
         }
+        catch (YamlTooDeepException e)
+        {
+            ctx.AddRaw(new ConfigError(source, e.Start.Line, e.Start.Column, "", e.Message));
+        }
         catch (YamlException e)
         {
-            ctx.AddRaw(new ConfigError(source, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {Clean(e)}"));
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
-        {
-            // YamlDotNet's scanner throws these on some malformed input (found by fuzzing); it is still a YAML error.
-            ctx.AddRaw(new ConfigError(source, 0, 0, "", $"not valid YAML ({e.Message})"));
+            ctx.AddRaw(new ConfigError(source, e.Start.Line, e.Start.Column, "", $"not valid YAML: {e.Message}"));
         }
         return null;
     }
@@ -182,35 +180,15 @@ public static class ConfigLoader
             ctx.AddRaw(new ConfigError(source, 0, 0, "", $"the file is larger than {MaxFileLength / 1024} KiB; this is not a gateway config"));
             return new YamlMappingNode();
         }
-        // The event parser is iterative; measure nesting before the (recursive) tree is built.
-        var parser = new Parser(new StringReader(text));
-        var depth = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
-                    if (++depth > MaxDepth)
-                    {
-                        ctx.AddRaw(new ConfigError(source, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column, "", $"nested more than {MaxDepth} levels deep"));
-                        return new YamlMappingNode();
-                    }
-                    break;
-                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
-                    depth--;
-                    break;
-            }
-        }
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        if (stream.Documents.Count == 0) return new YamlMappingNode();
-        if (stream.Documents.Count > 1)
-            ctx.AddRaw(new ConfigError(source, (int)stream.Documents[1].RootNode.Start.Line, (int)stream.Documents[1].RootNode.Start.Column, "",
+        var documents = YamlReader.ReadDocuments(text, MaxDepth);
+        if (documents.Count == 0) return new YamlMappingNode();
+        if (documents.Count > 1)
+            ctx.AddRaw(new ConfigError(source, documents[1].Start.Line, documents[1].Start.Column, "",
                 "the file holds more than one YAML document ('---'); keep one"));
-        var rootNode = stream.Documents[0].RootNode;
+        var rootNode = documents[0];
         if (rootNode is YamlMappingNode m) return m;
         if (ConfigSection.IsNull(rootNode)) return new YamlMappingNode();
-        ctx.AddRaw(new ConfigError(source, (int)rootNode.Start.Line, (int)rootNode.Start.Column, "", "the top level must be sections such as 'gateway:', 'devices:', 'mqtt:'"));
+        ctx.AddRaw(new ConfigError(source, rootNode.Start.Line, rootNode.Start.Column, "", "the top level must be sections such as 'gateway:', 'devices:', 'mqtt:'"));
         return new YamlMappingNode();
     }
 
@@ -299,14 +277,6 @@ public static class ConfigLoader
 
     private static ConfigLoadResult Fail(string path, IReadOnlyList<string> searched, string message) =>
         new(null, [new ConfigError(path, 0, 0, "", message)], path, searched);
-
-    private static string Clean(YamlException e)
-    {
-        var m = e.InnerException?.Message ?? e.Message;
-        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): " — we print the position ourselves.
-        var idx = m.LastIndexOf("): ", StringComparison.Ordinal);
-        return idx >= 0 ? m[(idx + 3)..] : m;
-    }
 
     public static IReadOnlyDictionary<string, string> CurrentEnvironment()
     {

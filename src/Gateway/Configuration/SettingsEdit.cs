@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Configuration;
 
@@ -18,10 +17,9 @@ public static class SettingsEdit
     public static YamlMappingNode ParseTree(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return new YamlMappingNode();
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        if (stream.Documents.Count == 0) return new YamlMappingNode();
-        return stream.Documents[0].RootNode switch
+        var documents = YamlReader.ReadDocuments(text, ConfigLoader.MaxDepth);
+        if (documents.Count == 0) return new YamlMappingNode();
+        return documents[0] switch
         {
             YamlMappingNode m => m,
             var n when ConfigSection.IsNull(n) => new YamlMappingNode(),

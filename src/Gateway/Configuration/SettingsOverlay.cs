@@ -1,5 +1,5 @@
 using System.Globalization;
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Configuration;
 
@@ -51,14 +51,14 @@ public static class SettingsOverlay
     public static YamlNode Clone(YamlNode node) => node switch
     {
         YamlMappingNode m => CloneMapping(m),
-        YamlSequenceNode s => new YamlSequenceNode(s.Children.Select(Clone)) { Style = s.Style },
+        YamlSequenceNode s => new YamlSequenceNode(s.Children.Select(Clone)),
         YamlScalarNode sc => new YamlScalarNode(sc.Value) { Style = sc.Style },
         _ => new YamlScalarNode(null),
     };
 
     public static YamlMappingNode CloneMapping(YamlMappingNode m)
     {
-        var copy = new YamlMappingNode { Style = m.Style };
+        var copy = new YamlMappingNode();
         foreach (var (k, v) in m.Children) copy.Children[Clone(k)] = Clone(v);
         return copy;
     }
@@ -103,7 +103,7 @@ public static class SettingsOverlay
                     if (IsBlock(v))
                     {
                         yield return key;
-                        // a list under a key is not indented (YamlDotNet's layout), a mapping is
+                        // a list under a key is not indented (the usual layout), a mapping is
                         var pad = v is YamlSequenceNode ? "" : "  ";
                         foreach (var line in BlockLines(v)) yield return pad + line;
                     }
@@ -145,7 +145,7 @@ public static class SettingsOverlay
     private static string Scalar(YamlScalarNode s)
     {
         if (s.Value is null) return "null";
-        if (s.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted)
+        if (s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted)
             return Migration.YamlScalar.Quoted(s.Value);
         if (ConfigSection.IsNull(s)) return s.Value.Length == 0 ? "null" : s.Value;
         var plain = Migration.YamlScalar.IsPlainSafe(s.Value)

@@ -1,6 +1,5 @@
 using System.Globalization;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Migration;
 
@@ -25,9 +24,8 @@ public static class MustMonitorImporter
         YamlMappingNode root;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
+            var documents = YamlReader.ReadDocuments(text, Configuration.ConfigLoader.MaxDepth);
+            if (documents.Count == 0 || documents[0] is not YamlMappingNode m)
                 return new ImportResult(null, draft.Report, $"{sourceName} holds no settings: expected the monitor's config.yaml with sections such as serial:, mqtt: and web:");
             root = m;
         }

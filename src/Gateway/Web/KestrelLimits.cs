@@ -56,7 +56,6 @@ public static class KestrelLimits
         l.KeepAliveTimeout = KeepAliveTimeout;
         // A body trickling in slower than 240 bytes/s (after 5 s of grace) is dropped: Kestrel's default, kept explicit.
         l.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(5));
-        l.Http2.MaxStreamsPerConnection = 32;
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Gateway.Configuration;
 using Gateway.DeviceTypes;
 using Gateway.Tests.Support;
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Tests.Configuration;
 
@@ -32,9 +32,7 @@ public class ConfigExampleTests
     public void TheExampleDocumentsEveryKeyTheGatewayReads()
     {
         var ctx = new ConfigContext("shape.yaml");
-        var stream = new YamlStream();
-        stream.Load(new StringReader(EveryShape));
-        GatewayConfig.Bind(ConfigSection.Root(ctx, (YamlMappingNode)stream.Documents[0].RootNode));
+        GatewayConfig.Bind(ConfigSection.Root(ctx, (YamlMappingNode)YamlReader.ReadDocuments(EveryShape)[0]));
         var known = ctx.KnownKeyNames();
         Assert.True(known.Count > 100, $"only {known.Count} keys seen: the shape config no longer reaches every binder");
 

@@ -174,11 +174,11 @@ public sealed class SettingsOverlayTests : IDisposable
     }
 
     /// <summary>Every scalar with its path, its text and whether the loader reads it as null.</summary>
-    private static string Describe(YamlDotNet.RepresentationModel.YamlNode node, string path = "") => node switch
+    private static string Describe(Gateway.Yaml.YamlNode node, string path = "") => node switch
     {
-        YamlDotNet.RepresentationModel.YamlMappingNode m => "{" + string.Concat(m.Children.Select(c => Describe(c.Value, path + "." + ((YamlDotNet.RepresentationModel.YamlScalarNode)c.Key).Value))) + "}",
-        YamlDotNet.RepresentationModel.YamlSequenceNode s => "[" + string.Concat(s.Children.Select((c, i) => Describe(c, $"{path}[{i}]"))) + "]",
-        YamlDotNet.RepresentationModel.YamlScalarNode sc => $"{path}={(ConfigSection.IsNull(sc) ? "<null>" : sc.Value)};",
+        Gateway.Yaml.YamlMappingNode m => "{" + string.Concat(m.Children.Select(c => Describe(c.Value, path + "." + ((Gateway.Yaml.YamlScalarNode)c.Key).Value))) + "}",
+        Gateway.Yaml.YamlSequenceNode s => "[" + string.Concat(s.Children.Select((c, i) => Describe(c, $"{path}[{i}]"))) + "]",
+        Gateway.Yaml.YamlScalarNode sc => $"{path}={(ConfigSection.IsNull(sc) ? "<null>" : sc.Value)};",
         _ => "?",
     };
 }

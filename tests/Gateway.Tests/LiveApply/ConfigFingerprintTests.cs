@@ -1,7 +1,7 @@
 using Gateway.Configuration;
 using Gateway.LiveApply;
 using Gateway.Tests.Configuration;
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Tests.LiveApply;
 
@@ -31,9 +31,7 @@ public sealed class ConfigFingerprintTests
     /// <summary>Binds without the loader's cross-checks (the shape config puts every device type on one port).</summary>
     private static GatewayConfig Bind(string yaml)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        return GatewayConfig.Bind(ConfigSection.Root(new ConfigContext("shape.yaml"), (YamlMappingNode)stream.Documents[0].RootNode));
+        return GatewayConfig.Bind(ConfigSection.Root(new ConfigContext("shape.yaml"), (YamlMappingNode)YamlReader.ReadDocuments(yaml)[0]));
     }
 
     private static int DeviceTypeCount() => Gateway.DeviceTypes.DeviceTypeRegistry.All.Select(t => t.Name).Distinct().Count();

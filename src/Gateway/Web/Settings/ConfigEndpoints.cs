@@ -92,14 +92,14 @@ public static class ConfigEndpoints
         }).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext ctx, SettingsStore store, Func<SettingsSnapshot, YamlDotNet.RepresentationModel.YamlMappingNode> change)
+    private static async Task<IResult> SaveAsync(HttpContext ctx, SettingsStore store, Func<SettingsSnapshot, Gateway.Yaml.YamlMappingNode> change)
     {
         SaveOutcome outcome;
         try
         {
             outcome = await store.SaveAsync(change, ctx.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Gateway.Yaml.YamlException)
         {
             return ApiResults.Error(StatusCodes.Status500InternalServerError, "the settings could not be saved",
                 $"{e.Message}; nothing was changed. Check that the gateway's user can write {store.OverlayPath} and read {store.FilePath ?? "its config file"}");

@@ -1,4 +1,4 @@
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Web.Settings;
 

@@ -2,8 +2,7 @@ using System.Text.Json.Nodes;
 using Gateway.Configuration;
 using Gateway.Storage;
 using Microsoft.Extensions.Logging;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Gateway.Yaml;
 
 namespace Gateway.Web.Settings;
 
