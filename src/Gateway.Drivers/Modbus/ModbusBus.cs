@@ -115,6 +115,22 @@ public sealed class ModbusBus : IDisposable
         }
     }
 
+    /// <summary>
+    /// A poll loop's wait between polls. On a real port and the real clock it is a poll() timeout of the port's reader
+    /// thread and the loop goes on there (see <see cref="IExchangeTransport.DelayAsync"/>), so a poll costs no timer
+    /// and no thread-pool hand-off; otherwise (a test double, a virtual clock) a plain delay. Fails with an
+    /// <see cref="IOException"/>, as <see cref="ExecuteAsync"/> would, when the port of <paramref name="generation"/> is
+    /// closed or ends during the wait.
+    /// </summary>
+    public Task DelayAsync(int generation, TimeSpan delay, CancellationToken ct)
+    {
+        ModbusRtuMaster? master;
+        lock (_lock) master = generation == _generation ? _master : null;
+        if (master is null) return Task.FromException(new IOException($"{Settings.Port} was closed: {_link.Reason}"));
+        if (master.Transport is IExchangeTransport port && ReferenceEquals(_time, TimeProvider.System)) return port.DelayAsync(delay, ct);
+        return Task.Delay(delay, _time, ct);
+    }
+
     private void Answered()
     {
         lock (_lock)

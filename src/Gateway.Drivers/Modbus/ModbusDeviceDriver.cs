@@ -210,12 +210,7 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
             }
             catch (Exception e) when (e is ModbusError or IOException && !ct.IsCancellationRequested)
             {
-                if (client.Bus.JudgePortFailure(client.Generation, e) is { } portProblem)
-                {
-                    Counters.CountLinkLoss();
-                    SetState(sink, LinkState.Lost, portProblem);
-                    return portProblem;
-                }
+                if (client.Bus.JudgePortFailure(client.Generation, e) is { } portProblem) return PortLost(portProblem);
                 if (++failures >= _serial.LostAfter)
                 {
                     Counters.CountLinkLoss();
@@ -235,7 +230,25 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                 next = now;
                 if (nextFull < now - PollInterval) nextFull = now;
             }
-            else await Task.Delay(next - now, Time, ct).ConfigureAwait(false);
+            else
+            {
+                try
+                {
+                    await client.Bus.DelayAsync(client.Generation, next - now, ct).ConfigureAwait(false);
+                }
+                catch (IOException e) when (!ct.IsCancellationRequested)
+                {
+                    // The port ended during the wait (on its reader thread) or was closed by another device.
+                    return PortLost(client.Bus.JudgePortFailure(client.Generation, e) ?? e.Message);
+                }
+            }
+        }
+
+        string PortLost(string problem)
+        {
+            Counters.CountLinkLoss();
+            SetState(sink, LinkState.Lost, problem);
+            return problem;
         }
     }
 

@@ -7,6 +7,14 @@ namespace Gateway.Drivers.Serial;
 /// hands received bytes to async readers. One thread per open port keeps thread-pool threads free. The thread
 /// sleeps in poll() without a timeout, so an idle port costs no wake-ups; <see cref="Dispose"/> wakes it through
 /// an eventfd in the same poll set and waits for it to end before either descriptor is closed.
+/// <para>
+/// The thread also runs callers' code: a poll loop's wait (<see cref="DelayAsync"/>) and an exchange started on
+/// this thread complete here. Two rules keep that safe. (1) Whatever is left when the thread ends (an exchange,
+/// waits) is failed on the thread pool with the port's error, and the end is a flag set under <see cref="_delays"/>'s
+/// lock: a wait or exchange added after it sees the flag and fails at once (<c>IsAlive</c> is no such test: the
+/// thread is still alive while it drains). (2) Whoever closes the port may hold a lock (the bus's) that caller code running here
+/// needs: <see cref="Dispose"/> then does not wait for this thread; the thread closes the descriptors as it ends.
+/// </para>
 /// </summary>
 internal sealed class FileDescriptorChannel : IDisposable
 {
@@ -22,6 +30,21 @@ internal sealed class FileDescriptorChannel : IDisposable
     private volatile bool _failed;
     private int _disposing;
     private PendingExchange? _exchange;
+    private readonly List<PendingDelay> _delays = [];
+    private IOException? _failure;
+    /// <summary>Set (under <see cref="_delays"/>'s lock) once the reader has left its loop: nothing added later is seen by it.</summary>
+    private volatile bool _ended;
+    /// <summary>Set (under <see cref="_delays"/>'s lock) by a <see cref="Dispose"/> that did not wait: the reader closes the descriptors.</summary>
+    private bool _closeOnEnd;
+    /// <summary>1 while this thread runs a caller's continuation (see <see cref="EnterCallback"/>).</summary>
+    private int _inCallback;
+
+    /// <summary>A poll loop's wait (see <see cref="DelayAsync"/>); its caller goes on on the reader thread.</summary>
+    private sealed class PendingDelay(long due)
+    {
+        public long Due { get; } = due;
+        public TaskCompletionSource Done { get; } = new();
+    }
 
     public FileDescriptorChannel(int fd, string name)
     {
@@ -51,6 +74,7 @@ internal sealed class FileDescriptorChannel : IDisposable
             {
                 var timeout = -1;
                 if (Volatile.Read(ref _exchange) is { } x && !Step(x, out timeout)) continue;
+                if (!DelaysDue(ref timeout)) continue;
                 fds[0] = new Libc.PollFd { fd = _fd, events = Libc.POLLIN };
                 fds[1] = new Libc.PollFd { fd = _wake, events = Libc.POLLIN };
                 var r = Libc.Poll(fds, 2, timeout);
@@ -99,10 +123,106 @@ internal sealed class FileDescriptorChannel : IDisposable
         }
         finally
         {
+            bool close;
+            PendingDelay[] left;
+            lock (_delays)
+            {
+                _ended = true;
+                close = _closeOnEnd;
+                left = [.. _delays];
+                _delays.Clear();
+            }
+            // On the thread pool: whoever closes the port may hold a lock while it waits for this thread to end, and
+            // a caller resumed here could need that lock.
+            var error = Closed();
+            if (Volatile.Read(ref _exchange) is { } x) ThreadPool.UnsafeQueueUserWorkItem(static o => o.Channel.FinishFailed(o.Exchange, o.Error), (Channel: this, Exchange: x, Error: error), preferLocal: false);
+            // A wait cut short by the port's end fails: a loop that simply went on would believe its time had come,
+            // and one with nothing to ask until its next full poll would wait again, and again, and never find out.
+            foreach (var d in left) ThreadPool.UnsafeQueueUserWorkItem(static o => o.Delay.Done.TrySetException(o.Error), (Delay: d, Error: error), preferLocal: false);
+            if (close) CloseDescriptors();
             Interlocked.Decrement(ref s_liveReaders);
-            if (Volatile.Read(ref _exchange) is { } left) FinishFailed(left, new IOException($"{Name}: closed"));
         }
     }
+
+    /// <summary>
+    /// Before this thread runs a caller's continuation: false when the port is being closed (complete it on the pool
+    /// instead). Paired with <see cref="Dispose"/>, which sets <see cref="_disposed"/> and then reads
+    /// <see cref="_inCallback"/>: one of the two sees the other, so Dispose never waits for a continuation that may
+    /// be waiting for a lock Dispose's caller holds.
+    /// </summary>
+    private bool EnterCallback()
+    {
+        Interlocked.Exchange(ref _inCallback, 1);
+        if (!_disposed) return true;
+        Volatile.Write(ref _inCallback, 0);
+        return false;
+    }
+
+    private void LeaveCallback() => Volatile.Write(ref _inCallback, 0);
+
+    /// <summary>See <see cref="IExchangeTransport.DelayAsync"/>.</summary>
+    public Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (_disposed || _failed) return Task.FromException(Closed());
+        if (delay <= TimeSpan.Zero) return Task.CompletedTask;
+        var d = new PendingDelay(System.Diagnostics.Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+        lock (_delays)
+        {
+            // The reader has drained its waits and will not see this one: the port is closing, say so now.
+            if (_ended) return Task.FromException(Closed());
+            _delays.Add(d);
+        }
+        if (Thread.CurrentThread != _reader) Wake();
+        if (ct.CanBeCanceled)
+        {
+            var registration = ct.Register(static o =>
+            {
+                var (channel, delay) = ((FileDescriptorChannel, PendingDelay))o!;
+                lock (channel._delays) channel._delays.Remove(delay);
+                delay.Done.TrySetCanceled();
+            }, (this, d));
+            d.Done.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return d.Done.Task;
+    }
+
+    /// <summary>Completes the delays that are due (their callers go on on this thread); false when some were (look again).</summary>
+    private bool DelaysDue(ref int timeout)
+    {
+        PendingDelay? due = null;
+        var next = long.MaxValue;
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        lock (_delays)
+        {
+            if (_delays.Count == 0) return true;
+            for (var i = 0; i < _delays.Count; i++)
+            {
+                if (_delays[i].Due <= now)
+                {
+                    due = _delays[i];
+                    _delays.RemoveAt(i);
+                    break;
+                }
+                if (_delays[i].Due < next) next = _delays[i].Due;
+            }
+        }
+        if (due is not null)
+        {
+            if (EnterCallback())
+            {
+                try { due.Done.TrySetResult(); }
+                finally { LeaveCallback(); }
+            }
+            else ThreadPool.UnsafeQueueUserWorkItem(static d => d.Done.TrySetResult(), due, preferLocal: false);
+            return false;
+        }
+        var ms = CeilingMs(next - now);
+        if (timeout < 0 || ms < timeout) timeout = ms;
+        return true;
+    }
+
 
     /// <summary>
     /// Advances the current exchange on the reader thread: cancelled, quiet time over (then the request is written),
@@ -166,14 +286,32 @@ internal sealed class FileDescriptorChannel : IDisposable
     private void Finish(PendingExchange x, bool timedOut)
     {
         Interlocked.CompareExchange(ref _exchange, null, x);
-        x.Done.TrySetResult(new ExchangeOutcome(x.Received, timedOut, x.Stale));
+        var outcome = new ExchangeOutcome(x.Received, timedOut, x.Stale);
+        if (!x.Inline) x.Done.TrySetResult(outcome);
+        else if (EnterCallback())
+        {
+            try { x.Done.TrySetResult(outcome); }
+            finally { LeaveCallback(); }
+        }
+        else ThreadPool.UnsafeQueueUserWorkItem(static o => o.Exchange.Done.TrySetResult(o.Outcome), (Exchange: x, Outcome: outcome), preferLocal: false);
     }
 
+    /// <summary>Fails the exchange; on the reader thread only when its caller resumes elsewhere (see <see cref="Finish"/>).</summary>
     private void FinishFailed(PendingExchange x, Exception? error)
     {
         Interlocked.CompareExchange(ref _exchange, null, x);
-        if (error is null) x.Done.TrySetCanceled();
-        else x.Done.TrySetException(error);
+        if (x.Inline && Thread.CurrentThread == _reader)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static o => Fail(o.Exchange, o.Error), (Exchange: x, Error: error), preferLocal: false);
+            return;
+        }
+        Fail(x, error);
+
+        static void Fail(PendingExchange x, Exception? error)
+        {
+            if (error is null) x.Done.TrySetCanceled();
+            else x.Done.TrySetException(error);
+        }
     }
 
     /// <summary>See <see cref="IExchangeTransport.ExchangeAsync"/>; one exchange at a time (the Modbus master's gate ensures it).</summary>
@@ -182,12 +320,14 @@ internal sealed class FileDescriptorChannel : IDisposable
         ct.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
         var quietUntil = System.Diagnostics.Stopwatch.GetTimestamp() + (quiet > TimeSpan.Zero ? (long)(quiet.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : 0);
-        var x = new PendingExchange(request, quietUntil, timeout, reply, complete);
+        var onReader = Thread.CurrentThread == _reader;
+        var x = new PendingExchange(request, quietUntil, timeout, reply, complete, onReader);
         if (Interlocked.CompareExchange(ref _exchange, x, null) is not null)
             throw new InvalidOperationException($"{Name}: an exchange is already running");
-        Wake();
+        if (!onReader) Wake();
         // The reader may have ended (device gone, disposed) before it saw the exchange: then nobody else finishes it.
-        if (_failed || _disposed || !_reader.IsAlive) FinishFailed(x, new IOException($"{Name}: closed"));
+        // _ended is set before the reader looks at _exchange for the last time, and _exchange was set above.
+        if (_failed || _disposed || _ended) FinishFailed(x, Closed());
         using (ct.Register(static o =>
         {
             var (channel, exchange) = ((FileDescriptorChannel, PendingExchange))o!;
@@ -206,12 +346,16 @@ internal sealed class FileDescriptorChannel : IDisposable
         }
     }
 
+    /// <summary>Why the port is no longer usable: the reader's failure, else closed.</summary>
+    private IOException Closed() => _failure ?? new IOException($"{Name}: closed");
+
+    /// <summary>On the reader thread, which then ends: its end fails the exchange and the waits, on the pool.</summary>
     private void Fail(string reason)
     {
         var error = new IOException($"{Name}: {reason}");
+        _failure = error;
         _failed = true;
         _received.Writer.TryComplete(error);
-        if (Volatile.Read(ref _exchange) is { } x) FinishFailed(x, error);
     }
 
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
@@ -290,6 +434,7 @@ internal sealed class FileDescriptorChannel : IDisposable
 
     private unsafe void Wake()
     {
+        if (Volatile.Read(ref _closed) != 0) return;
         ulong one = 1;
         Libc.Write(_wake, (byte*)&one, sizeof(ulong));
     }
@@ -299,16 +444,42 @@ internal sealed class FileDescriptorChannel : IDisposable
         // Once only: a second close of either number could close a descriptor someone else opened meanwhile.
         if (Interlocked.Exchange(ref _disposing, 1) != 0) return;
         _disposed = true;
+        Interlocked.MemoryBarrier();
         Wake();
-        if (Thread.CurrentThread != _reader && !_reader.Join(TimeSpan.FromSeconds(10)))
+        if (Thread.CurrentThread == _reader || Volatile.Read(ref _inCallback) != 0)
+        {
+            // The reader runs a caller's code (maybe this very call), which may wait for a lock our caller holds:
+            // do not wait for it; it closes the descriptors as it ends (or now, if it already has).
+            bool closeNow;
+            lock (_delays)
+            {
+                closeNow = _ended;
+                _closeOnEnd = !_ended;
+            }
+            if (closeNow) CloseDescriptors();
+            _received.Writer.TryComplete(new IOException($"{Name}: closed"));
+            return;
+        }
+        if (!_reader.Join(TimeSpan.FromSeconds(10)))
         {
             // Closing a descriptor under a thread blocked in poll() on it does not wake that thread, and the number
             // could be reused: leave both open rather than risk it (never seen; the eventfd write wakes it).
             _received.Writer.TryComplete(new IOException($"{Name}: closed"));
             return;
         }
+        CloseDescriptors();
+        _received.Writer.TryComplete(new IOException($"{Name}: closed"));
+    }
+
+    private int _closed;
+
+    /// <summary>Both descriptors are closed (tests).</summary>
+    internal bool DescriptorsClosed => Volatile.Read(ref _closed) != 0;
+
+    private void CloseDescriptors()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         Libc.Close(_fd);
         Libc.Close(_wake);
-        _received.Writer.TryComplete(new IOException($"{Name}: closed"));
     }
 }

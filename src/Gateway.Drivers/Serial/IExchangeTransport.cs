@@ -15,4 +15,12 @@ public interface IExchangeTransport
     /// <param name="complete">Called after each chunk; true ends the exchange.</param>
     /// <exception cref="IOException">The device failed or was closed.</exception>
     Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes after <paramref name="delay"/> as a poll() timeout of the reader thread, and the caller goes on on that
+    /// thread: a poll loop that waits here and then exchanges runs entirely on the port's thread, without a timer or a
+    /// thread-pool hand-off. Fails with the port's <see cref="IOException"/> when the port ends (device gone, closed)
+    /// before or during the wait: a loop woken early must not take it for its next turn.
+    /// </summary>
+    Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
 namespace Gateway.Drivers.Serial;
 
 /// <summary>The one exchange a <see cref="FileDescriptorChannel"/>'s reader thread is working on (see <see cref="IExchangeTransport"/>).</summary>
-internal sealed class PendingExchange(ReadOnlyMemory<byte> request, long quietUntil, TimeSpan timeout, byte[] reply, ReplyComplete complete)
+internal sealed class PendingExchange(ReadOnlyMemory<byte> request, long quietUntil, TimeSpan timeout, byte[] reply, ReplyComplete complete, bool inline)
 {
     public ReadOnlyMemory<byte> Request { get; } = request;
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp before which nothing is written.</summary>
@@ -9,7 +9,13 @@ internal sealed class PendingExchange(ReadOnlyMemory<byte> request, long quietUn
     public TimeSpan Timeout { get; } = timeout;
     public byte[] Reply { get; } = reply;
     public ReplyComplete Complete { get; } = complete;
-    public TaskCompletionSource<ExchangeOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// With <c>inline</c> (the exchange was started on the reader thread itself, by a poll loop that runs there) the
+    /// caller goes on on the reader thread when it completes: no thread-pool hand-off, and the caller's next request
+    /// or wait is picked up by the same thread. Other callers (commands, the first poll) resume on the thread pool.
+    /// </summary>
+    public TaskCompletionSource<ExchangeOutcome> Done { get; } = new(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
+    public bool Inline { get; } = inline;
 
     /// <summary>Set once the request is written: the reply deadline (Stopwatch timestamp).</summary>
     public long Deadline { get; set; }

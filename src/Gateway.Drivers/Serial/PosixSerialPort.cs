@@ -82,6 +82,10 @@ public sealed class PosixSerialPort : ISerialTransport, IExchangeTransport
     public Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken cancellationToken) =>
         _channel.ExchangeAsync(request, quiet, timeout, reply, complete, cancellationToken);
 
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => _channel.DelayAsync(delay, cancellationToken);
+
+    internal FileDescriptorChannel Channel => _channel;
+
     /// <summary>A <see cref="Stream"/> view (for the simulators and tools that speak Stream).</summary>
     public Stream AsStream() => new TransportStream(this);
 

@@ -29,10 +29,12 @@ public sealed class HomeAssistantBridge : BackgroundService
     private readonly HaStatePublisher _state;
     private readonly HaCommandHandler _commands;
     private int _republishPending;
+    private readonly SecondTick _tick;
 
     public HomeAssistantBridge(GatewayConfig config, MqttSession session, ReadingHub hub, EventBus events, DeviceCommandGate commands,
-        IPolicyStatusSource policy, StartInfo start, TimeProvider time, ILogger<HomeAssistantBridge> log)
+        IPolicyStatusSource policy, StartInfo start, TimeProvider time, ILogger<HomeAssistantBridge> log, SecondTick? tick = null)
     {
+        _tick = tick ?? new SecondTick(time, log);
         _session = session;
         _topics = new HaTopics(config.Mqtt.BaseTopic, config.Mqtt.DiscoveryPrefix, config.Gateway.Name);
         _hub = hub;
@@ -114,12 +116,12 @@ public sealed class HomeAssistantBridge : BackgroundService
         catch (OperationCanceledException) { }
     }
 
+    /// <param name="ct">Ends the periodic publish (the shared 1 s tick; see <see cref="SecondTick"/>).</param>
     private async Task TickLoop(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            using var every = _tick.Subscribe("Home Assistant periodic publish", async () =>
             {
                 try
                 {
@@ -130,7 +132,8 @@ public sealed class HomeAssistantBridge : BackgroundService
                     _log.LogError(ex, "Home Assistant: periodic publish failed");
                 }
                 await _discovery.SaveRecordIfDirtyAsync(ct).ConfigureAwait(false);
-            }
+            });
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }
     }

@@ -66,7 +66,7 @@ public static class HomeAssistantServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.HomeAssistant.Mqtt"));
         var bridge = new HomeAssistantBridge(config, session, sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<EventBus>(),
             sp.GetRequiredService<DeviceCommandGate>(), sp.GetRequiredService<IPolicyStatusSource>(), sp.GetRequiredService<StartInfo>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HomeAssistantBridge>>());
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HomeAssistantBridge>>(), sp.GetService<SecondTick>());
         if (!o.CompatMustMonitor.Enabled || MustMonitorCompatPublisher.DeviceFor(config) is not { } compatDevice) return bridge;
         return new HostedGroup(bridge, new MustMonitorCompatPublisher(o.CompatMustMonitor, compatDevice, session,
             sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<TimeProvider>(),

@@ -8,6 +8,7 @@ using Gateway.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Adapter;
+using MQTTnet.Diagnostics.PacketInspection;
 using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 
@@ -41,7 +42,11 @@ public sealed class MqttSession : IHealthContributor
     private readonly List<string> _subscriptions = [];
     private volatile string _state = "connecting";
     private volatile string? _detail;
-    private long _connectAttempts, _connects;
+    private long _connectAttempts, _connects, _pings;
+    // A broker's Server Keep Alive (MQTT 5 CONNACK), asked for in the next CONNECTs; MQTTnet 5.2's loop would ignore it.
+    private TimeSpan? _serverKeepAlive;
+    // Set only if a broker overrides even its own value: then MQTTnet's keep-alive loop runs.
+    private bool _libraryKeepAlive;
 
     /// <summary>
     /// Reconnect pauses, with the drivers' one backoff type: short after a dropped connection, doubling from 0.5 s up
@@ -66,6 +71,8 @@ public sealed class MqttSession : IHealthContributor
     public bool IsConnected => _state == "connected";
     public long ConnectAttempts => Interlocked.Read(ref _connectAttempts);
     public long Connects => Interlocked.Read(ref _connects);
+    /// <summary>PINGREQs the session sent itself because nothing else went out for half the keep-alive.</summary>
+    public long Pings => Interlocked.Read(ref _pings);
     /// <summary>The pause before the next attempt, while reconnecting.</summary>
     public TimeSpan? NextRetryDelay { get; private set; }
 
@@ -79,6 +86,9 @@ public sealed class MqttSession : IHealthContributor
     public void Subscribe(string topicFilter) => _subscriptions.Add(topicFilter);
 
     public void Enqueue(string topic, byte[] payload, bool retain) => Outbox.Enqueue(new MqttOutboxMessage(topic, payload, retain));
+
+    /// <summary>The keep-alive the CONNECT asks for: mqtt.keepalive, or the broker's own once it imposed one.</summary>
+    private TimeSpan KeepAlive => _serverKeepAlive ?? _options.KeepAlive;
 
     public ComponentHealth Check() => new(_state, _state == "connected", _detail ?? $"{_host}:{_port}");
 
@@ -103,13 +113,27 @@ public sealed class MqttSession : IHealthContributor
             };
 
             Interlocked.Increment(ref _connectAttempts);
+            var options = BuildOptions();
+            var ownKeepAlive = !_libraryKeepAlive;
+            if (ownKeepAlive) StopLibraryKeepAliveAfterConnect(client, options);
             try
             {
                 using var timeout = new CancellationTokenSource(ConnectTimeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-                var result = await client.ConnectAsync(BuildOptions(), linked.Token).ConfigureAwait(false);
+                var result = await client.ConnectAsync(options, linked.Token).ConfigureAwait(false);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
                     throw new MqttConnectRefusedException(MqttConnectFailure.DescribeRefusal(result.ResultCode, _options.Username));
+                if (ownKeepAlive && result.ServerKeepAlive > 0)
+                {
+                    // MQTTnet's loop now runs with the zeroed period (a PINGREQ every 250 ms): connect again asking for the
+                    // broker's value, which it then accepts as it is.
+                    var server = TimeSpan.FromSeconds(result.ServerKeepAlive);
+                    if (_serverKeepAlive == server) _libraryKeepAlive = true;
+                    _serverKeepAlive = server;
+                    _log.LogInformation("MQTT: the broker at {Host}:{Port} sets the keep-alive to {Seconds}s; reconnecting with it", _host, _port, result.ServerKeepAlive);
+                    await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), linked.Token).ConfigureAwait(false);
+                    continue;
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -154,7 +178,7 @@ public sealed class MqttSession : IHealthContributor
                 _detail = $"{_host}:{_port}";
                 _log.LogInformation("MQTT: connected to {Host}:{Port} as {ClientId}", _host, _port, _options.ClientId);
                 Connected?.Invoke();
-                await DrainAsync(client, lost.Task, ct).ConfigureAwait(false);
+                await DrainAsync(client, lost.Task, ownKeepAlive ? KeepAlive : null, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -175,27 +199,84 @@ public sealed class MqttSession : IHealthContributor
         }
     }
 
-    private async Task DrainAsync(IMqttClient client, Task<string> lost, CancellationToken ct)
+    /// <summary>
+    /// MQTTnet 5.2 runs its keep-alive loop whenever the CONNECT's keep-alive is not 0, and that loop wakes every
+    /// 250 ms whatever the period. So the CONNECT goes out with the configured keep-alive (the broker must still drop
+    /// a silent gateway and publish its last will), and right after it has been encoded the options' period is set
+    /// to 0, which MQTTnet reads once the CONNACK is in to decide whether to start its loop. The session then sends
+    /// its own PINGREQ when nothing else went out (<see cref="DrainAsync"/>).
+    /// </summary>
+    private static void StopLibraryKeepAliveAfterConnect(IMqttClient client, MqttClientOptions options)
     {
-        while (true)
+        Func<InspectMqttPacketEventArgs, Task>? inspect = null;
+        inspect = e =>
         {
-            while (Outbox.TryDequeue(out var m))
+            if (e.Direction == MqttPacketFlowDirection.Outbound && e.Buffer.Length > 0 && e.Buffer[0] >> 4 == 1 /* CONNECT */)
             {
-                if (lost.IsCompleted) { Outbox.ReturnUnsent(m); break; }
-                try
-                {
-                    await client.PublishAsync(Message(m.Topic, m.Payload, m.Retain, m.AtLeastOnce), ct).ConfigureAwait(false);
-                }
-                catch
-                {
-                    Outbox.ReturnUnsent(m);
-                    throw;
-                }
+                options.KeepAlivePeriod = TimeSpan.Zero;
+                // Inspection copies every packet while a handler is attached: only the CONNECT is needed.
+                client.InspectPacketAsync -= inspect;
             }
-            var wait = Outbox.WaitAsync(ct);
-            var done = await Task.WhenAny(wait, lost).ConfigureAwait(false);
-            if (done == lost) throw new IOException(await lost.ConfigureAwait(false));
-            await wait.ConfigureAwait(false); // surfaces cancellation
+            return Task.CompletedTask;
+        };
+        client.InspectPacketAsync += inspect;
+    }
+
+    /// <param name="keepAlive">The CONNECT's keep-alive when the session pings itself; null when MQTTnet does.</param>
+    private async Task DrainAsync(IMqttClient client, Task<string> lost, TimeSpan? keepAlive, CancellationToken ct)
+    {
+        // A PINGREQ after half the keep-alive without a packet out: the broker allows 1.5 times it.
+        var pingAfter = keepAlive / 2;
+        var lastSent = _time.GetTimestamp();
+        Task? pingDue = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        try
+        {
+            while (true)
+            {
+                while (Outbox.TryDequeue(out var m))
+                {
+                    if (lost.IsCompleted) { Outbox.ReturnUnsent(m); break; }
+                    try
+                    {
+                        await client.PublishAsync(Message(m.Topic, m.Payload, m.Retain, m.AtLeastOnce), ct).ConfigureAwait(false);
+                        lastSent = _time.GetTimestamp();
+                    }
+                    catch
+                    {
+                        Outbox.ReturnUnsent(m);
+                        throw;
+                    }
+                }
+                if (pingAfter is { } after)
+                {
+                    var idle = _time.GetElapsedTime(lastSent);
+                    if (idle >= after)
+                    {
+                        using var pingTimeout = new CancellationTokenSource(after, _time);
+                        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, pingTimeout.Token);
+                        await client.PingAsync(linked.Token).ConfigureAwait(false);
+                        Interlocked.Increment(ref _pings);
+                        lastSent = _time.GetTimestamp();
+                        idle = TimeSpan.Zero;
+                    }
+                    // One timer for the whole idle stretch, not one per published message.
+                    pingDue ??= Task.Delay(after - idle, _time, stop.Token);
+                }
+                var wait = Outbox.WaitAsync(ct);
+                var done = pingDue is null ? await Task.WhenAny(wait, lost).ConfigureAwait(false) : await Task.WhenAny(wait, lost, pingDue).ConfigureAwait(false);
+                if (done == lost) throw new IOException(await lost.ConfigureAwait(false));
+                if (done == pingDue)
+                {
+                    pingDue = null;
+                    continue;
+                }
+                await wait.ConfigureAwait(false); // surfaces cancellation
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
         }
     }
 
@@ -243,7 +324,7 @@ public sealed class MqttSession : IHealthContributor
             // MQTT 5 so that subscriptions can ask for retain-as-published: a retained command is recognisable as such.
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(_options.ClientId)
-            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithKeepAlivePeriod(KeepAlive)
             .WithCleanSession()
             .WithTimeout(ConnectTimeout)
             .WithWillTopic(StatusTopic)

@@ -29,15 +29,18 @@ public sealed class DeviceRunner : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceRunner> _log;
     private readonly DeviceDirectory? _directory;
+    private readonly SecondTick _tick;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
     private Dictionary<string, TimeSpan> _pollIntervals;
     private CancellationToken _stopping;
     private bool _started;
 
+    /// <param name="tick">The shared 1 s tick the freshness check runs on (null: one of its own).</param>
     public DeviceRunner(IEnumerable<IDeviceDriver> drivers, ReadingHub hub, LoopMonitor loops, TimeProvider time, ILogger<DeviceRunner> log,
-        GatewayConfig? config = null, DeviceDirectory? directory = null)
+        GatewayConfig? config = null, DeviceDirectory? directory = null, SecondTick? tick = null)
     {
+        _tick = tick ?? new SecondTick(time, log);
         _pollIntervals = PollIntervals(config?.Devices ?? []);
         foreach (var d in drivers) _running[d.DeviceId] = new Running(d);
         _hub = hub;
@@ -181,15 +184,16 @@ public sealed class DeviceRunner : BackgroundService
     {
         const string loop = "reading-freshness";
         _loops.Register(loop, TimeSpan.FromSeconds(30));
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            using var every = _tick.Subscribe(loop, () =>
             {
                 _hub.CheckFreshness();
                 CheckDrivers();
                 _loops.Beat(loop);
-            }
+                return Task.CompletedTask;
+            });
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }
         finally

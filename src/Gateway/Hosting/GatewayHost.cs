@@ -142,8 +142,9 @@ public static class GatewayHost
         services.AddHostedService<StartupAnnouncer>();
         services.AddHostedService<ReadinessAnnouncer>();
         services.AddHostedService<PowerEventDetector>();
+        services.AddSingleton(sp => new SecondTick(time, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Tick")));
         services.AddSingleton(sp => new DeviceRunner(sp.GetServices<IDeviceDriver>(), sp.GetRequiredService<ReadingHub>(), sp.GetRequiredService<LoopMonitor>(),
-            time, sp.GetRequiredService<ILogger<DeviceRunner>>(), config, sp.GetRequiredService<DeviceDirectory>()));
+            time, sp.GetRequiredService<ILogger<DeviceRunner>>(), config, sp.GetRequiredService<DeviceDirectory>(), sp.GetRequiredService<SecondTick>()));
         services.AddHostedService(sp => sp.GetRequiredService<DeviceRunner>());
         services.AddHostedService<SystemdWatchdog>();
         services.AddHostedService<ShutdownSequenceWatch>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -13,6 +14,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _dir;
     private readonly string _configPath;
     private Process? _process;
+    private readonly ConcurrentQueue<string> _log = new();
 
     private MosquittoBroker(string dir, int port)
     {
@@ -23,12 +25,17 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Every line mosquitto logged (connects with their keep-alive, timeouts, and with debug on, each packet).</summary>
+    public IReadOnlyCollection<string> Log => _log;
+
     /// <summary>The CA certificate that signed the broker's certificate, when started with TLS.</summary>
     public string? CaFile { get; private set; }
 
     /// <param name="acl">An acl_file to enforce; <paramref name="users"/> are added to the password file besides <see cref="User"/>.</param>
+    /// <param name="debugLog">Log every packet (e.g. "Received PINGREQ from ...") to <see cref="Log"/>.</param>
+    /// <param name="extraConfig">More mosquitto.conf lines (e.g. "max_keepalive 1").</param>
     public static async Task<MosquittoBroker> StartAsync(int? port = null, bool start = true, bool tls = false, string? acl = null,
-        IReadOnlyDictionary<string, string>? users = null)
+        IReadOnlyDictionary<string, string>? users = null, bool debugLog = false, string extraConfig = "")
     {
         var dir = Directory.CreateTempSubdirectory("mosq-").FullName;
         // mosquitto started as root drops to user "mosquitto" unless told "user root"; keep files readable either way.
@@ -74,6 +81,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type warning
             log_type notice
             log_type information
+            {(debugLog ? "log_type debug" : "")}
+            {extraConfig}
             """);
         if (start) await broker.StartAsync();
         return broker;
@@ -90,6 +99,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(string? line)
         {
+            if (line is not null) _log.Enqueue(line);
             if (line is not null && line.Contains($"listen socket on port {Port}", StringComparison.Ordinal)) listening.TrySetResult();
         }
         p.OutputDataReceived += (_, e) => OnLine(e.Data);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Gateway.HomeAssistant;
@@ -7,8 +8,89 @@ using Microsoft.Extensions.Time.Testing;
 namespace Gateway.Tests.HomeAssistant;
 
 [Trait("Category", "Integration")]
-public sealed class MqttSessionTests
+public sealed class MqttSessionTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    [Trait(Lane.Trait, Lane.FullOnly)]
+    [Fact]
+    public async Task The_connect_carries_the_configured_keep_alive_the_session_pings_by_itself_and_the_broker_publishes_the_last_will_when_it_goes_silent()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(debugLog: true);
+        await using var proxy = SilenceableTcpProxy.Start(broker.Port);
+        var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath());
+        var mqtt = config.Mqtt with { KeepAlive = TimeSpan.FromSeconds(2) };
+        using var factory = LoggerFactory.Create(_ => { });
+        var session = new MqttSession(mqtt, "127.0.0.1", proxy.Port, new MqttOutbox(), TimeProvider.System, factory.CreateLogger("mqtt"));
+        await using var observer = await MqttObserver.ConnectAsync(broker.Port, session.StatusTopic);
+        string? Status() => observer.Latest.TryGetValue(session.StatusTopic, out var s) ? s.Payload : null;
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => session.RunAsync(cts.Token));
+        try
+        {
+            await Wait.UntilAsync(() => session.IsConnected && Status() == MqttSession.Online, "the session is connected and said online");
+
+            // (a) The CONNECT still tells the broker the configured keep-alive (mosquitto logs it as "k2").
+            await Wait.UntilAsync(() => broker.Log.Any(l => l.Contains($"as {mqtt.ClientId} (", StringComparison.Ordinal)), "mosquitto logged the connect");
+            var connected = Assert.Single(broker.Log, l => l.Contains($"as {mqtt.ClientId} (", StringComparison.Ordinal));
+            Assert.Contains(", k2,", connected);
+
+            // (c) Healthy and idle over four keep-alive periods: the session's own PINGREQs (one per second, half the
+            // keep-alive) keep it connected, and they are the only ones: MQTTnet's 250 ms loop sends none.
+            await Wait.UntilAsync(() => session.Pings >= 8, "eight PINGREQs from the session", TimeSpan.FromSeconds(40));
+            Assert.Equal(1, session.Connects);
+            Assert.DoesNotContain(observer.All, s => s.Topic == session.StatusTopic && s.Payload == MqttSession.Offline);
+            Assert.DoesNotContain(broker.Log, l => l.Contains("exceeded timeout", StringComparison.Ordinal));
+            var pings = session.Pings;
+            var received = broker.Log.Count(l => l.Contains($"Received PINGREQ from {mqtt.ClientId}", StringComparison.Ordinal));
+            Assert.InRange(received, pings - 1, pings + 1);
+
+            // (b) The gateway goes silent (a frozen process or a lost network look the same to the broker): the broker
+            // drops it after 1.5 times the keep-alive and publishes the last will.
+            var silencedAt = Stopwatch.GetTimestamp();
+            proxy.Silence();
+            await Wait.UntilAsync(() => Status() == MqttSession.Offline, "the broker published the last will", TimeSpan.FromSeconds(30));
+            output.WriteLine($"last will published {Stopwatch.GetElapsedTime(silencedAt).TotalSeconds:0.0} s after the connection went silent (keep-alive 2 s)");
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Trait(Lane.Trait, Lane.FullOnly)]
+    [Fact]
+    public async Task A_broker_that_imposes_its_own_keep_alive_gets_one_reconnect_asking_for_it_and_the_session_pings_within_it()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(debugLog: true, extraConfig: "max_keepalive 10");
+        var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath());
+        var mqtt = config.Mqtt with { KeepAlive = TimeSpan.FromSeconds(30) };
+        using var loggers = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(loggers));
+        var session = new MqttSession(mqtt, "127.0.0.1", broker.Port, new MqttOutbox(), TimeProvider.System, factory.CreateLogger("mqtt"));
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => session.RunAsync(cts.Token));
+        try
+        {
+            await Wait.UntilAsync(() => session.IsConnected, "the session is connected");
+            Assert.Equal(2, session.ConnectAttempts);
+            Assert.Equal(1, session.Connects);
+            Assert.Contains(loggers.Lines, l => l.Message.Contains("sets the keep-alive to 10s; reconnecting with it", StringComparison.Ordinal));
+            // The second CONNECT asks for the broker's 10 s, and the session pings after 5 s idle: the broker keeps it.
+            await Wait.UntilAsync(() => broker.Log.Any(l => l.Contains($"as {mqtt.ClientId} (", StringComparison.Ordinal) && l.Contains(", k10,", StringComparison.Ordinal)),
+                "mosquitto logged the second connect with k10");
+            await Wait.UntilAsync(() => session.Pings >= 4, "four PINGREQs from the session", TimeSpan.FromSeconds(60));
+            var received = broker.Log.Count(l => l.Contains($"Received PINGREQ from {mqtt.ClientId}", StringComparison.Ordinal));
+            Assert.InRange(received, session.Pings - 1, session.Pings + 1);
+            Assert.Equal(1, session.Connects);
+            Assert.True(session.IsConnected);
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
     [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
     public async Task Wrong_credentials_give_one_clear_log_line_and_retries_with_growing_backoff_in_virtual_time()

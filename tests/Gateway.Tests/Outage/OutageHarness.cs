@@ -17,7 +17,7 @@ namespace Gateway.Tests.Outage;
 /// </summary>
 public sealed class OutageHarness : IDisposable
 {
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 30, 3, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
     public TempDir Dir { get; } = new("gw-outage");
     public EventBus Events { get; } = new(NullLogger<EventBus>.Instance);
     public ReadingHub Hub { get; }
@@ -31,8 +31,10 @@ public sealed class OutageHarness : IDisposable
     private readonly string _vmUri;
 
     /// <param name="viaHelper">The restorer starts containers and VMs through the root helper (privileges: helper).</param>
-    public OutageHarness(RestoreOptions options, bool viaHelper = false, string vmUri = "")
+    /// <param name="time">Virtual time (default: a plain one at 2026-11-30 03:00Z).</param>
+    public OutageHarness(RestoreOptions options, bool viaHelper = false, string vmUri = "", FakeTimeProvider? time = null)
     {
+        Time = time ?? new(new DateTimeOffset(2026, 11, 30, 3, 0, 0, TimeSpan.Zero));
         Options = options;
         _viaHelper = viaHelper;
         _vmUri = vmUri;

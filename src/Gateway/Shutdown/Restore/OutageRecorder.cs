@@ -28,7 +28,8 @@ public sealed class OutageRecorder : BackgroundService
     private readonly ILogger _log;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _saving = new(1, 1);
-    private OutageRecord? _current;
+    private OutageRecord? _held;
+    private TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _persisted;
     private long? _lastSaveAt;
     private DateTimeOffset? _lastObAt;
@@ -53,7 +54,29 @@ public sealed class OutageRecorder : BackgroundService
 
     public OutageRecordStore Store => _store;
 
-    public OutageRecord? Current { get { lock (_gate) return _current; } }
+    /// <summary>The current record (set under <see cref="_gate"/>); setting one wakes <see cref="WhenOpenAsync"/>.</summary>
+    private OutageRecord? Held
+    {
+        get => _held;
+        set
+        {
+            _held = value;
+            if (value is not null) _opened.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes when an outage record is open (at once if one is): what follows an outage waits here, not on a timer.</summary>
+    public Task WhenOpenAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_held is not null) return Task.CompletedTask;
+            if (_opened.Task.IsCompleted) _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _opened.Task.WaitAsync(ct);
+        }
+    }
+
+    public OutageRecord? Current { get { lock (_gate) return Held; } }
 
     /// <summary>Raised (outside the lock) after the record changed in substance.</summary>
     public event Action<OutageRecord>? Changed;
@@ -65,7 +88,7 @@ public sealed class OutageRecorder : BackgroundService
         if (loaded is null) return;
         lock (_gate)
         {
-            _current = loaded;
+            Held = loaded;
             _persisted = true;
         }
         var pending = loaded.Machines.Count(m => m.State == OutageMachine.Down);
@@ -114,21 +137,21 @@ public sealed class OutageRecorder : BackgroundService
         {
             var charge = r.BatteryCharge;
             // The resting voltage the sag at the outage's start is measured against.
-            if (r.Status is { OnLine: true, OnBattery: false } && _current is null && r.GetNumber(NutNames.BatteryVoltage) is { } volts) _onLineVoltage = volts;
+            if (r.Status is { OnLine: true, OnBattery: false } && Held is null && r.GetNumber(NutNames.BatteryVoltage) is { } volts) _onLineVoltage = volts;
             if (r.Status.OnBattery)
             {
-                if (_current is null || (_current.EndedAt is null && _current.PowerBackAt is not null))
+                if (Held is null || (Held.EndedAt is null && Held.PowerBackAt is not null))
                 {
-                    _current = _current is null
+                    Held = Held is null
                         ? new OutageRecord
                         {
                             StartedAt = r.Timestamp, StartCharge = charge, LowestCharge = charge, StartRuntime = r.BatteryRuntimeSeconds,
                             RestVoltage = _onLineVoltage, LoadVoltage = r.GetNumber(NutNames.BatteryVoltage), LoadWatts = OutputWatts(r),
                         }
-                        : _current with { PowerBackAt = null };
+                        : Held with { PowerBackAt = null };
                     _lastObAt = null;
                 }
-                var c = _current;
+                var c = Held;
                 if (_lastObAt is { } last && r.Timestamp - last is var gap && gap > TimeSpan.Zero && gap <= MaxEnergyGap)
                 {
                     c = c with
@@ -138,19 +161,19 @@ public sealed class OutageRecorder : BackgroundService
                     };
                 }
                 if (charge is { } ch && (c.LowestCharge is null || ch < c.LowestCharge)) c = c with { LowestCharge = ch };
-                _current = c;
+                Held = c;
                 _lastObAt = r.Timestamp;
                 if (r.Timestamp - c.StartedAt >= _onBatteryDelay && (!_persisted || Due())) save = c;
             }
-            else if (r.Status.OnLine && _current is { PowerBackAt: null, EndedAt: null } c)
+            else if (r.Status.OnLine && Held is { PowerBackAt: null, EndedAt: null } c)
             {
                 _lastObAt = null;
                 if (!_persisted && c.Machines.Count == 0 && c.Steps.Count == 0 && r.Timestamp - c.StartedAt < _onBatteryDelay)
                 {
-                    _current = null; // a blink, not an outage
+                    Held = null; // a blink, not an outage
                     return;
                 }
-                save = _current = c with { PowerBackAt = r.Timestamp };
+                save = Held = c with { PowerBackAt = r.Timestamp };
             }
         }
         if (save is not null) await PersistAsync(save).ConfigureAwait(false);
@@ -205,12 +228,12 @@ public sealed class OutageRecorder : BackgroundService
         OutageRecord updated;
         lock (_gate)
         {
-            if (_current is null)
+            if (Held is null)
             {
                 if (startIfNone is not { } at) return;
-                _current = new OutageRecord { StartedAt = at };
+                Held = new OutageRecord { StartedAt = at };
             }
-            updated = _current = change(_current);
+            updated = Held = change(Held);
         }
         await PersistAsync(updated).ConfigureAwait(false);
         Changed?.Invoke(updated);
@@ -222,9 +245,9 @@ public sealed class OutageRecorder : BackgroundService
         OutageRecord finished;
         lock (_gate)
         {
-            if (_current is null) return null;
-            finished = _current with { EndedAt = _time.GetUtcNow() };
-            _current = null;
+            if (Held is null) return null;
+            finished = Held with { EndedAt = _time.GetUtcNow() };
+            Held = null;
             _persisted = false;
             _lastObAt = null;
         }
@@ -256,7 +279,7 @@ public sealed class OutageRecorder : BackgroundService
             lock (_gate)
             {
                 // Finished (or replaced) while waiting: do not bring a stale record back.
-                if (!ReferenceEquals(_current, record) && _current is null) return;
+                if (!ReferenceEquals(Held, record) && Held is null) return;
                 _persisted = true;
                 _lastSaveAt = _time.GetTimestamp();
             }

@@ -53,9 +53,21 @@ public sealed class PowerRestorer : BackgroundService
         _log = log;
     }
 
+    /// <summary>No timer while there is no outage: ticks from the moment a record opens until it is finished.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await TickLoop.RunAsync(TickInterval, _time, TickAsync, _log, "The power restore", stoppingToken).ConfigureAwait(false);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _recorder.WhenOpenAsync(stoppingToken).ConfigureAwait(false);
+                await TickLoop.RunAsync(TickInterval, _time, TickAsync, _log, "The power restore", stoppingToken, stillNeeded: () => _recorder.Current is not null).ConfigureAwait(false);
+                // The next outage's mains must be seen back from scratch.
+                _mainsSince = null;
+                _waitingFor = null;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
     /// <summary>What is still to be brought back, in order: hosts by Wake-on-LAN, then shed containers and VMs.</summary>

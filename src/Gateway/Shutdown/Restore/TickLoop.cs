@@ -5,7 +5,9 @@ namespace Gateway.Shutdown.Restore;
 /// <summary>Runs an evaluation every interval until stopped; a failing evaluation is logged and tried again at the next tick (a loop never dies).</summary>
 public static class TickLoop
 {
-    public static async Task RunAsync(TimeSpan interval, TimeProvider time, Func<CancellationToken, Task> tick, ILogger log, string what, CancellationToken stoppingToken)
+    /// <param name="stillNeeded">Checked after each tick: false ends the loop (null: ticks until stopped).</param>
+    public static async Task RunAsync(TimeSpan interval, TimeProvider time, Func<CancellationToken, Task> tick, ILogger log, string what, CancellationToken stoppingToken,
+        Func<bool>? stillNeeded = null)
     {
         using var timer = new PeriodicTimer(interval, time);
         try
@@ -17,6 +19,7 @@ public static class TickLoop
                 {
                     log.LogError(e, "{What} failed unexpectedly; it is tried again", what);
                 }
+                if (stillNeeded is not null && !stillNeeded()) return;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
