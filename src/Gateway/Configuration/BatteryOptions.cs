@@ -7,8 +7,18 @@ namespace Gateway.Configuration;
 /// <c>battery_age</c> alarm (raised <see cref="WarnBefore"/> before the end of its expected life, and after it).
 /// </summary>
 /// <param name="Installed">Null when not configured (no age alarm).</param>
-public sealed record BatteryOptions(DateOnly? Installed, double ExpectedLifeYears, TimeSpan WarnBefore)
+public sealed record BatteryOptions(DateOnly? Installed, double ExpectedLifeYears, TimeSpan WarnBefore) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("installed", Installed);
+        w.Add("expected_life_years", ExpectedLifeYears);
+        w.Add("warn_before", WarnBefore);
+        w.Add("self_test", SelfTest);
+        // Derived, but ChangedKeys has always named it beside installed / expected_life_years (the JSON fingerprint did).
+        w.Add("end_of_life", EndOfLife);
+    }
+
     public static readonly BatteryOptions Default = new(null, 4, TimeSpan.FromDays(90));
 
     /// <summary><c>battery.self_test</c>: the scheduled battery self-test (off by default).</summary>

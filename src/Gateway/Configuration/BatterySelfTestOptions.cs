@@ -7,8 +7,16 @@ namespace Gateway.Configuration;
 /// is a <c>type: nut</c> UPS. Off by default. Due every <see cref="Interval"/>, at the first <see cref="At"/> (local
 /// time) after that; <see cref="Timeout"/> bounds how long its OB readings are not taken for an outage.
 /// </summary>
-public sealed record BatterySelfTestOptions(bool Enabled, TimeSpan Interval, TimeOnly At, TimeSpan Timeout)
+public sealed record BatterySelfTestOptions(bool Enabled, TimeSpan Interval, TimeOnly At, TimeSpan Timeout) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("interval", Interval);
+        w.Add("at", At);
+        w.Add("timeout", Timeout);
+    }
+
     public static readonly BatterySelfTestOptions Default = new(false, TimeSpan.FromDays(30), new TimeOnly(3, 0), TimeSpan.FromMinutes(10));
 
     internal static BatterySelfTestOptions Bind(ConfigSection s, DeviceOptions? protectedUps)

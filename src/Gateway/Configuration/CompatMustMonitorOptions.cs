@@ -5,8 +5,16 @@ namespace Gateway.Configuration;
 /// <c>battery_level</c>) on its topic, so Home Assistant YAML written for that tool keeps working while the user moves
 /// to discovery. Off by default.
 /// </summary>
-public sealed record CompatMustMonitorOptions
+public sealed record CompatMustMonitorOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("topic", Topic);
+        w.Add("device", Device);
+        w.Add("interval", Interval);
+    }
+
     public bool Enabled { get; init; }
     public string Topic { get; init; } = "ups/telemetry";
     /// <summary>The UPS device whose readings fill the document; null: the protected UPS, else the first UPS device.</summary>

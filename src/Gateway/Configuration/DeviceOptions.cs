@@ -1,8 +1,22 @@
 namespace Gateway.Configuration;
 
 /// <summary>One entry of <c>devices:</c>. Every device has an <c>id</c> and a <c>type</c>; the rest depends on the type.</summary>
-public abstract record DeviceOptions
+public abstract record DeviceOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("id", Id);
+        w.Add("type", Type);
+        w.Add("name", Name);
+        w.Add("poll_interval", PollInterval);
+        w.Add("allowed_dangerous_commands", AllowedDangerousCommands);
+        w.Add("command_interval", CommandInterval);
+        WriteDeviceFingerprint(w);
+    }
+
+    /// <summary>Writes the settings of the device's own type (<see cref="IFingerprinted"/>).</summary>
+    protected abstract void WriteDeviceFingerprint(FingerprintWriter w);
+
     public required string Id { get; init; }
     public abstract string Type { get; }
     /// <summary>A friendly name for dashboards and Home Assistant; defaults to the id.</summary>

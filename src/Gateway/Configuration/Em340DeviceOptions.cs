@@ -3,6 +3,13 @@ namespace Gateway.Configuration;
 /// <summary><c>type: em340</c> — a Carlo Gavazzi EM340 meter over RS485 (Modbus RTU, 9600 8N1, address 1).</summary>
 public sealed record Em340DeviceOptions : DeviceOptions, ISerialDeviceOptions
 {
+    protected override void WriteDeviceFingerprint(FingerprintWriter w)
+    {
+        w.Add("serial", Serial);
+        w.Add("address", Address);
+        w.Add("inter_request_delay", InterRequestDelay);
+    }
+
     public override string Type => "em340";
     public override bool IsUps => false;
     public required SerialPortOptions Serial { get; init; }

@@ -3,8 +3,14 @@ using System.Text.RegularExpressions;
 namespace Gateway.Configuration;
 
 /// <summary><c>gateway:</c> — the appliance's own name and where it keeps its state.</summary>
-public sealed partial record GatewayOptions(string Name, string DataDir)
+public sealed partial record GatewayOptions(string Name, string DataDir) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("name", Name);
+        w.Add("data_dir", DataDir);
+    }
+
     public static string DefaultDataDir()
     {
         // systemd's StateDirectory= sets STATE_DIRECTORY; a root install uses /var/lib; a user run its own state dir.

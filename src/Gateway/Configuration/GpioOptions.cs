@@ -1,8 +1,18 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>gpio:</c> — status LED and buzzer. Without GPIO hardware the gateway logs once and goes on.</summary>
-public sealed record GpioOptions
+public sealed record GpioOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("chip", Chip);
+        w.Add("led_pin", LedPin);
+        w.Add("buzzer_pin", BuzzerPin);
+        w.Add("active_low", ActiveLow);
+        w.Add("buzzer_quiet_hours", BuzzerQuietHours);
+    }
+
     public bool Enabled { get; init; } = true;
     /// <summary>gpiochip number; null = pick by /proc/device-tree/model (Pi 5 differs).</summary>
     public int? Chip { get; init; }

@@ -7,8 +7,20 @@ namespace Gateway.Configuration;
 /// the SD card: a value that stays within <see cref="DeadbandPercent"/> of its last written value writes nothing,
 /// except once per <see cref="Heartbeat"/>, so a gap in the data still means the gateway was not recording.
 /// </summary>
-public sealed record HistoryOptions(bool Enabled, TimeSpan Interval, TimeSpan Retention, TimeSpan FlushInterval)
+public sealed record HistoryOptions(bool Enabled, TimeSpan Interval, TimeSpan Retention, TimeSpan FlushInterval) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("interval", Interval);
+        w.Add("retention", Retention);
+        w.Add("flush_interval", FlushInterval);
+        w.Add("raw_retention", RawRetention);
+        w.Add("minute_retention", MinuteRetention);
+        w.Add("deadband_percent", DeadbandPercent);
+        w.Add("heartbeat", Heartbeat);
+    }
+
     public static readonly TimeSpan DefaultRawRetention = TimeSpan.FromDays(1);
     public static readonly TimeSpan DefaultMinuteRetention = TimeSpan.FromDays(30);
 

@@ -1,8 +1,30 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>mqtt:</c> — the broker to publish Home Assistant discovery and states to, or the built-in broker.</summary>
-public sealed record MqttOptions
+public sealed record MqttOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("host", Host);
+        w.Add("port", Port);
+        w.Add("username", Username);
+        w.Add("password", Password);
+        w.Add("tls", Tls);
+        w.Add("ca_file", CaFile);
+        w.Add("client_id", ClientId);
+        w.Add("base_topic", BaseTopic);
+        w.Add("discovery_prefix", DiscoveryPrefix);
+        w.Add("discovery", Discovery);
+        w.Add("state_interval", StateInterval);
+        w.Add("publish", Publish);
+        w.Add("keep_alive", KeepAlive);
+        w.Add("embedded_broker", EmbeddedBroker);
+        w.Add("embedded_port", EmbeddedPort);
+        w.Add("embedded_listen", EmbeddedListen);
+        w.Add("compat_must_monitor", CompatMustMonitor);
+    }
+
     /// <summary>Off when neither a host nor the embedded broker is configured.</summary>
     public bool Enabled { get; init; }
     public string? Host { get; init; }

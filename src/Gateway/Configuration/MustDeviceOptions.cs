@@ -3,6 +3,17 @@ namespace Gateway.Configuration;
 /// <summary><c>type: must</c> — a MUST EP20 UPS over its USB-serial adapter (Modbus RTU, 9600 8N1, slave 10).</summary>
 public sealed record MustDeviceOptions : DeviceOptions, ISerialDeviceOptions, IUpsDeviceOptions
 {
+    protected override void WriteDeviceFingerprint(FingerprintWriter w)
+    {
+        w.Add("serial", Serial);
+        w.Add("slave", Slave);
+        w.Add("status_interval", StatusInterval);
+        w.Add("slow_poll_interval", SlowPollInterval);
+        w.Add("low_battery_percent", LowBatteryPercent);
+        w.Add("nut_name", NutName);
+        w.Add("runtime_cal", RuntimeCal);
+    }
+
     public override string Type => "must";
     public override bool IsUps => true;
     public required SerialPortOptions Serial { get; init; }

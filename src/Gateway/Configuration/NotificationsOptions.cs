@@ -1,8 +1,21 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>notifications:</c> — Discord, ntfy and a generic JSON webhook, plus power-quality thresholds.</summary>
-public sealed record NotificationsOptions
+public sealed record NotificationsOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("discord_webhook_url", DiscordWebhookUrl);
+        w.Add("ntfy_server", NtfyServer);
+        w.Add("ntfy_topic", NtfyTopic);
+        w.Add("ntfy_token", NtfyToken);
+        w.Add("webhook_url", WebhookUrl);
+        w.Add("timeout", Timeout);
+        w.Add("retries", Retries);
+        w.Add("brownout_voltage", BrownoutVoltage);
+        w.Add("overvoltage_voltage", OvervoltageVoltage);
+    }
+
     public string? DiscordWebhookUrl { get; init; }
     public string? NtfyServer { get; init; }
     public string? NtfyTopic { get; init; }

@@ -3,6 +3,21 @@ namespace Gateway.Configuration;
 /// <summary><c>type: nut</c> — a UPS read from a NUT server (upsd) over the network.</summary>
 public sealed record NutDeviceOptions : DeviceOptions, IUpsDeviceOptions
 {
+    protected override void WriteDeviceFingerprint(FingerprintWriter w)
+    {
+        w.Add("host", Host);
+        w.Add("port", Port);
+        w.Add("ups", Ups);
+        w.Add("username", Username);
+        w.Add("password", Password);
+        w.Add("timeout", Timeout);
+        w.Add("nut_name", NutName);
+        w.Add("runtime_cal", RuntimeCal);
+        w.Add("tls", Tls);
+        w.Add("tls_ca_file", TlsCaFile);
+        w.Add("tls_fingerprint", TlsFingerprint);
+    }
+
     public override string Type => "nut";
     public override bool IsUps => true;
     public required string Host { get; init; }

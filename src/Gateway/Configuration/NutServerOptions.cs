@@ -1,8 +1,22 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>nut_server:</c> — the gateway's upsd-compatible server for upsmon, Synology, Home Assistant.</summary>
-public sealed record NutServerOptions
+public sealed record NutServerOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("listen", Listen);
+        w.Add("users", Users);
+        w.Add("cert_file", CertFile);
+        w.Add("key_file", KeyFile);
+        w.Add("max_connections", MaxConnections);
+        w.Add("max_connections_per_address", MaxConnectionsPerAddress);
+        w.Add("idle_timeout", IdleTimeout);
+        w.Add("max_age", MaxAge);
+        w.Add("usb_hotplug", UsbHotplug);
+    }
+
     public bool Enabled { get; init; } = true;
     /// <summary><c>address:port</c> endpoints; IPv6 as <c>[::1]:3493</c>.</summary>
     public IReadOnlyList<string> Listen { get; init; } = ["127.0.0.1:3493"];

@@ -1,8 +1,16 @@
 namespace Gateway.Configuration;
 
 /// <summary>One entry of <c>nut_server.users</c>: like a section of upsd.users.</summary>
-public sealed record NutUserOptions(string Name, string Password, string Role, IReadOnlyList<string> Instcmds)
+public sealed record NutUserOptions(string Name, string Password, string Role, IReadOnlyList<string> Instcmds) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("name", Name);
+        w.Add("password", Password);
+        w.Add("role", Role);
+        w.Add("instcmds", Instcmds);
+    }
+
     public static readonly string[] Roles = ["secondary", "primary", "admin"];
 
     internal static NutUserOptions Bind(ConfigSection s)

@@ -1,8 +1,24 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>policy:</c> — when the protected UPS's battery will not last, the shutdown sequence starts.</summary>
-public sealed record PolicyOptions
+public sealed record PolicyOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("protect", Protect);
+        w.Add("on_battery_delay", OnBatteryDelay);
+        w.Add("low_battery_percent", LowBatteryPercent);
+        w.Add("critical_runtime", CriticalRuntime);
+        w.Add("critical_depletion_rate", CriticalDepletionRate);
+        w.Add("depletion_window", DepletionWindow);
+        w.Add("depletion_grace", DepletionGrace);
+        w.Add("max_time_on_battery", MaxTimeOnBattery);
+        w.Add("stale_tolerance", StaleTolerance);
+        w.Add("link_lost_after", LinkLostAfter);
+        w.Add("power_back_readings", PowerBackReadings);
+        w.Add("trigger_readings", TriggerReadings);
+    }
+
     /// <summary>The UPS device to watch (a MUST or NUT device). Null: the only UPS device, if there is exactly one.</summary>
     public string? Protect { get; init; }
     public TimeSpan OnBatteryDelay { get; init; } = TimeSpan.FromSeconds(5);

@@ -6,8 +6,15 @@ namespace Gateway.Configuration;
 /// by more than <see cref="DeadbandPercent"/> of the value last published, and at most once per
 /// <see cref="MinInterval"/>. <see cref="Rules"/> set both per device and per entity (the most specific wins).
 /// </summary>
-public sealed record PublishPolicyOptions
+public sealed record PublishPolicyOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("min_interval", MinInterval);
+        w.Add("deadband_percent", DeadbandPercent);
+        w.Add("rules", Rules);
+    }
+
     public TimeSpan MinInterval { get; init; } = TimeSpan.FromSeconds(5);
     public double DeadbandPercent { get; init; } = 1;
     public IReadOnlyList<PublishRule> Rules { get; init; } = [];

@@ -1,8 +1,21 @@
 namespace Gateway.Configuration;
 
 /// <summary>One entry of <c>shutdown.remote_hosts</c>: a machine shut down over SSH (keys only, host key verified).</summary>
-public sealed record RemoteHostOptions(string Name, string Host, int Port, string User, string KeyFile, string KnownHosts, string Command, TimeSpan Timeout)
+public sealed record RemoteHostOptions(string Name, string Host, int Port, string User, string KeyFile, string KnownHosts, string Command, TimeSpan Timeout) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("name", Name);
+        w.Add("host", Host);
+        w.Add("port", Port);
+        w.Add("user", User);
+        w.Add("key_file", KeyFile);
+        w.Add("known_hosts", KnownHosts);
+        w.Add("command", Command);
+        w.Add("timeout", Timeout);
+        w.Add("verify_down", VerifyDown);
+    }
+
     /// <summary>After the command, wait up to this long until the host's SSH port stops answering (0 = do not wait).</summary>
     public TimeSpan VerifyDown { get; init; } = TimeSpan.FromMinutes(2);
 

@@ -8,8 +8,18 @@ namespace Gateway.Configuration;
 /// <param name="MinCharge">…and the battery at least this charged (%), so a second outage does not find it empty.</param>
 /// <param name="Deadline">Per host: keep waking until it answers, at most this long, then go on to the next.</param>
 /// <param name="ResendEvery">Send the magic packet again this often while the host does not answer.</param>
-public sealed record RestoreOptions(bool Enabled, TimeSpan StableFor, double MinCharge, TimeSpan Deadline, TimeSpan ResendEvery, IReadOnlyList<WakeHostOptions> Wake)
+public sealed record RestoreOptions(bool Enabled, TimeSpan StableFor, double MinCharge, TimeSpan Deadline, TimeSpan ResendEvery, IReadOnlyList<WakeHostOptions> Wake) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("stable_for", StableFor);
+        w.Add("min_charge", MinCharge);
+        w.Add("deadline", Deadline);
+        w.Add("resend_every", ResendEvery);
+        w.Add("wake", Wake);
+    }
+
     public static readonly RestoreOptions Default = new(true, TimeSpan.FromMinutes(2), 50, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30), []);
 
     internal static RestoreOptions Bind(ConfigSection s)

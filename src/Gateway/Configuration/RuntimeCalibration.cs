@@ -8,8 +8,16 @@ namespace Gateway.Configuration;
 /// points follow a load exponent and the runtime at 100 % load; the runtime at load L is then
 /// <c>charge/100 × nominal / max((L/100)^exponent, 0.1)</c> (0.1 is nutdrv_qx's idle load).
 /// </summary>
-public sealed record RuntimeCalibration(double RuntimeHigh, double LoadHigh, double RuntimeLow, double LoadLow)
+public sealed record RuntimeCalibration(double RuntimeHigh, double LoadHigh, double RuntimeLow, double LoadLow) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("runtime_high", RuntimeHigh);
+        w.Add("load_high", LoadHigh);
+        w.Add("runtime_low", RuntimeLow);
+        w.Add("load_low", LoadLow);
+    }
+
     /// <summary>nutdrv_qx's default idle load: below it the load is taken as this effective load.</summary>
     public const double IdleEffectiveLoad = 0.1;
 

@@ -9,8 +9,18 @@ public sealed record SerialPortOptions(
     string Parity,
     int StopBits,
     TimeSpan Timeout,
-    int LostAfter)
+    int LostAfter) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("port", Port);
+        w.Add("baud", Baud);
+        w.Add("parity", Parity);
+        w.Add("stop_bits", StopBits);
+        w.Add("timeout", Timeout);
+        w.Add("lost_after", LostAfter);
+    }
+
     /// <summary>The driver's view of these keys.</summary>
     public SerialSettings ToSettings() => new(Port, Baud, SerialSettings.ParseParity(Parity), StopBits, Timeout, LostAfter);
 

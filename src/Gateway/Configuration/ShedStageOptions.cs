@@ -6,8 +6,19 @@ namespace Gateway.Configuration;
 /// machines that matter. Hosts are <c>remote_hosts</c> entries (the same SSH command, verified down).
 /// </summary>
 public sealed record ShedStageOptions(string Name, TimeSpan? AfterOnBattery, double? ChargeBelow, TimeSpan? RuntimeBelow,
-    IReadOnlyList<string> Hosts, IReadOnlyList<string> Containers, IReadOnlyList<string> Vms)
+    IReadOnlyList<string> Hosts, IReadOnlyList<string> Containers, IReadOnlyList<string> Vms) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("name", Name);
+        w.Add("after_on_battery", AfterOnBattery);
+        w.Add("charge_below", ChargeBelow);
+        w.Add("runtime_below", RuntimeBelow);
+        w.Add("hosts", Hosts);
+        w.Add("containers", Containers);
+        w.Add("vms", Vms);
+    }
+
     internal static ShedStageOptions Bind(ConfigSection s, IReadOnlySet<string> remoteHosts)
     {
         var o = new ShedStageOptions(

@@ -1,8 +1,25 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>shutdown:</c> — the ordered steps run when the policy fires. Every step has a dry-run form.</summary>
-public sealed record ShutdownOptions
+public sealed record ShutdownOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("dry_run", DryRun);
+        w.Add("privileges", Privileges);
+        w.Add("vms", Vms);
+        w.Add("containers", Containers);
+        w.Add("sync", Sync);
+        w.Add("unmounts", Unmounts);
+        w.Add("nut_fsd", NutFsd);
+        w.Add("remote_hosts", RemoteHosts);
+        w.Add("local", Local);
+        w.Add("power_cycle", PowerCycle);
+        w.Add("restore", Restore);
+        w.Add("shedding", Shedding);
+        w.Add("point_of_no_return", PointOfNoReturn);
+    }
+
     public bool DryRun { get; init; }
     /// <summary>How VMs, containers and unmounts get root: direct commands, the gateway-shutdown@ helper unit, or auto (the helper when running as a non-root systemd service).</summary>
     public string Privileges { get; init; } = "auto";
@@ -60,8 +77,31 @@ public sealed record ShutdownOptions
 }
 
 
-public sealed record ContainerStepOptions(bool Enabled, TimeSpan Timeout, IReadOnlyList<string> Names);
+public sealed record ContainerStepOptions(bool Enabled, TimeSpan Timeout, IReadOnlyList<string> Names) : IFingerprinted
+{
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("timeout", Timeout);
+        w.Add("names", Names);
+    }
+}
 
-public sealed record NutFsdStepOptions(bool Enabled, TimeSpan Hostsync);
+public sealed record NutFsdStepOptions(bool Enabled, TimeSpan Hostsync) : IFingerprinted
+{
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("hostsync", Hostsync);
+    }
+}
 
-public sealed record LocalStepOptions(bool Enabled, string Command, TimeSpan FinalDelay);
+public sealed record LocalStepOptions(bool Enabled, string Command, TimeSpan FinalDelay) : IFingerprinted
+{
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("command", Command);
+        w.Add("final_delay", FinalDelay);
+    }
+}

@@ -1,8 +1,15 @@
 namespace Gateway.Configuration;
 
 /// <summary>One entry of <c>shutdown.unmounts</c>.</summary>
-public sealed record UnmountOptions(string Path, string Options, TimeSpan Timeout)
+public sealed record UnmountOptions(string Path, string Options, TimeSpan Timeout) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("path", Path);
+        w.Add("options", Options);
+        w.Add("timeout", Timeout);
+    }
+
     internal static UnmountOptions Bind(ConfigSection s)
     {
         var path = s.RequiredString("path");

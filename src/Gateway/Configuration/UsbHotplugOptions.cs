@@ -4,8 +4,19 @@ namespace Gateway.Configuration;
 /// <c>nut_server.usb_hotplug:</c> — keep NUT's ups.conf current for a USB HID UPS driven by a local NUT driver,
 /// under one stable name so dashboards never need reconfiguration.
 /// </summary>
-public sealed record UsbHotplugOptions
+public sealed record UsbHotplugOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("name", Name);
+        w.Add("ups_conf", UpsConf);
+        w.Add("scan_interval", ScanInterval);
+        w.Add("driver_control", DriverControl);
+        w.Add("sysfs_root", SysfsRoot);
+        w.Add("dev_usb", DevUsb);
+    }
+
     public bool Enabled { get; init; }
     /// <summary>The section name the UPS always gets in ups.conf.</summary>
     public string Name { get; init; } = "my-ups";

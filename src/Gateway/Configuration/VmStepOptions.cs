@@ -5,8 +5,16 @@ namespace Gateway.Configuration;
 /// <param name="Uri">The libvirt connection (<c>virsh -c</c>); empty = virsh's default. Only local URIs
 /// (<c>driver[+unix]:///path</c>), because the privileged helper connects to it as root.</param>
 /// <param name="ForceOff">After <c>wait</c>, <c>virsh destroy</c> the VMs that are still running.</param>
-public sealed partial record VmStepOptions(bool Enabled, TimeSpan Wait, string Uri = "", bool ForceOff = true)
+public sealed partial record VmStepOptions(bool Enabled, TimeSpan Wait, string Uri = "", bool ForceOff = true) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("wait", Wait);
+        w.Add("uri", Uri);
+        w.Add("force_off", ForceOff);
+    }
+
     internal static VmStepOptions Bind(ConfigSection s)
     {
         var uri = s.String("uri", "");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json.Serialization;
 
 namespace Gateway.Configuration;
 
@@ -12,15 +11,20 @@ namespace Gateway.Configuration;
 /// <param name="Mac">Six bytes, e.g. 00:11:32:aa:bb:cc.</param>
 /// <param name="Broadcast">Where the magic packet goes: the LAN's broadcast address (or the host's own address).</param>
 /// <param name="CheckHost">The address whose <see cref="CheckPort"/> answers once the host is up; null = not checked.</param>
-public sealed record WakeHostOptions(string Name, byte[] Mac, [property: JsonIgnore] IPAddress Broadcast, int Port, string? CheckHost, int CheckPort, bool Always)
+public sealed record WakeHostOptions(string Name, byte[] Mac, IPAddress Broadcast, int Port, string? CheckHost, int CheckPort, bool Always) : IFingerprinted
 {
-    public string MacText => string.Join(':', Mac.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("name", Name);
+        w.Add("mac", Mac);
+        w.Add("broadcast", Broadcast.ToString());
+        w.Add("port", Port);
+        w.Add("check_host", CheckHost);
+        w.Add("check_port", CheckPort);
+        w.Add("always", Always);
+    }
 
-    /// <summary>
-    /// <see cref="Broadcast"/> as text: what the live-apply fingerprint compares (IPAddress's own properties throw for
-    /// IPv4, and a converter for it would cost the fingerprint its small serialization-only form).
-    /// </summary>
-    public string BroadcastText => Broadcast.ToString();
+    public string MacText => string.Join(':', Mac.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
 
     internal static WakeHostOptions Bind(ConfigSection s)
     {

@@ -1,8 +1,20 @@
 namespace Gateway.Configuration;
 
 /// <summary><c>web:</c> — dashboard, JSON API and /metrics.</summary>
-public sealed record WebOptions
+public sealed record WebOptions : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("enabled", Enabled);
+        w.Add("listen", Listen);
+        w.Add("api_token", ApiToken);
+        w.Add("auth_reads", AuthReads);
+        w.Add("alarms", Alarms);
+        w.Add("max_connections", MaxConnections);
+        w.Add("max_connections_per_address", MaxConnectionsPerAddress);
+        w.Add("max_streams", MaxStreams);
+    }
+
     public bool Enabled { get; init; } = true;
     public string Listen { get; init; } = "http://0.0.0.0:8080";
     /// <summary>Bearer token for actions (shutdown test, device commands). Without it, actions are refused.</summary>

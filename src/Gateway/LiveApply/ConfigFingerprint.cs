@@ -1,30 +1,32 @@
-using System.Text.Json;
+using Gateway.Configuration;
 
 namespace Gateway.LiveApply;
 
-/// <summary>Compares options records by value, through their JSON form.</summary>
+/// <summary>Compares options records by value, setting by setting (<see cref="IFingerprinted"/>).</summary>
 public static class ConfigFingerprint
 {
     /// <summary>The value of an options record (a device by its own type) as one string.</summary>
-    public static string Of(object options) =>
-        JsonSerializer.Serialize(options, options.GetType(), ConfigFingerprintJsonContext.Default);
+    public static string Of(object options) => Writer(options).Render();
 
     public static bool Same(object a, object b) => a.GetType() == b.GetType() && Of(a) == Of(b);
 
     /// <summary>The top-level keys (snake_case, as in the YAML) whose values differ between two records of one type.</summary>
     public static IReadOnlyList<string> ChangedKeys(object before, object after)
     {
-        using var a = JsonDocument.Parse(Of(before));
-        using var b = JsonDocument.Parse(Of(after));
+        var afterEntries = Writer(after).Entries;
+        var b = afterEntries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         var changed = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var p in a.RootElement.EnumerateObject())
+        foreach (var (key, value) in Writer(before).Entries)
         {
-            seen.Add(p.Name);
-            if (!b.RootElement.TryGetProperty(p.Name, out var other) || other.GetRawText() != p.Value.GetRawText()) changed.Add(p.Name);
+            seen.Add(key);
+            if (!b.TryGetValue(key, out var other) || other != value) changed.Add(key);
         }
-        foreach (var p in b.RootElement.EnumerateObject())
-            if (!seen.Contains(p.Name)) changed.Add(p.Name);
+        changed.AddRange(afterEntries.Select(e => e.Key).Where(k => !seen.Contains(k)));
         return changed;
     }
+
+    private static FingerprintWriter Writer(object options) => options is IFingerprinted f
+        ? FingerprintWriter.Of(f)
+        : throw new ArgumentException($"{options.GetType().Name} has no fingerprint: implement IFingerprinted on it so a configuration change can be compared", nameof(options));
 }

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Drivers.Modbus;
 
 namespace Gateway.DeviceTypes.ModbusTable;
@@ -7,7 +8,26 @@ namespace Gateway.DeviceTypes.ModbusTable;
 /// <param name="DeviceClass">Home Assistant's sensor device class, checked against its units; null: none.</param>
 /// <param name="StateClass">Home Assistant's state class (default: measurement, or total_increasing where the device class takes no measurement).</param>
 /// <param name="Line">Where the row is in the file, for messages.</param>
-public sealed record ModbusRegisterOptions(ModbusRegister Register, string? Name, string? DeviceClass, string? StateClass, int Line)
+public sealed record ModbusRegisterOptions(ModbusRegister Register, string? Name, string? DeviceClass, string? StateClass, int Line) : IFingerprinted
 {
+    void IFingerprinted.WriteFingerprint(FingerprintWriter w)
+    {
+        w.Add("register", Register, static (r, x) =>
+        {
+            x.Add("key", r.Key);
+            x.Add("address", r.Address);
+            x.Add("type", (long)r.Type);
+            x.Add("scale", r.Scale);
+            x.Add("unit", r.Unit);
+            x.Add("word_order", (long)r.WordOrder);
+            x.Add("function", (long)r.Function);
+            x.Add("no_value", r.NoValue);
+        });
+        w.Add("name", Name);
+        w.Add("device_class", DeviceClass);
+        w.Add("state_class", StateClass);
+        w.Add("line", Line);
+    }
+
     public string Key => Register.Key;
 }

@@ -5,6 +5,18 @@ namespace Gateway.DeviceTypes.ModbusTable;
 /// <summary><c>type: modbus</c> — a Modbus RTU device whose registers are declared in the configuration, one row per value.</summary>
 public sealed record ModbusTableDeviceOptions : DeviceOptions, ISerialDeviceOptions
 {
+    protected override void WriteDeviceFingerprint(FingerprintWriter w)
+    {
+        w.Add("serial", Serial);
+        w.Add("address", Address);
+        w.Add("inter_request_delay", InterRequestDelay);
+        w.Add("max_registers_per_read", MaxRegistersPerRead);
+        w.Add("max_gap", MaxGap);
+        w.Add("manufacturer", Manufacturer);
+        w.Add("model", Model);
+        w.Add("registers", Registers);
+    }
+
     public override string Type => ModbusTableDeviceType.Name;
     public override bool IsUps => false;
     public required SerialPortOptions Serial { get; init; }
