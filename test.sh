@@ -66,6 +66,13 @@ rc=${PIPESTATUS[0]}
 set -e
 count() { grep -E "^\s+$1: [0-9]+$" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
 passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
+if [ "$failed" != 0 ]; then
+  # The names and first lines of the failures once more at the very end: a CI log is often read from its tail.
+  echo "==> failed tests (name, then the first lines of the message):"
+  awk '/^[[:space:]]+Failed [A-Za-z_].* \[[0-9][^]]*\][[:space:]]*$/ { n = 8; print; next }
+       /^[[:space:]]+Stack Trace:/ { n = 0 }
+       n > 0 { print; n-- }' "$log"
+fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped in $((SECONDS - started)) s"
 [ "$rc" -ne 0 ] || [ "$passed" -gt 0 ] || { echo "no test ran"; rc=1; }
 
