@@ -52,7 +52,7 @@ public sealed class PowerQualityTracker(double brownoutVoltage, double overvolta
                         : $"Over-voltage over: highest phase {highest.Name} at {F(highest.Value)} V");
                 break;
         }
-        return changes is null ? [] : changes;
+        return changes is null ? Array.Empty<PowerQualityChange>() : changes;
     }
 
     private void Voltage(string device, string name, double v, ref List<PowerQualityChange>? changes)
