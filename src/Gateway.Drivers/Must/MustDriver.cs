@@ -24,6 +24,13 @@ public sealed class MustDriver : ModbusDeviceDriver
     private string? _lastProblem;
     private ushort[]? _main;
     private volatile bool _onMains;
+    private int _calmPolls;
+
+    /// <summary>
+    /// Full polls in a row on line with nothing wrong before the pace slows: with the status read that saw the
+    /// line state come back, the policy's power_back_readings (3 by default) end an outage as soon as before.
+    /// </summary>
+    public const int CalmPollsBeforeMainsPace = 2;
 
     public MustDriver(MustSettings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null,
         ModbusBuses? buses = null)
@@ -45,6 +52,7 @@ public sealed class MustDriver : ModbusDeviceDriver
         _slowDue = true;
         _main = null;
         _onMains = false;
+        _calmPolls = 0;
     }
 
     protected override async Task PollStatusAsync(IModbusClient client, IReadingSink sink, CancellationToken ct)
@@ -75,7 +83,10 @@ public sealed class MustDriver : ModbusDeviceDriver
     {
         _main = main;
         // The pace is set before decoding, so the reading's MaxAge is three intervals of the pace that follows it.
-        var onMains = _settings.MainsPoll is not null && OnMainsAndWell(main);
+        // Anything but line and well makes it fast at once; only full polls on line make it slow again.
+        if (_settings.MainsPoll is null || !OnMainsAndWell(main)) _calmPolls = 0;
+        else if (!fromStatusRead) _calmPolls++;
+        var onMains = _calmPolls >= CalmPollsBeforeMainsPace;
         if (_onMains && !onMains && fromStatusRead) FullPollNext();
         _onMains = onMains;
         var reading = MustReadingDecoder.Decode(DeviceId, Time.GetUtcNow(), MaxAge, main, _slow, _settings.LowBatteryPercent, out var problem);

@@ -53,9 +53,11 @@ public sealed class MustMainsPaceTests : IDisposable
     [Fact]
     public async Task On_mains_the_full_poll_comes_every_2_s_a_cut_brings_it_back_to_every_second_and_mains_slows_it_again()
     {
-        // (The first full poll comes a quiet gap after the identity read; the grid starts where it was due.)
+        // After the connect: two full polls on line a second apart (the first a quiet gap after the identity read),
+        // then every 2 s.
         await RunUntilAsync(() => FullPolls().Length >= 4, "four full polls on mains");
         var mains = FullPolls();
+        Assert.InRange(mains[1] - mains[0], Poll - TimeSpan.FromMilliseconds(50), Poll);
         AssertEvery(Mains, mains[1..4]);
         AssertStatusReadsFill(mains[1], mains[3]);
         var online = _sink.Latest<UpsReading>()!;
@@ -86,20 +88,23 @@ public sealed class MustMainsPaceTests : IDisposable
             Assert.Equal(Poll * 3, r.MaxAge);
         });
 
-        // Mains again: published by the next status read, and the full poll slows down again.
+        // Mains again: published by the next status read; the full poll slows down after two full polls on line, so
+        // the status read's reading and those two (the policy's power_back_readings) come as fast as on battery.
         await WaitUntilIdleAsync();
         var backAt = _time.GetUtcNow();
         _sim.RestoreMains();
         await RunUntilAsync(() => _sink.Latest<UpsReading>()!.Status.OnLine, "OL published");
         var back = _sink.Latest<UpsReading>()!;
         Assert.Equal(backAt + Status, back.Timestamp);
-        Assert.Equal(Mains * 3, back.MaxAge);
-        await RunUntilAsync(() => FullPolls().Count(t => t > backAt) >= 3, "three full polls on mains again");
+        Assert.Equal(Poll * 3, back.MaxAge);
+        await RunUntilAsync(() => FullPolls().Count(t => t > backAt) >= 4, "four full polls on mains again");
         var again = FullPolls().Where(t => t > backAt).ToArray();
-        Assert.Equal(battery[^1] + Mains, again[0]);
-        AssertEvery(Mains, again[..3]);
-        AssertStatusReadsFill(again[0], again[2]);
-        Assert.All(_sink.Readings.OfType<UpsReading>().Where(r => r.Timestamp > backAt), r => Assert.Equal(Mains * 3, r.MaxAge));
+        Assert.Equal(battery[^1] + Poll, again[0]);
+        Assert.Equal(again[0] + Poll, again[1]);
+        AssertEvery(Mains, again[1..4]);
+        AssertStatusReadsFill(again[0], again[3]);
+        var onLine = _sink.Readings.OfType<UpsReading>().Where(r => r.Timestamp > backAt).ToArray();
+        Assert.Equal([Poll * 3, Poll * 3, Mains * 3, Mains * 3, Mains * 3], onLine.Select(r => r.MaxAge));
         Assert.Equal(LinkState.Connected, _sink.Current);
         Assert.Equal(0, _driver.Counters.Timeouts);
     }
@@ -107,8 +112,8 @@ public sealed class MustMainsPaceTests : IDisposable
     [Fact]
     public async Task An_unknown_work_state_or_grid_charge_keeps_the_full_poll_every_second()
     {
-        await RunUntilAsync(() => FullPolls().Length >= 3, "three full polls on mains");
-        AssertEvery(Mains, FullPolls()[1..3]);
+        await RunUntilAsync(() => FullPolls().Length >= 4, "four full polls on mains");
+        AssertEvery(Mains, FullPolls()[1..4]);
 
         // 9 is no work state the map knows: the reading is rejected, and the full poll goes fast at the next turn.
         await WaitUntilIdleAsync();
@@ -136,8 +141,10 @@ public sealed class MustMainsPaceTests : IDisposable
         await WaitUntilIdleAsync();
         var lineAt = _time.GetUtcNow();
         _sim.ForceWorkState(null);
-        await RunUntilAsync(() => FullPolls().Count(t => t > lineAt) >= 3, "three full polls back on line");
-        AssertEvery(Mains, FullPolls().Where(t => t > lineAt).Take(3).ToArray());
+        await RunUntilAsync(() => FullPolls().Count(t => t > lineAt) >= 4, "four full polls back on line");
+        var line = FullPolls().Where(t => t > lineAt).ToArray();
+        Assert.Equal(line[0] + Poll, line[1]);
+        AssertEvery(Mains, line[1..4]);
         Assert.Equal(Mains * 3, _sink.Latest<UpsReading>()!.MaxAge);
     }
 

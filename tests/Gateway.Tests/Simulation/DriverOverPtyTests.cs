@@ -54,8 +54,7 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal("MUST", online.Get("device.mfr"));
         Assert.Equal("enabled", online.Get("ups.beeper.status"));
         Assert.InRange(online.InputVoltage!.Value, 220, 240);
-        // On mains with nothing wrong the full poll runs every mains_poll_interval (2 s by default): fresh for three of those.
-        Assert.Equal(MustSettings.DefaultMainsPollInterval * 3, online.MaxAge);
+        Assert.Equal(driver.PollInterval * 3, online.MaxAge);
         Assert.Equal(LinkState.Connected, sink.Current);
 
         sim.LoseMains();
