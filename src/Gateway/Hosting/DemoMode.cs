@@ -44,7 +44,6 @@ public static class DemoMode
                     Name = "Demo UPS (simulated MUST EP20)",
                     Serial = new SerialPortOptions(demo.MustPty.SlavePath, 9600, "none", 1, timeout, 3),
                     PollInterval = TimeSpan.FromSeconds(1),
-                    MainsPollInterval = TimeSpan.Zero,   // a lively dashboard: every value every second
                     NutName = UpsId,
                     RuntimeCal = RuntimeCalibration.MustEp20Default,   // as a configured must device has by default: the simulator models that battery
                 },
