@@ -98,7 +98,7 @@ internal sealed class FileDescriptorChannel : IDisposable
                 var into = Volatile.Read(ref _exchange) is { Written: true } reading ? reading : null;
                 if (into is not null)
                 {
-                    fixed (byte* p = into.Reply) n = Libc.Read(_fd, p + into.Received, into.Reply.Length - into.Received);
+                    fixed (byte* p = into.Reply.Span) n = Libc.Read(_fd, p + into.Received, into.Reply.Length - into.Received);
                 }
                 else
                 {
@@ -274,7 +274,7 @@ internal sealed class FileDescriptorChannel : IDisposable
     {
         try
         {
-            return x.Complete(x.Reply.AsSpan(0, x.Received));
+            return x.Complete(x.Reply.Span[..x.Received]);
         }
         catch (Exception)
         {
@@ -315,7 +315,7 @@ internal sealed class FileDescriptorChannel : IDisposable
     }
 
     /// <summary>See <see cref="IExchangeTransport.ExchangeAsync"/>; one exchange at a time (the Modbus master's gate ensures it).</summary>
-    public async Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken ct)
+    public async Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);

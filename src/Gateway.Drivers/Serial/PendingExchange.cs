@@ -1,13 +1,13 @@
 namespace Gateway.Drivers.Serial;
 
 /// <summary>The one exchange a <see cref="FileDescriptorChannel"/>'s reader thread is working on (see <see cref="IExchangeTransport"/>).</summary>
-internal sealed class PendingExchange(ReadOnlyMemory<byte> request, long quietUntil, TimeSpan timeout, byte[] reply, ReplyComplete complete, bool inline)
+internal sealed class PendingExchange(ReadOnlyMemory<byte> request, long quietUntil, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, bool inline)
 {
     public ReadOnlyMemory<byte> Request { get; } = request;
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp before which nothing is written.</summary>
     public long QuietUntil { get; } = quietUntil;
     public TimeSpan Timeout { get; } = timeout;
-    public byte[] Reply { get; } = reply;
+    public Memory<byte> Reply { get; } = reply;
     public ReplyComplete Complete { get; } = complete;
     /// <summary>
     /// With <c>inline</c> (the exchange was started on the reader thread itself, by a poll loop that runs there) the
