@@ -30,10 +30,21 @@ public sealed class PortThreadWaitTests : IDisposable
         // Outside the test framework's synchronisation context, as a device's poll loop runs.
         var resumedOn = await Task.Run(async () =>
         {
-            await _port.DelayAsync(TimeSpan.FromMilliseconds(5), CancellationToken.None);
+            await ReachPortThreadAsync();
             return Thread.CurrentThread.Name;
         });
         Assert.StartsWith("serial ", resumedOn);
+    }
+
+    /// <summary>
+    /// Waits on the port until the caller goes on on the port's thread. A wait started off that thread can end before
+    /// its caller awaits it (a loaded machine): the caller then simply goes on where it is, so the first wait may not
+    /// get there; a wait started on the port's thread cannot (the thread runs the caller until it awaits).
+    /// </summary>
+    private async Task ReachPortThreadAsync()
+    {
+        for (var i = 0; i < 100 && Thread.CurrentThread.Name?.StartsWith("serial ", StringComparison.Ordinal) != true; i++)
+            await _port.DelayAsync(TimeSpan.FromMilliseconds(1), CancellationToken.None);
     }
 
     [Fact]
@@ -44,7 +55,7 @@ public sealed class PortThreadWaitTests : IDisposable
         string? resumedOn = null;
         var loop = Task.Run(async () =>
         {
-            await _port.DelayAsync(TimeSpan.FromMilliseconds(1), CancellationToken.None);
+            await ReachPortThreadAsync();
             resumedOn = Thread.CurrentThread.Name;
             resumed.Set();
             lock (busLock)
