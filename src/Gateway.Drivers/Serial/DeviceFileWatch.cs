@@ -15,7 +15,10 @@ public static class DeviceFileWatch
     /// <summary>Returns once <paramref name="path"/> resolves to an existing file; throws only on cancellation.</summary>
     public static async Task WaitForAsync(string path, TimeProvider time, CancellationToken ct)
     {
-        while (DevicePath.Resolve(path) is null) await WaitForChangeAsync(path, null, time, ct).ConfigureAwait(false);
+        // The wait is for a change from "absent", the state just seen: a device that appears right after this check
+        // is a change. (Resolving again inside the wait took a device that appeared in between for the starting
+        // state and waited for it to change, for ever: a replug in that instant was never noticed.)
+        while (DevicePath.Resolve(path) is null) await WaitForChangeAsync(path, from: null, limit: null, time, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -23,9 +26,16 @@ public static class DeviceFileWatch
     /// device appeared, vanished or now points elsewhere), or until <paramref name="limit"/> has passed.
     /// True when it changed.
     /// </summary>
-    public static async Task<bool> WaitForChangeAsync(string path, TimeSpan? limit, TimeProvider time, CancellationToken ct)
+    public static Task<bool> WaitForChangeAsync(string path, TimeSpan? limit, TimeProvider time, CancellationToken ct) =>
+        WaitForChangeAsync(path, DevicePath.Resolve(path), limit, time, ct);
+
+    /// <summary>
+    /// Waits until what <paramref name="path"/> resolves to differs from <paramref name="from"/> (what the caller saw,
+    /// null for absent): true at once when it already does; false when <paramref name="limit"/> passed first.
+    /// </summary>
+    public static async Task<bool> WaitForChangeAsync(string path, string? from, TimeSpan? limit, TimeProvider time, CancellationToken ct)
     {
-        var initial = DevicePath.Resolve(path);
+        var initial = from;
         // A replug that brings the same name back resolves as before: an event on the name itself counts.
         string[] names = initial is null ? [Path.GetFullPath(path)] : [Path.GetFullPath(path), initial];
         var touched = 0;

@@ -137,7 +137,7 @@ public sealed class SerialLink : IDisposable
             }
             var delay = _backoff.Next();
             _log.LogDebug("{Device}: next attempt to open {Port} in {Delay:0.0} s", _deviceId, _settings.Port, delay.TotalSeconds);
-            if (!await DeviceFileWatch.WaitForChangeAsync(_settings.Port, delay, _time, ct).ConfigureAwait(false)) return;
+            if (!await DeviceFileWatch.WaitForChangeAsync(_settings.Port, current, delay, _time, ct).ConfigureAwait(false)) return;
             if (DevicePath.Resolve(_settings.Port) is not null)
             {
                 _backoff.Reset();

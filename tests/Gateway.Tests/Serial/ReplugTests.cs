@@ -49,6 +49,26 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_device_plugged_in_between_the_check_and_the_wait_ends_the_wait_at_once()
+    {
+        // The reconnect saw the path absent, then the replug made the link before the wait began. The wait is for a
+        // change from what the caller saw (absent), so it ends at once; resolving again inside the wait took the new
+        // device for the starting state and waited for the next change, for ever (a meter stayed Lost after a replug).
+        var link = Path.Combine(_dir, "usb-FTDI_RS485-if00-port0");
+        using var pty = PseudoTerminal.Create();
+        File.CreateSymbolicLink(link, pty.SlavePath);
+        // Virtual time that never moves: no re-check can rescue a wait that started from the wrong state.
+        var frozen = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        Assert.True(await DeviceFileWatch.WaitForChangeAsync(link, from: null, limit: null, frozen, _stop.Token).WaitAsync(Wait));
+        // And from what it resolves to now, nothing has changed: the wait goes on until the link does.
+        var same = DeviceFileWatch.WaitForChangeAsync(link, from: pty.SlavePath, limit: null, frozen, _stop.Token);
+        await Task.Delay(200);
+        Assert.False(same.IsCompleted);
+        File.Delete(link);
+        Assert.True(await same.WaitAsync(Wait));
+    }
+
+    [Fact]
     public async Task A_silent_device_deep_in_its_backoff_is_connected_at_a_replug_without_waiting_out_the_backoff()
     {
         var link = Path.Combine(_dir, "usb-MUST_EP20-if00-port0");
