@@ -9,12 +9,19 @@ namespace Gateway.Drivers.Em340;
 /// <summary>
 /// Carlo Gavazzi EM340 (and family) over RS485. Connect = identity probe (0x000B read alone), then serial
 /// number, firmware, measurement mode and whether the 3-decimal energy counters exist. Each poll reads the
-/// measurement table in blocks of at most 20 registers and publishes one <see cref="MeterReading"/>.
+/// instantaneous values (0x0000–0x0033) in blocks of at most 20 registers; the slow tier (energy counters,
+/// demand, 3-decimal counters) is read with them on the first poll after every connect and then every
+/// <see cref="Em340Settings.Energy"/>, its last values carried in between, so every published
+/// <see cref="MeterReading"/> is complete.
 /// </summary>
 public sealed class Em340Driver : ModbusDeviceDriver
 {
     private readonly Em340Settings _settings;
     private Em340Identity? _identity;
+    // The register image across polls: the slow tier's last values stay in it between slow reads.
+    private readonly Dictionary<ushort, ushort> _image = new(128);
+    private bool _slowDue = true;
+    private long _slowReadAt;
 
     public Em340Driver(Em340Settings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null,
         ModbusBuses? buses = null)
@@ -27,7 +34,7 @@ public sealed class Em340Driver : ModbusDeviceDriver
 
     public Em340Identity? Identity => _identity;
 
-    /// <summary>How long the last full refresh (all blocks) took, for diagnostics and the bench.</summary>
+    /// <summary>How long the last full refresh (both tiers, all blocks) took, for diagnostics and the bench.</summary>
     public TimeSpan LastRefreshDuration { get; private set; }
 
     protected override async Task VerifyAsync(IModbusClient master, CancellationToken ct)
@@ -38,18 +45,30 @@ public sealed class Em340Driver : ModbusDeviceDriver
                 DeviceId, identity.Model, identity.ModelCode, identity.Serial ?? "unknown", identity.Firmware ?? "unknown", identity.MeasurementMode?.ToString() ?? "unknown",
                 identity.HasDecimalEnergies ? "3-decimal" : "1-decimal");
         _identity = identity;
+        // Nothing from before the (re)connect is carried: the first poll reads both tiers.
+        _image.Clear();
+        _slowDue = true;
     }
+
+    /// <summary>The slow tier is due on the first poll at or after the energy interval (half a poll early rather than a whole poll late).</summary>
+    private bool SlowDue => _slowDue || _settings.Energy <= PollInterval || Time.GetElapsedTime(_slowReadAt) >= _settings.Energy - PollInterval / 2;
 
     protected override async Task PollAsync(IModbusClient master, IReadingSink sink, CancellationToken ct)
     {
         var started = Time.GetTimestamp();
-        var image = new Dictionary<ushort, ushort>(128);
-        foreach (var block in Em340RegisterMap.MeasurementBlocks)
-            await ReadIntoAsync(master, image, block.Start, block.Count, ct).ConfigureAwait(false);
-        if (_identity?.HasDecimalEnergies == true)
-            await ReadIntoAsync(master, image, Em340RegisterMap.DecimalEnergyStart, Em340RegisterMap.DecimalEnergyCount, ct).ConfigureAwait(false);
-        LastRefreshDuration = Time.GetElapsedTime(started);
-        sink.Publish(Em340Decoder.ToReading(DeviceId, Time.GetUtcNow(), MaxAge, image, _identity));
+        var slow = SlowDue;
+        // A failed read throws before anything is published; a failed slow read leaves the slow tier due.
+        foreach (var block in slow ? Em340RegisterMap.MeasurementBlocks : Em340RegisterMap.EveryPollBlocks)
+            await ReadIntoAsync(master, _image, block.Start, block.Count, ct).ConfigureAwait(false);
+        if (slow && _identity?.HasDecimalEnergies == true)
+            await ReadIntoAsync(master, _image, Em340RegisterMap.DecimalEnergyStart, Em340RegisterMap.DecimalEnergyCount, ct).ConfigureAwait(false);
+        if (slow)
+        {
+            _slowDue = false;
+            _slowReadAt = started;
+            LastRefreshDuration = Time.GetElapsedTime(started);
+        }
+        sink.Publish(Em340Decoder.ToReading(DeviceId, Time.GetUtcNow(), MaxAge, _image, _identity));
     }
 
     private async Task ReadIntoAsync(IModbusClient master, Dictionary<ushort, ushort> image, ushort start, ushort count, CancellationToken ct)

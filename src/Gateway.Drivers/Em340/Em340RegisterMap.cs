@@ -37,6 +37,9 @@ public static class Em340RegisterMap
     private static ModbusRegister I16(ushort address, double scale, string key, string unit) =>
         new(key, address, RegisterType.S16, scale, unit, NoValue: NoValue16);
 
+    /// <summary>Counters and demand move slowly: read every <see cref="Em340Settings.EnergyInterval"/>, carried in between.</summary>
+    private static ModbusRegister Slow(ModbusRegister r) => r with { Tier = ModbusReadTier.Slow };
+
     public static readonly IReadOnlyList<ModbusRegister> Measurements =
     [
         I32(0x0000, 0.1, K("l1", MeterKeys.Voltage), "V"),
@@ -68,17 +71,17 @@ public static class Em340RegisterMap
         I16(0x0031, 0.001, K(MeterKeys.Total, MeterKeys.PowerFactor), ""),
         I16(0x0032, 1, PhaseSequenceKey, ""),
         I16(0x0033, 0.1, MeterKeys.Frequency, "Hz"),
-        I32(0x0034, 0.1, MeterKeys.ImportEnergy, "kWh"),
-        I32(0x0036, 0.1, MeterKeys.ImportReactiveEnergy, "kvarh"),
-        I32(0x0038, 0.1, MeterKeys.DemandPower, "W"),
-        I32(0x0040, 0.1, K("l1", MeterKeys.ImportEnergy), "kWh"),
-        I32(0x0042, 0.1, K("l2", MeterKeys.ImportEnergy), "kWh"),
-        I32(0x0044, 0.1, K("l3", MeterKeys.ImportEnergy), "kWh"),
-        I32(0x004E, 0.1, MeterKeys.ExportEnergy, "kWh"),
-        I32(0x0050, 0.1, MeterKeys.ExportReactiveEnergy, "kvarh"),
+        Slow(I32(0x0034, 0.1, MeterKeys.ImportEnergy, "kWh")),
+        Slow(I32(0x0036, 0.1, MeterKeys.ImportReactiveEnergy, "kvarh")),
+        Slow(I32(0x0038, 0.1, MeterKeys.DemandPower, "W")),
+        Slow(I32(0x0040, 0.1, K("l1", MeterKeys.ImportEnergy), "kWh")),
+        Slow(I32(0x0042, 0.1, K("l2", MeterKeys.ImportEnergy), "kWh")),
+        Slow(I32(0x0044, 0.1, K("l3", MeterKeys.ImportEnergy), "kWh")),
+        Slow(I32(0x004E, 0.1, MeterKeys.ExportEnergy, "kWh")),
+        Slow(I32(0x0050, 0.1, MeterKeys.ExportReactiveEnergy, "kvarh")),
     ];
 
-    /// <summary>The 3-decimal counters (meters made from 2018-10): integer part INT32 then thousandths INT32.</summary>
+    /// <summary>The 3-decimal counters (meters made from 2018-10): integer part INT32 then thousandths INT32; slow tier.</summary>
     public static readonly IReadOnlyList<(ushort Address, string Key)> DecimalEnergies =
     [
         (0x0400, MeterKeys.ImportEnergy),
@@ -87,8 +90,12 @@ public static class Em340RegisterMap
         (0x040C, MeterKeys.ExportReactiveEnergy),
     ];
 
-    /// <summary>The measurement table grouped into reads of at most 20 registers.</summary>
+    /// <summary>The whole measurement table (both tiers) grouped into reads of at most 20 registers: a full refresh.</summary>
     public static readonly IReadOnlyList<ModbusReadBlock> MeasurementBlocks = ModbusReadPlanner.Plan(Measurements, MaxRegistersPerRead);
+
+    /// <summary>Only the rows read every poll (0x0000–0x0033: voltages, currents, powers, PF, phase sequence, frequency).</summary>
+    public static readonly IReadOnlyList<ModbusReadBlock> EveryPollBlocks =
+        ModbusReadPlanner.Plan(Measurements.Where(r => r.Tier == ModbusReadTier.EveryPoll), MaxRegistersPerRead);
 
     /// <summary>Model codes of the family this map fits (register 0x000B).</summary>
     public static readonly IReadOnlyDictionary<ushort, string> Models = new Dictionary<ushort, string>

@@ -7,6 +7,7 @@ namespace Gateway.Drivers.Modbus;
 /// <param name="Key">The metric key the value is published under.</param>
 /// <param name="Scale">Raw × scale = the value in <paramref name="Unit"/>.</param>
 /// <param name="NoValue">A raw value (as read, before scaling) that means "no value", e.g. 0x7FFFFFFF.</param>
+/// <param name="Tier">Read every poll (default) or only at the device's slower rate; the last value is carried in between.</param>
 public sealed record ModbusRegister(
     string Key,
     ushort Address,
@@ -15,7 +16,8 @@ public sealed record ModbusRegister(
     string Unit = "",
     WordOrder WordOrder = WordOrder.HighFirst,
     ModbusFunction Function = ModbusFunction.ReadHoldingRegisters,
-    long? NoValue = null)
+    long? NoValue = null,
+    ModbusReadTier Tier = ModbusReadTier.EveryPoll)
 {
     public int Words => Type is RegisterType.U16 or RegisterType.S16 ? 1 : 2;
 

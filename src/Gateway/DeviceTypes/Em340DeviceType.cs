@@ -18,5 +18,5 @@ public static class Em340DeviceType
         _ => MeterEntities.ByMetric);
 
     public static Em340Settings Settings(Em340DeviceOptions o) =>
-        new(o.Id, o.Serial.ToSettings(), (byte)o.Address, o.PollInterval, o.InterRequestDelay);
+        new(o.Id, o.Serial.ToSettings(), (byte)o.Address, o.PollInterval, o.InterRequestDelay, o.EnergyInterval);
 }

@@ -29,6 +29,8 @@ public class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(1), ups.PollInterval);
         var grid = Assert.IsType<Em340DeviceOptions>(c.Devices[1]);
         Assert.Equal(TimeSpan.FromMilliseconds(40), grid.InterRequestDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), grid.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), grid.EnergyInterval);
         Assert.Equal("ups", c.ProtectedUps?.Id);
     }
 
@@ -171,6 +173,33 @@ public class ConfigLoaderTests
         const string yaml = "devices:\n  - { id: grid, type: em340, port: /dev/x }\npolicy:\n  protect: grid\n";
         var e = Single(Load(yaml));
         Assert.Contains("not a UPS", e.Message);
+    }
+
+    [Fact]
+    public void Em340PollsEvery2sAndReadsItsEnergyCountersEvery10sByDefault()
+    {
+        var grid = Assert.IsType<Em340DeviceOptions>(Load("devices:\n  - { id: grid, type: em340, port: /dev/x }\n").Config!.Devices[0]);
+        Assert.Equal(TimeSpan.FromSeconds(2), grid.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), grid.EnergyInterval);
+        var settings = Gateway.DeviceTypes.Em340DeviceType.Settings(grid);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.Energy);
+
+        var fast = Assert.IsType<Em340DeviceOptions>(Load("devices:\n  - { id: grid, type: em340, port: /dev/x, poll_interval: 1s, energy_interval: 0 }\n").Config!.Devices[0]);
+        Assert.Equal(TimeSpan.FromSeconds(1), fast.PollInterval);
+        Assert.Equal(TimeSpan.Zero, fast.EnergyInterval);
+
+        // A slow poll_interval alone is not an error: the unset energy_interval follows it.
+        var slow = Assert.IsType<Em340DeviceOptions>(Load("devices:\n  - { id: grid, type: em340, port: /dev/x, poll_interval: 30s }\n").Config!.Devices[0]);
+        Assert.Equal(TimeSpan.FromSeconds(30), slow.EnergyInterval);
+    }
+
+    [Fact]
+    public void Em340EnergyIntervalBelowThePollIntervalIsAnError()
+    {
+        var e = Single(Load("devices:\n  - { id: grid, type: em340, port: /dev/x, poll_interval: 5s, energy_interval: 2s }\n"));
+        Assert.Equal("devices[0].energy_interval", e.Key);
+        Assert.Equal(2, e.Line);
+        Assert.Equal("must be at least poll_interval (5s), or 0 to read the energy counters every poll, got 2s; raise it or lower poll_interval", e.Message);
     }
 
     [Fact]

@@ -83,7 +83,9 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
     {
         var sim = new Em340Simulator(TimeProvider.System, seed: 2);
         var port = Serve(sim);
-        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(port), PollInterval: TimeSpan.FromMilliseconds(500)), TimeProvider.System, NullLogger.Instance);
+        // energy_interval 0: both tiers every poll, so every poll is a full refresh.
+        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(port), PollInterval: TimeSpan.FromMilliseconds(500), EnergyInterval: TimeSpan.Zero),
+            TimeProvider.System, NullLogger.Instance);
         var sink = new RecordingSink();
         var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
         await RecordingSink.WaitUntil(() => sink.Readings.Count >= 3, Wait, "three meter readings");
@@ -108,6 +110,115 @@ public sealed class DriverOverPtyTests(ITestOutputHelper output) : IAsyncLifetim
         // Four 40 ms gaps between the five requests (a timer may fire a fraction of a millisecond early); no upper
         // bound: on a loaded machine a cycle takes what it takes (the figure is printed above).
         Assert.True(driver.LastRefreshDuration >= TimeSpan.FromMilliseconds(150), $"a refresh took {driver.LastRefreshDuration.TotalMilliseconds:0} ms: the 40 ms gaps were not kept");
+    }
+
+    // What the simulator sees: "R0" is the read at 0x0000. Fast tier: 0x0000, 0x0014, 0x0028; a full refresh adds
+    // 0x0040 (per-phase and export counters) and 0x0400 (3-decimal counters); the identity probe starts with 0x000B.
+    private static readonly string[] FastTier = ["R0", "R20", "R40"];
+    private static readonly string[] FullRefresh = ["R0", "R20", "R40", "R64", "R1024"];
+    private static readonly string[] IdentityProbe = ["R11", "R20480", "R770", "R4355", "R1024"];
+
+    private static int Count(IEnumerable<string> requests, string request) => requests.Count(r => r == request);
+
+    /// <summary>The polls after the first identity probe, each one's reads (the last poll may still be under way).</summary>
+    private static List<string[]> Polls(string[] requests)
+    {
+        var polls = new List<string[]>();
+        foreach (var r in requests.Skip(IdentityProbe.Length))
+        {
+            if (r == "R0" || polls.Count == 0) polls.Add([r]);
+            else polls[^1] = [.. polls[^1], r];
+        }
+        return polls;
+    }
+
+    [Trait(Lane.Trait, Lane.FullOnly)]
+    [Fact]
+    public async Task Em340_reads_the_energy_tier_on_the_first_poll_after_every_connect_and_carries_it_in_every_reading()
+    {
+        var sim = new Em340Simulator(TimeProvider.System, seed: 5);
+        var meter = new CountingSlave(sim);
+        var port = Serve(meter);
+        // An energy interval far longer than the test: only connects may read the slow tier.
+        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(port, Timeout: TimeSpan.FromSeconds(1)),
+            PollInterval: TimeSpan.FromMilliseconds(200), EnergyInterval: TimeSpan.FromHours(1)), TimeProvider.System, NullLogger.Instance);
+        var sink = new RecordingSink();
+        var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
+        await RecordingSink.WaitUntil(() => sink.Readings.Count >= 6, Wait, "six meter readings");
+
+        var requests = meter.Requests.ToArray();
+        Assert.Equal([.. IdentityProbe, .. FullRefresh], requests.Take(10));
+        var afterFirst = requests.Skip(10).ToArray();
+        Assert.True(afterFirst.Length >= 15, $"five more polls: {string.Join(" ", afterFirst)}");
+        // Every later poll is the fast tier alone, in order: 0x0000, 0x0014, 0x0028, again and again.
+        Assert.Equal(afterFirst.Select((_, k) => FastTier[k % FastTier.Length]), afterFirst);
+
+        // Every reading carries the counters of the one slow read, unchanged; the fast values are read anew.
+        var first = sink.Readings.OfType<MeterReading>().ToArray();
+        Assert.All(first, r =>
+        {
+            Assert.Equal(first[0].ImportEnergy, r.ImportEnergy);
+            Assert.Equal(first[0].ExportEnergy, r.ExportEnergy);
+            Assert.Equal(first[0].L1.ImportEnergy, r.L1.ImportEnergy);
+            Assert.Equal(first[0].DemandPower, r.DemandPower);
+            Assert.Equal(first[0].ImportReactiveEnergy, r.ImportReactiveEnergy);
+            Assert.NotNull(r.L1.Voltage);
+            Assert.Equal(50.0, r.Frequency);
+        });
+        Assert.NotNull(first[0].ImportEnergy);
+        Assert.NotNull(first[0].ExportEnergy);
+        Assert.NotNull(first[0].L3.ImportEnergy);
+        Assert.NotNull(first[0].DemandPower);
+        Assert.NotNull(first[0].ExportReactiveEnergy);
+
+        // Lost, then connected again: the identity probe, then at once a full refresh.
+        sim.MissRequests(3);
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Lost, Wait, "Lost after three misses");
+        var readingsWhileLost = sink.Readings.Count;
+        await RecordingSink.WaitUntil(() => sink.Current == LinkState.Connected && sink.Readings.Count >= readingsWhileLost + 2, Wait, "readings after the reconnect");
+        requests = meter.Requests.ToArray();
+        var probe = Array.LastIndexOf(requests, "R11");
+        Assert.True(probe > 10, "a second identity probe");
+        Assert.Equal([.. IdentityProbe, .. FullRefresh], requests.Skip(probe).Take(10));
+        var afterReconnect = requests.Skip(probe + 10).ToArray();
+        Assert.Equal(afterReconnect.Select((_, k) => FastTier[k % FastTier.Length]), afterReconnect);
+        Assert.Equal(2, Count(requests, "R64"));
+        Assert.All(sink.Readings.OfType<MeterReading>().Skip(readingsWhileLost), r => Assert.NotNull(r.ImportEnergy));
+        Assert.Equal(1, driver.Counters.Reconnects);
+    }
+
+    [Trait(Lane.Trait, Lane.FullOnly)]
+    [Fact]
+    public async Task Em340_reads_the_energy_tier_again_every_energy_interval_and_every_poll_when_it_is_0()
+    {
+        var meter = new CountingSlave(new Em340Simulator(TimeProvider.System, seed: 6));
+        var port = Serve(meter);
+        var driver = new Em340Driver(new Em340Settings("grid", new SerialSettings(port, Timeout: TimeSpan.FromSeconds(1)),
+            PollInterval: TimeSpan.FromMilliseconds(200), EnergyInterval: TimeSpan.FromSeconds(2)), TimeProvider.System, NullLogger.Instance);
+        var sink = new RecordingSink();
+        var run = Task.Run(() => driver.RunAsync(sink, _stop.Token));
+        // The first poll's slow read, then two more on the energy interval, without a reconnect.
+        await RecordingSink.WaitUntil(() => Count(meter.Requests, "R64") >= 3, Wait, "the slow tier read three times");
+        Assert.Equal(0, driver.Counters.Reconnects);
+        var requests = meter.Requests.ToArray();
+        Assert.Equal(1, Count(requests, "R11"));
+        // Each poll is the fast tier alone or a whole full refresh (ten polls per slow read at 200 ms, fewer on a
+        // loaded machine); the last one may still be under way.
+        var polls = Polls(requests);
+        Assert.All(polls.SkipLast(1), p => Assert.True(p.SequenceEqual(FastTier) || p.SequenceEqual(FullRefresh), string.Join(" ", p)));
+        Assert.True(polls.SkipLast(1).Count(p => p.SequenceEqual(FullRefresh)) >= 2, "two full refreshes before the last poll");
+        Assert.True(polls.Count(p => p.SequenceEqual(FastTier)) > 0, $"fast-only polls between slow reads: {string.Join(" ", requests)}");
+
+        var every = new CountingSlave(new Em340Simulator(TimeProvider.System, seed: 7));
+        var everyPort = Serve(every);
+        var everyPoll = new Em340Driver(new Em340Settings("grid2", new SerialSettings(everyPort, Timeout: TimeSpan.FromSeconds(1)),
+            PollInterval: TimeSpan.FromMilliseconds(200), EnergyInterval: TimeSpan.Zero), TimeProvider.System, NullLogger.Instance);
+        var everySink = new RecordingSink();
+        var everyRun = Task.Run(() => everyPoll.RunAsync(everySink, _stop.Token));
+        await RecordingSink.WaitUntil(() => everySink.Readings.Count >= 4, Wait, "four readings with energy_interval 0");
+        var everyRequests = every.Requests.ToArray();
+        Assert.Equal(IdentityProbe, everyRequests.Take(IdentityProbe.Length));
+        Assert.All(Polls(everyRequests).Take(4), p => Assert.Equal(FullRefresh, p));
     }
 
     [Trait(Lane.Trait, Lane.FullOnly)]

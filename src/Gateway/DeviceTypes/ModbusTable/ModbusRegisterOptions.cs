@@ -22,6 +22,7 @@ public sealed record ModbusRegisterOptions(ModbusRegister Register, string? Name
             x.Add("word_order", (long)r.WordOrder);
             x.Add("function", (long)r.Function);
             x.Add("no_value", r.NoValue);
+            x.Add("tier", (long)r.Tier);
         });
         w.Add("name", Name);
         w.Add("device_class", DeviceClass);
