@@ -20,7 +20,9 @@ public sealed class HaDeviceEntry(string id, string name, string type, DeviceKin
     public string? Model { get; set; }
     public string? Firmware { get; set; }
     public string? BeeperStatus { get; set; }
-    public string? DiscoverySignature { get; set; }
+    /// <summary>What the discovery configs were last published from (with <see cref="DiscoveredCommands"/>).</summary>
+    public HaDiscoverySignature? DiscoverySignature { get; set; }
+    public IReadOnlyList<string>? DiscoveredCommands { get; set; }
     public byte[]? LastState { get; set; }
     public long LastStateAt { get; set; }
 }

@@ -78,9 +78,12 @@ public sealed class HaDiscoveryPublisher
     public void PublishDevice(HaDeviceEntry d, bool force)
     {
         var commands = d.Kind == DeviceKind.Ups ? _commands.OfferedCommands(d.Id) : [];
-        var signature = string.Join('|', d.Serial, d.Manufacturer, d.Model, d.Firmware, string.Join(',', d.SeenKeys), string.Join(',', commands));
-        if (!force && signature == d.DiscoverySignature) return;
+        // Compared field by field (SeenKeys only grows, so its count says whether it changed): a reading that changes
+        // nothing here joins no strings.
+        var signature = new HaDiscoverySignature(d.Serial, d.Manufacturer, d.Model, d.Firmware, d.SeenKeys.Count);
+        if (!force && signature == d.DiscoverySignature && d.DiscoveredCommands is { } offered && offered.SequenceEqual(commands, StringComparer.Ordinal)) return;
         d.DiscoverySignature = signature;
+        d.DiscoveredCommands = commands;
 
         var identifiers = new List<string>(2);
         if (d.Serial is { } serial) identifiers.Add($"{d.Kind.ToString().ToLowerInvariant()}_{HaTopics.Sanitize(serial)}");

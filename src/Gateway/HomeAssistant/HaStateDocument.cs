@@ -13,55 +13,72 @@ public static class HaStateDocument
 
     public static byte[] ForUps(UpsReading r)
     {
-        return Write(w =>
+        var values = new List<HaStateValue>(UpsEntities.Values.Count + 4);
+        UpsValues(r, values);
+        return Write(values);
+    }
+
+    /// <summary>The values of a UPS state document, in document order, into <paramref name="into"/> (cleared first).</summary>
+    public static void UpsValues(UpsReading r, List<HaStateValue> into)
+    {
+        into.Clear();
+        var s = r.Status;
+        into.Add(HaStateValue.Of(UpsEntities.Status, s.ToString()));
+        if (s.Flags == UpsStatusFlags.None)
         {
-            var s = r.Status;
-            w.WriteString(UpsEntities.Status, s.ToString());
-            if (s.Flags == UpsStatusFlags.None)
-            {
-                w.WriteNull(UpsEntities.Power);
-                w.WriteNull(UpsEntities.LowBattery);
-                w.WriteNull(UpsEntities.Problem);
-            }
-            else
-            {
-                w.WriteString(UpsEntities.Power, OnOff(s.OnLine && !s.OnBattery));
-                w.WriteString(UpsEntities.LowBattery, OnOff(s.LowBattery));
-                w.WriteString(UpsEntities.Problem, OnOff(s.Has(UpsStatusFlags.ALARM) || s.Has(UpsStatusFlags.OVER) || s.Has(UpsStatusFlags.RB)));
-            }
-            foreach (var (e, variable, numeric) in UpsEntities.Values)
-            {
-                if (numeric)
-                {
-                    if (r.GetNumber(variable) is { } d) w.WriteNumber(e.Key, d);
-                    else w.WriteNull(e.Key);
-                }
-                else
-                {
-                    if (r.Get(variable) is { } text) w.WriteString(e.Key, text);
-                    else w.WriteNull(e.Key);
-                }
-            }
-        });
+            into.Add(HaStateValue.Null(UpsEntities.Power));
+            into.Add(HaStateValue.Null(UpsEntities.LowBattery));
+            into.Add(HaStateValue.Null(UpsEntities.Problem));
+        }
+        else
+        {
+            into.Add(HaStateValue.Of(UpsEntities.Power, OnOff(s.OnLine && !s.OnBattery)));
+            into.Add(HaStateValue.Of(UpsEntities.LowBattery, OnOff(s.LowBattery)));
+            into.Add(HaStateValue.Of(UpsEntities.Problem, OnOff(s.Has(UpsStatusFlags.ALARM) || s.Has(UpsStatusFlags.OVER) || s.Has(UpsStatusFlags.RB))));
+        }
+        foreach (var (e, variable, numeric) in UpsEntities.Values)
+        {
+            if (numeric) into.Add(r.GetNumber(variable) is { } d ? HaStateValue.Of(e.Key, d) : HaStateValue.Null(e.Key));
+            else into.Add(HaStateValue.Of(e.Key, r.Get(variable)));
+        }
     }
 
     /// <param name="entities">The device's sensors by metric key (default: the built-in meter table).</param>
     public static byte[] ForMeter(MeterReading r, IReadOnlyDictionary<string, HaEntity>? entities = null)
     {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var m in r.Metrics) values[m.Key] = m.Value;
+        var values = new List<HaStateValue>();
+        MeterValues(r, entities, values, new Dictionary<string, double>(StringComparer.Ordinal));
+        return Write(values);
+    }
+
+    /// <summary>The values of a meter state document, in document order, into <paramref name="into"/> (cleared first).</summary>
+    /// <param name="scratch">Reused by the caller from reading to reading, so a reading builds no dictionary.</param>
+    public static void MeterValues(MeterReading r, IReadOnlyDictionary<string, HaEntity>? entities, List<HaStateValue> into, Dictionary<string, double> scratch)
+    {
+        into.Clear();
+        scratch.Clear();
+        foreach (var m in r.Metrics) scratch[m.Key] = m.Value;
+        foreach (var (key, e) in entities ?? MeterEntities.ByMetric)
+        {
+            // Meter values are computed (scaled registers): 640.8000000000001 would be noise in Home Assistant's history.
+            into.Add(scratch.TryGetValue(key, out var d) ? HaStateValue.Of(e.Key, Math.Round(d, 3)) : HaStateValue.Null(e.Key));
+        }
+        // The phase sequence belongs to the built-in meter table; a declared table may use the name for a row.
+        if (entities is not null && entities != MeterEntities.ByMetric) return;
+        into.Add(HaStateValue.Of(MeterEntities.PhaseSequence, r.PhaseSequence));
+    }
+
+    /// <summary>A flat state document of <paramref name="values"/>, in their order.</summary>
+    public static byte[] Write(IReadOnlyList<HaStateValue> values)
+    {
         return Write(w =>
         {
-            foreach (var (key, e) in entities ?? MeterEntities.ByMetric)
+            foreach (var v in values)
             {
-                // Meter values are computed (scaled registers): 640.8000000000001 would be noise in Home Assistant's history.
-                if (values.TryGetValue(key, out var d)) w.WriteNumber(e.Key, Math.Round(d, 3));
-                else w.WriteNull(e.Key);
+                if (v.Number is { } d) w.WriteNumber(v.Key, d);
+                else if (v.Text is { } text) w.WriteString(v.Key, text);
+                else w.WriteNull(v.Key);
             }
-            // The phase sequence belongs to the built-in meter table; a declared table may use the name for a row.
-            if (entities is not null && entities != MeterEntities.ByMetric) return;
-            if (r.PhaseSequence is { } seq) w.WriteString(MeterEntities.PhaseSequence, seq);
-            else w.WriteNull(MeterEntities.PhaseSequence);
         });
     }
 

@@ -30,6 +30,9 @@ public sealed class HaStatePublisher
     private (PolicyState State, double OnBattery, string? NextTrigger, double? Eta, DateTimeOffset? FailsafeAt)? _lastGatewayKey;
     private (string Id, bool Connected, long Reconnects)[] _lastGatewayLinks = [];
     private long _lastGatewayAt;
+    // Reused from reading to reading (the caller holds the bridge's lock): a reading allocates no list or dictionary.
+    private readonly List<HaStateValue> _values = new(64);
+    private readonly Dictionary<string, double> _meterScratch = new(StringComparer.Ordinal);
 
     public HaStatePublisher(MqttOptions options, MqttSession session, HaTopics topics, ReadingHub hub, DeviceDirectory directory,
         IPolicyStatusSource policy, StartInfo start, TimeProvider time, IReadOnlyDictionary<string, HaDeviceEntry> devices,
@@ -57,7 +60,7 @@ public sealed class HaStatePublisher
         foreach (var d in _devices.Values)
         {
             EnqueueAvailability(d.Id);
-            if ((_throttle.TakeHeld(d.Id) ?? d.LastState) is { } doc) EnqueueState(d, doc);
+            Resend(d);
         }
         PublishGatewayState(force: true);
     }
@@ -71,8 +74,7 @@ public sealed class HaStatePublisher
             var now = _time.GetTimestamp();
             foreach (var d in _devices.Values)
             {
-                if (d.LastState is { } doc && _time.GetElapsedTime(d.LastStateAt, now) >= _options.StateInterval)
-                    EnqueueState(d, _throttle.TakeHeld(d.Id) ?? doc);
+                if (d.LastState is not null && _time.GetElapsedTime(d.LastStateAt, now) >= _options.StateInterval) Resend(d);
             }
         }
     }
@@ -83,7 +85,7 @@ public sealed class HaStatePublisher
     public void OnReading(Reading r)
     {
         if (!_devices.TryGetValue(r.DeviceId, out var d)) return;
-        byte[] doc;
+        var values = _values;
         switch (r)
         {
             case UpsReading ups:
@@ -94,7 +96,7 @@ public sealed class HaStatePublisher
                 d.Model = ups.Get(NutNames.DeviceModel) ?? ups.Get(NutNames.UpsModel);
                 d.Firmware = ups.Get(NutNames.UpsFirmware);
                 d.BeeperStatus = ups.Get(NutNames.UpsBeeperStatus);
-                doc = HaStateDocument.ForUps(ups);
+                HaStateDocument.UpsValues(ups, values);
                 break;
             case MeterReading meter:
                 foreach (var m in meter.Metrics)
@@ -104,13 +106,14 @@ public sealed class HaStatePublisher
                 d.Manufacturer = meter.Manufacturer;
                 d.Model = meter.Model;
                 d.Firmware = meter.Firmware;
-                doc = HaStateDocument.ForMeter(meter, d.MeterEntities);
+                HaStateDocument.MeterValues(meter, d.MeterEntities, values, _meterScratch);
                 break;
             default:
                 return;
         }
         if (_options.Discovery) _discovery.PublishDevice(d, force: false);
-        if ((d.LastState is null || !d.LastState.AsSpan().SequenceEqual(doc)) && _throttle.ShouldPublish(d.Id, doc)) EnqueueState(d, doc);
+        // Values are compared before anything is formatted: a reading that is not sent costs no JSON.
+        if ((d.LastState is null || !_throttle.SameAsPublished(d.Id, values)) && _throttle.ShouldPublish(d.Id, values)) EnqueueState(d, values);
     }
 
     public void OnLink(string deviceId, LinkState state)
@@ -120,11 +123,24 @@ public sealed class HaStatePublisher
         PublishGatewayState(force: false);
     }
 
-    private void EnqueueState(HaDeviceEntry d, byte[] doc)
+    /// <summary>The newest held values, else the document last sent, again (periodic refresh, reconnect).</summary>
+    private void Resend(HaDeviceEntry d)
     {
+        if (_throttle.TakeHeld(d.Id) is { } held) EnqueueState(d, held);
+        else if (d.LastState is { } doc)
+        {
+            d.LastStateAt = _time.GetTimestamp();
+            _throttle.RecordAgain(d.Id);
+            _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(d.Id), doc, Retain: true));
+        }
+    }
+
+    private void EnqueueState(HaDeviceEntry d, IReadOnlyList<HaStateValue> values)
+    {
+        var doc = HaStateDocument.Write(values);
         d.LastState = doc;
         d.LastStateAt = _time.GetTimestamp();
-        _throttle.Record(d.Id, doc);
+        _throttle.Record(d.Id, values);
         _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(d.Id), doc, Retain: true));
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Configuration;
 
 namespace Gateway.HomeAssistant;
@@ -6,9 +5,9 @@ namespace Gateway.HomeAssistant;
 /// <summary>
 /// Decides which device state documents reach Home Assistant (like Zigbee2MQTT's debounce, per value): a
 /// document whose text values (status, power, flags) changed goes out at once; otherwise it goes out only when a
-/// number moved beyond its deadband since it was last published and its minimum interval has passed. A document
-/// held back is kept, so the periodic refresh and a reconnect send the newest values. Not thread-safe: the
-/// caller holds the bridge's lock.
+/// number moved beyond its deadband since it was last published and its minimum interval has passed. The values
+/// held back are kept, so the periodic refresh and a reconnect send the newest ones. It compares values, not JSON:
+/// a reading that is not sent is never formatted. Not thread-safe: the caller holds the bridge's lock.
 /// </summary>
 public sealed class PublishThrottle(PublishPolicyOptions policy, TimeProvider time)
 {
@@ -17,68 +16,79 @@ public sealed class PublishThrottle(PublishPolicyOptions policy, TimeProvider ti
     public long Published { get; private set; }
     public long HeldBack { get; private set; }
 
-    /// <summary>True when <paramref name="doc"/> (a flat JSON object) should be published now; else it is held.</summary>
-    public bool ShouldPublish(string deviceId, byte[] doc)
+    /// <summary>True when the values are exactly those last published (nothing to send, nothing to hold).</summary>
+    public bool SameAsPublished(string deviceId, IReadOnlyList<HaStateValue> values)
+    {
+        var state = State(deviceId);
+        if (state.Values.Count != values.Count) return false;
+        foreach (var v in values)
+        {
+            if (!state.Values.TryGetValue(v.Key, out var last) || last.Number != v.Number || last.Text != v.Text) return false;
+        }
+        return true;
+    }
+
+    /// <summary>True when the document of <paramref name="values"/> should be published now; else the values are held.</summary>
+    public bool ShouldPublish(string deviceId, IReadOnlyList<HaStateValue> values)
     {
         var state = State(deviceId);
         var now = time.GetTimestamp();
         var publish = state.Values.Count == 0;
-        var reader = new Utf8JsonReader(doc);
-        while (!publish && reader.Read())
+        for (var i = 0; !publish && i < values.Count; i++)
         {
-            if (reader.TokenType != JsonTokenType.PropertyName) continue;
-            var key = reader.GetString()!;
-            reader.Read();
-            var found = state.Values.TryGetValue(key, out var last);
-            if (reader.TokenType == JsonTokenType.Number)
+            var v = values[i];
+            state.Values.TryGetValue(v.Key, out var last);
+            if (v.Number is { } number)
             {
-                var v = reader.GetDouble();
-                if (!found || last.Number is not { } before) { publish = true; break; }
-                var (minInterval, deadband) = policy.For(deviceId, key);
-                if (Math.Abs(v - before) > Math.Max(Math.Abs(before) * deadband / 100, 1e-9) && time.GetElapsedTime(last.At, now) >= minInterval)
+                if (last?.Number is not { } before) { publish = true; break; }
+                var (minInterval, deadband) = policy.For(deviceId, v.Key);
+                if (Math.Abs(number - before) > Math.Max(Math.Abs(before) * deadband / 100, 1e-9) && time.GetElapsedTime(last.At, now) >= minInterval)
                     publish = true;
             }
-            else
-            {
-                var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : reader.TokenType.ToString();
-                if (!found || last.Number is not null || last.Text != text) publish = true;
-            }
+            else if (last is null || last.Number is not null || last.Text != v.Text) publish = true;
         }
         if (publish) return true;
-        state.Held = doc;
+        state.Held.Clear();
+        state.Held.AddRange(values);
+        state.HasHeld = true;
         HeldBack++;
         return false;
     }
 
-    /// <summary>The newest document held back since the last publish, if any; it is handed over once.</summary>
-    public byte[]? TakeHeld(string deviceId)
+    /// <summary>
+    /// The newest values held back since the last publish, if any; they are handed over once (the list is the
+    /// throttle's own: read it before the next call).
+    /// </summary>
+    public IReadOnlyList<HaStateValue>? TakeHeld(string deviceId)
     {
         var state = State(deviceId);
-        var held = state.Held;
-        state.Held = null;
-        return held;
+        if (!state.HasHeld) return null;
+        state.HasHeld = false;
+        return state.Held;
     }
 
     /// <summary>Records what went out: the values the deadbands are measured from from now on.</summary>
-    public void Record(string deviceId, byte[] doc)
+    public void Record(string deviceId, IReadOnlyList<HaStateValue> values)
     {
         var state = State(deviceId);
         var now = time.GetTimestamp();
-        state.Held = null;
+        state.HasHeld = false;
         Published++;
-        var reader = new Utf8JsonReader(doc);
-        while (reader.Read())
+        foreach (var v in values)
         {
-            if (reader.TokenType != JsonTokenType.PropertyName) continue;
-            var key = reader.GetString()!;
-            reader.Read();
-            state.Values[key] = reader.TokenType switch
-            {
-                JsonTokenType.Number => (reader.GetDouble(), null, now),
-                JsonTokenType.String => (null, reader.GetString(), now),
-                _ => (null, reader.TokenType.ToString(), now),
-            };
+            if (state.Values.TryGetValue(v.Key, out var slot)) (slot.Number, slot.Text, slot.At) = (v.Number, v.Text, now);
+            else state.Values[v.Key] = new Slot { Number = v.Number, Text = v.Text, At = now };
         }
+    }
+
+    /// <summary>Records that the values last published went out again (the periodic refresh, a reconnect).</summary>
+    public void RecordAgain(string deviceId)
+    {
+        var state = State(deviceId);
+        var now = time.GetTimestamp();
+        state.HasHeld = false;
+        Published++;
+        foreach (var slot in state.Values.Values) slot.At = now;
     }
 
     private DeviceState State(string deviceId)
@@ -89,7 +99,16 @@ public sealed class PublishThrottle(PublishPolicyOptions policy, TimeProvider ti
 
     private sealed class DeviceState
     {
-        public Dictionary<string, (double? Number, string? Text, long At)> Values { get; } = new(StringComparer.Ordinal);
-        public byte[]? Held { get; set; }
+        public Dictionary<string, Slot> Values { get; } = new(StringComparer.Ordinal);
+        public List<HaStateValue> Held { get; } = [];
+        public bool HasHeld { get; set; }
+    }
+
+    /// <summary>A value as last published; updated in place, so a publish inserts nothing.</summary>
+    private sealed class Slot
+    {
+        public double? Number { get; set; }
+        public string? Text { get; set; }
+        public long At { get; set; }
     }
 }

@@ -16,17 +16,21 @@ public sealed class PowerQualityTracker(double brownoutVoltage, double overvolta
 
     private readonly Dictionary<(string Device, string Condition), bool> _active = new();
 
+    /// <summary>
+    /// The conditions that started or ended with this reading (usually none). Messages are formatted only for a
+    /// change: a reading that changes nothing formats no number and allocates no list.
+    /// </summary>
     public IReadOnlyList<PowerQualityChange> Observe(Reading reading)
     {
-        var changes = new List<PowerQualityChange>();
+        List<PowerQualityChange>? changes = null;
         switch (reading)
         {
             case UpsReading ups:
-                if (!ups.Status.OnBattery && ups.InputVoltage is { } v) Voltage(ups.DeviceId, "input", v, changes);
-                Flag(ups, UpsStatusFlags.BOOST, "avr_boost", "AVR boost engaged (raising a low input voltage)", "AVR boost off", changes);
-                Flag(ups, UpsStatusFlags.TRIM, "avr_trim", "AVR trim engaged (lowering a high input voltage)", "AVR trim off", changes);
-                Flag(ups, UpsStatusFlags.OVER, "overload", $"Overload: the UPS is overloaded{Load(ups)}", $"Overload resolved{Load(ups)}", changes);
-                Flag(ups, UpsStatusFlags.BYPASS, "bypass", "The UPS is on bypass: the load is not protected", "The UPS is off bypass", changes);
+                if (!ups.Status.OnBattery && ups.InputVoltage is { } v) Voltage(ups.DeviceId, "input", v, ref changes);
+                Flag(ups, UpsStatusFlags.BOOST, "avr_boost", static (_, on) => on ? "AVR boost engaged (raising a low input voltage)" : "AVR boost off", ref changes);
+                Flag(ups, UpsStatusFlags.TRIM, "avr_trim", static (_, on) => on ? "AVR trim engaged (lowering a high input voltage)" : "AVR trim off", ref changes);
+                Flag(ups, UpsStatusFlags.OVER, "overload", static (r, on) => on ? $"Overload: the UPS is overloaded{Load(r)}" : $"Overload resolved{Load(r)}", ref changes);
+                Flag(ups, UpsStatusFlags.BYPASS, "bypass", static (_, on) => on ? "The UPS is on bypass: the load is not protected" : "The UPS is off bypass", ref changes);
                 break;
             case MeterReading meter:
                 // Loops, not LINQ: Where/Select/MinBy over value tuples is generic code of its own in the native binary.
@@ -38,43 +42,52 @@ public sealed class PowerQualityTracker(double brownoutVoltage, double overvolta
                     if (high is null || volts > high.Value.Value) high = (name, volts);
                 }
                 if (low is not { } lowest || high is not { } highest) break;
-                Threshold(meter.DeviceId, "brownout", lowest.Value < brownoutVoltage, lowest.Value >= brownoutVoltage + Hysteresis,
-                    $"Brownout: {lowest.Name} at {F(lowest.Value)} V (below {F(brownoutVoltage)} V)", $"Brownout over: lowest phase {lowest.Name} at {F(lowest.Value)} V", changes);
-                Threshold(meter.DeviceId, "overvoltage", highest.Value > overvoltageVoltage, highest.Value <= overvoltageVoltage - Hysteresis,
-                    $"Over-voltage: {highest.Name} at {F(highest.Value)} V (above {F(overvoltageVoltage)} V)", $"Over-voltage over: highest phase {highest.Name} at {F(highest.Value)} V", changes);
+                if (Transition(meter.DeviceId, "brownout", lowest.Value < brownoutVoltage, lowest.Value >= brownoutVoltage + Hysteresis) is { } brownout)
+                    Add(ref changes, meter.DeviceId, "brownout", brownout, brownout
+                        ? $"Brownout: {lowest.Name} at {F(lowest.Value)} V (below {F(brownoutVoltage)} V)"
+                        : $"Brownout over: lowest phase {lowest.Name} at {F(lowest.Value)} V");
+                if (Transition(meter.DeviceId, "overvoltage", highest.Value > overvoltageVoltage, highest.Value <= overvoltageVoltage - Hysteresis) is { } over)
+                    Add(ref changes, meter.DeviceId, "overvoltage", over, over
+                        ? $"Over-voltage: {highest.Name} at {F(highest.Value)} V (above {F(overvoltageVoltage)} V)"
+                        : $"Over-voltage over: highest phase {highest.Name} at {F(highest.Value)} V");
                 break;
         }
-        return changes;
+        return changes is null ? Array.Empty<PowerQualityChange>() : changes;
     }
 
-    private void Voltage(string device, string name, double v, List<PowerQualityChange> changes)
+    private void Voltage(string device, string name, double v, ref List<PowerQualityChange>? changes)
     {
         if (v < OutageVoltage) return;
-        Threshold(device, "brownout", v < brownoutVoltage, v >= brownoutVoltage + Hysteresis,
-            $"Brownout: {name} voltage {F(v)} V (below {F(brownoutVoltage)} V)", $"Brownout over: {name} voltage {F(v)} V", changes);
-        Threshold(device, "overvoltage", v > overvoltageVoltage, v <= overvoltageVoltage - Hysteresis,
-            $"Over-voltage: {name} voltage {F(v)} V (above {F(overvoltageVoltage)} V)", $"Over-voltage over: {name} voltage {F(v)} V", changes);
+        if (Transition(device, "brownout", v < brownoutVoltage, v >= brownoutVoltage + Hysteresis) is { } brownout)
+            Add(ref changes, device, "brownout", brownout, brownout
+                ? $"Brownout: {name} voltage {F(v)} V (below {F(brownoutVoltage)} V)"
+                : $"Brownout over: {name} voltage {F(v)} V");
+        if (Transition(device, "overvoltage", v > overvoltageVoltage, v <= overvoltageVoltage - Hysteresis) is { } over)
+            Add(ref changes, device, "overvoltage", over, over
+                ? $"Over-voltage: {name} voltage {F(v)} V (above {F(overvoltageVoltage)} V)"
+                : $"Over-voltage over: {name} voltage {F(v)} V");
     }
 
-    private void Threshold(string device, string condition, bool enter, bool leave, string started, string ended, List<PowerQualityChange> changes)
+    /// <summary>True: the condition starts; false: it ends; null: no change.</summary>
+    private bool? Transition(string device, string condition, bool enter, bool leave)
     {
         var was = _active.GetValueOrDefault((device, condition));
-        if (!was && enter) Set(device, condition, true, started, changes);
-        else if (was && leave) Set(device, condition, false, ended, changes);
+        if (!was && enter) return _active[(device, condition)] = true;
+        if (was && leave) return _active[(device, condition)] = false;
+        return null;
     }
 
-    private void Flag(UpsReading r, UpsStatusFlags flag, string condition, string started, string ended, List<PowerQualityChange> changes)
+    /// <param name="message">Formats the message of a change (static: a reading without a change allocates nothing).</param>
+    private void Flag(UpsReading r, UpsStatusFlags flag, string condition, Func<UpsReading, bool, string> message, ref List<PowerQualityChange>? changes)
     {
         var now = r.Status.Has(flag);
-        var was = _active.GetValueOrDefault((r.DeviceId, condition));
-        if (now != was) Set(r.DeviceId, condition, now, now ? started : ended, changes);
+        if (now == _active.GetValueOrDefault((r.DeviceId, condition))) return;
+        _active[(r.DeviceId, condition)] = now;
+        Add(ref changes, r.DeviceId, condition, now, message(r, now));
     }
 
-    private void Set(string device, string condition, bool active, string message, List<PowerQualityChange> changes)
-    {
-        _active[(device, condition)] = active;
-        changes.Add(new PowerQualityChange(device, condition, active, message));
-    }
+    private static void Add(ref List<PowerQualityChange>? changes, string device, string condition, bool active, string message) =>
+        (changes ??= []).Add(new PowerQualityChange(device, condition, active, message));
 
     private static string Load(UpsReading r) => r.Load is { } l ? $" (load {F(l)}%)" : "";
 

@@ -24,6 +24,12 @@ public sealed class DeviceRuntimeModel(RuntimeCalibration calibration)
 
     public RuntimeCalibration Calibration => calibration;
 
+    /// <summary>The calibration as NUT writes it (<c>driver.parameter.runtimecal</c>), formatted once, not per reading.</summary>
+    public string CalibrationText { get; } = calibration.ToString();
+
+    /// <summary>The last estimate as text, kept so an unchanged estimate is not formatted again (guarded by the estimator's lock).</summary>
+    internal (double Seconds, string Text) LastText { get; set; } = (double.NaN, "");
+
     /// <summary>The battery's capacity relative to the calibration, as learned so far.</summary>
     public double CapacityFactor { get; private set; } = 1;
 

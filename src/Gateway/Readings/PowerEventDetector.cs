@@ -21,7 +21,8 @@ public sealed class PowerEventDetector : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var sub = _hub.Subscribe("power-events", wants: static e => e is LinkStateChanged or ReadingPublished { Reading: UpsReading });
+        // Inline: a dictionary look-up per reading, an event (a non-blocking publish) on a change; no pool wake-up per reading.
+        using var sub = _hub.Subscribe("power-events", wants: static e => e is LinkStateChanged or ReadingPublished { Reading: UpsReading }, inline: true);
         try
         {
             await foreach (var e in sub.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))

@@ -13,7 +13,9 @@ public sealed class ReadingHub : IReadingSink
     private readonly TimeProvider _time;
     private readonly ILogger<ReadingHub> _log;
     private readonly Lock _gate = new();
-    private Dictionary<string, DeviceSnapshot> _devices = new(StringComparer.Ordinal);
+    // Copied only when a device is added or removed; a reading replaces its device's snapshot in place, so
+    // readers never lock and a reading builds no dictionary.
+    private Dictionary<string, DeviceSlot> _devices = new(StringComparer.Ordinal);
     private HubSubscription[] _subscribers = [];
     private readonly RuntimeEstimator? _runtime;
 
@@ -33,9 +35,9 @@ public sealed class ReadingHub : IReadingSink
         lock (_gate)
         {
             if (_devices.ContainsKey(deviceId)) return;
-            var copy = new Dictionary<string, DeviceSnapshot>(_devices, StringComparer.Ordinal)
+            var copy = new Dictionary<string, DeviceSlot>(_devices, StringComparer.Ordinal)
             {
-                [deviceId] = new DeviceSnapshot(deviceId, type, kind, LinkState.Connecting, _time.GetUtcNow(), "starting", null),
+                [deviceId] = new DeviceSlot(new DeviceSnapshot(deviceId, type, kind, LinkState.Connecting, _time.GetUtcNow(), "starting", null)),
             };
             _devices = copy;
         }
@@ -47,17 +49,17 @@ public sealed class ReadingHub : IReadingSink
         lock (_gate)
         {
             if (!_devices.ContainsKey(deviceId)) return;
-            var copy = new Dictionary<string, DeviceSnapshot>(_devices, StringComparer.Ordinal);
+            var copy = new Dictionary<string, DeviceSlot>(_devices, StringComparer.Ordinal);
             copy.Remove(deviceId);
             _devices = copy;
         }
         _log.LogInformation("Device {Device} removed", deviceId);
     }
 
-    public DeviceSnapshot? Get(string deviceId) => _devices.TryGetValue(deviceId, out var s) ? s : null;
+    public DeviceSnapshot? Get(string deviceId) => _devices.TryGetValue(deviceId, out var s) ? s.Current : null;
 
     /// <summary>Every device, in registration-independent id order.</summary>
-    public IReadOnlyList<DeviceSnapshot> Snapshot() => _devices.Values.OrderBy(d => d.DeviceId, StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<DeviceSnapshot> Snapshot() => _devices.Values.Select(s => s.Current).OrderBy(d => d.DeviceId, StringComparer.Ordinal).ToArray();
 
     /// <param name="wants">Which events the subscriber reads (null: all); the others are never queued for it.</param>
     /// <param name="inline">
@@ -90,16 +92,15 @@ public sealed class ReadingHub : IReadingSink
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var prev = _devices.TryGetValue(reading.DeviceId, out var p)
-                ? p
-                : new DeviceSnapshot(reading.DeviceId, "unknown", reading is UpsReading ? DeviceKind.Ups : DeviceKind.Meter, LinkState.Connecting, now, null, null);
+            var slot = SlotFor(reading.DeviceId, reading is UpsReading ? DeviceKind.Ups : DeviceKind.Meter, now);
+            var prev = slot.Current;
             var next = prev with { Latest = reading };
             if (prev.Link != LinkState.Connected)
             {
                 change = new LinkStateChanged(reading.DeviceId, prev.Link, LinkState.Connected, "reading received", now);
                 next = next with { Link = LinkState.Connected, LinkSince = now, LinkReason = null };
             }
-            _devices = new Dictionary<string, DeviceSnapshot>(_devices, StringComparer.Ordinal) { [reading.DeviceId] = next };
+            slot.Current = next;
         }
         if (change is not null) AnnounceLink(change);
         Fan(new ReadingPublished(reading));
@@ -111,14 +112,11 @@ public sealed class ReadingHub : IReadingSink
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            if (!_devices.TryGetValue(deviceId, out var prev))
-                prev = new DeviceSnapshot(deviceId, "unknown", DeviceKind.Ups, LinkState.Connecting, now, null, null);
+            var slot = SlotFor(deviceId, DeviceKind.Ups, now);
+            var prev = slot.Current;
             if (prev.Link == state) return;
             change = new LinkStateChanged(deviceId, prev.Link, state, reason, now);
-            _devices = new Dictionary<string, DeviceSnapshot>(_devices, StringComparer.Ordinal)
-            {
-                [deviceId] = prev with { Link = state, LinkSince = now, LinkReason = reason },
-            };
+            slot.Current = prev with { Link = state, LinkSince = now, LinkReason = reason };
         }
         AnnounceLink(change);
     }
@@ -127,11 +125,21 @@ public sealed class ReadingHub : IReadingSink
     public void CheckFreshness()
     {
         var now = _time.GetUtcNow();
-        foreach (var d in _devices.Values)
+        foreach (var slot in _devices.Values)
         {
+            var d = slot.Current;
             if (d.Link == LinkState.Connected && d.Latest is { } r && !r.IsFresh(now))
                 ReportLinkState(d.DeviceId, LinkState.Stale, $"no new reading for {(now - r.Timestamp).TotalSeconds:0}s");
         }
+    }
+
+    /// <summary>The device's slot; an undeclared device (no Register) gets one as Connecting. Caller holds the lock.</summary>
+    private DeviceSlot SlotFor(string deviceId, DeviceKind kind, DateTimeOffset now)
+    {
+        if (_devices.TryGetValue(deviceId, out var slot)) return slot;
+        slot = new DeviceSlot(new DeviceSnapshot(deviceId, "unknown", kind, LinkState.Connecting, now, null, null));
+        _devices = new Dictionary<string, DeviceSlot>(_devices, StringComparer.Ordinal) { [deviceId] = slot };
+        return slot;
     }
 
     private void AnnounceLink(LinkStateChanged change)
@@ -151,5 +159,17 @@ public sealed class ReadingHub : IReadingSink
     {
         foreach (var s in _subscribers)
             if (s.Wants(e)) s.Offer(e);
+    }
+
+    /// <summary>One device's latest snapshot, replaced whole (readers see the old or the new one, never a mix).</summary>
+    private sealed class DeviceSlot(DeviceSnapshot current)
+    {
+        private DeviceSnapshot _current = current;
+
+        public DeviceSnapshot Current
+        {
+            get => Volatile.Read(ref _current);
+            set => Volatile.Write(ref _current, value);
+        }
     }
 }

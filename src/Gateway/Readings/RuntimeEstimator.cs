@@ -49,13 +49,18 @@ public sealed class RuntimeEstimator
         if (reading is not UpsReading r || !Volatile.Read(ref _models).TryGetValue(r.DeviceId, out var model)) return reading;
         if (r.BatteryRuntimeSeconds is > 0) return reading;
         if (r.BatteryCharge is not (>= 0 and <= 100) || r.Load is not (>= 0 and <= 200)) return reading;
-        double seconds;
-        lock (_gate) seconds = model.Update(r.Timestamp, r.BatteryCharge.Value, r.Load.Value, r.Status.OnBattery && !r.Status.OnLine);
-        var vars = new Dictionary<string, string>(r.Variables, StringComparer.Ordinal)
+        string text;
+        lock (_gate)
         {
-            [NutNames.BatteryRuntime] = Math.Round(seconds).ToString("0", CultureInfo.InvariantCulture),
-            [MarkerVariable] = model.Calibration.ToString(),
-        };
+            var seconds = Math.Round(model.Update(r.Timestamp, r.BatteryCharge.Value, r.Load.Value, r.Status.OnBattery && !r.Status.OnLine));
+            if (model.LastText.Seconds != seconds) model.LastText = (seconds, seconds.ToString("0", CultureInfo.InvariantCulture));
+            text = model.LastText.Text;
+        }
+        // Sized for the two added variables: no resize per reading.
+        var vars = new Dictionary<string, string>(r.Variables.Count + 2, StringComparer.Ordinal);
+        foreach (var (k, v) in r.Variables) vars[k] = v;
+        vars[NutNames.BatteryRuntime] = text;
+        vars[MarkerVariable] = model.CalibrationText;
         return new UpsReading(r.DeviceId, r.Timestamp, r.MaxAge, r.Status, vars);
     }
 }

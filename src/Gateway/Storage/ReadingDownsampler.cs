@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Gateway.Drivers.Readings;
 
 namespace Gateway.Storage;
@@ -38,7 +39,7 @@ public sealed class ReadingDownsampler
             if (start > open.Start)
             {
                 _closed.Add((reading.DeviceId, open));
-                open = new OpenInterval(start);
+                open = new OpenInterval(start, open.Count);
                 _open[reading.DeviceId] = open;
             }
         }
@@ -111,9 +112,12 @@ public sealed class ReadingDownsampler
         return s - (((s % _intervalSeconds) + _intervalSeconds) % _intervalSeconds);
     }
 
-    private sealed class OpenInterval(long start)
+    /// <param name="capacity">The previous interval's metric count: the device's next interval is sized for it (no resize per interval).</param>
+    private sealed class OpenInterval(long start, int capacity = 0)
     {
-        private readonly Dictionary<string, (double Sum, int Count, double Min, double Max, string Unit)> _sums = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (double Sum, int Count, double Min, double Max, string Unit)> _sums = new(capacity, StringComparer.Ordinal);
+
+        public int Count => _sums.Count;
 
         public long Start { get; } = start;
 
@@ -122,7 +126,9 @@ public sealed class ReadingDownsampler
             foreach (var m in metrics)
             {
                 if (!double.IsFinite(m.Value)) continue;
-                _sums[m.Key] = _sums.TryGetValue(m.Key, out var s)
+                // One hash look-up per metric, not two.
+                ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(_sums, m.Key, out var seen);
+                s = seen
                     ? (s.Sum + m.Value, s.Count + 1, Math.Min(s.Min, m.Value), Math.Max(s.Max, m.Value), m.Unit)
                     : (m.Value, 1, m.Value, m.Value, m.Unit);
             }

@@ -1,4 +1,3 @@
-using System.Text;
 using Gateway.Configuration;
 using Gateway.HomeAssistant;
 using Microsoft.Extensions.Time.Testing;
@@ -9,11 +8,11 @@ public sealed class PublishThrottleTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
 
-    private static byte[] Doc(string status, double power, double energy = 3604.2) =>
-        Encoding.UTF8.GetBytes($$"""{"status":"{{status}}","total_power":{{power}},"import_energy":{{energy}},"phase_sequence":null}""");
+    private static HaStateValue[] Doc(string status, double power, double energy = 3604.2) =>
+        [HaStateValue.Of("status", status), HaStateValue.Of("total_power", power), HaStateValue.Of("import_energy", energy), HaStateValue.Null("phase_sequence")];
 
     /// <summary>What a device publishing once a second gets through, the way the state publisher uses the throttle.</summary>
-    private static List<int> Run(PublishThrottle throttle, FakeTimeProvider time, Func<int, byte[]> docAt, int seconds)
+    private static List<int> Run(PublishThrottle throttle, FakeTimeProvider time, Func<int, HaStateValue[]> docAt, int seconds)
     {
         var sent = new List<int>();
         for (var s = 0; s < seconds; s++)
@@ -48,11 +47,13 @@ public sealed class PublishThrottleTests
         Assert.Equal([0, 5, 10, 15, 20, 25], sent);
         var steady = Run(throttle, _time, _ => Doc("OL", 1125), 60);
         Assert.Empty(steady);   // 1125 was sent at 25 s: nothing moved
-        Assert.Equal(Doc("OL", 1125), throttle.TakeHeld("grid"));
+        Assert.Equal(Doc("OL", 1125), throttle.TakeHeld("grid")!.ToArray());
+        Assert.True(throttle.SameAsPublished("grid", Doc("OL", 1125)));
+        Assert.False(throttle.SameAsPublished("grid", Doc("OL", 1125.5)));
         Assert.Null(throttle.TakeHeld("grid"));
 
         Assert.False(throttle.ShouldPublish("grid", Doc("OL", 1126)));
-        Assert.Equal(Doc("OL", 1126), throttle.TakeHeld("grid"));
+        Assert.Equal(Doc("OL", 1126), throttle.TakeHeld("grid")!.ToArray());
         Assert.Null(throttle.TakeHeld("grid"));
     }
 

@@ -34,6 +34,18 @@ public sealed class PowerQualityTrackerTests
     }
 
     [Fact]
+    public void A_reading_that_changes_nothing_allocates_no_list_and_the_next_change_is_still_reported()
+    {
+        Assert.Single(_t.Observe(Ups("OL BOOST", 190)), c => c.Condition == "brownout");
+        // Steady: the shared empty list, not a new one per reading (nothing is formatted either).
+        Assert.Same(Array.Empty<PowerQualityChange>(), _t.Observe(Ups("OL BOOST", 189)));
+        Assert.Same(Array.Empty<PowerQualityChange>(), _t.Observe(Ups("OL BOOST", 191)));
+        var back = _t.Observe(Ups("OL", 230));
+        Assert.Equal([("brownout", false), ("avr_boost", false)], back.Select(c => (c.Condition, c.Active)));
+        Assert.Equal("AVR boost off", back[1].Message);
+    }
+
+    [Fact]
     public void A_power_failure_is_not_a_brownout()
     {
         Assert.Empty(Feed(Ups("OL", 230), Ups("OB DISCHRG", 0), Ups("OB DISCHRG", 12), Ups("OL", 229)));

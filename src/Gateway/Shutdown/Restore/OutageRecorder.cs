@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Gateway.Drivers.Readings;
 using Gateway.Readings;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +29,7 @@ public sealed class OutageRecorder : BackgroundService
     private readonly ILogger _log;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _saving = new(1, 1);
+    private readonly Channel<OutageRecord> _toSave = Channel.CreateUnbounded<OutageRecord>(new UnboundedChannelOptions { SingleReader = true });
     private OutageRecord? _held;
     private TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _persisted;
@@ -102,7 +104,8 @@ public sealed class OutageRecorder : BackgroundService
         {
             _log.LogWarning("Cannot read {Path}: {Error}; starting without the last outage", _store.CurrentPath, e.Message);
         }
-        _readings = _hub?.Subscribe("outage-recorder", wants: e => e is ReadingPublished { Reading: UpsReading } && e.DeviceId == _deviceId);
+        // Inline: a reading is bookkeeping in memory (no pool wake-up per reading); a save it makes due goes to the save loop.
+        _readings = _hub?.Subscribe("outage-recorder", wants: e => e is ReadingPublished { Reading: UpsReading } && e.DeviceId == _deviceId, inline: true);
         _eventSub = _events.Subscribe("outage-recorder");
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -113,11 +116,28 @@ public sealed class OutageRecorder : BackgroundService
         using var events = _eventSub;
         var tasks = new List<Task>();
         if (readings is not null)
+        {
             tasks.Add(Task.Run(async () =>
             {
-                await foreach (var e in readings.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-                    if (e is ReadingPublished { Reading: UpsReading r } && r.DeviceId == _deviceId) await ObserveAsync(r).ConfigureAwait(false);
+                try
+                {
+                    await foreach (var e in readings.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+                        if (e is ReadingPublished { Reading: UpsReading r } && r.DeviceId == _deviceId && Observe(r) is { } save) _toSave.Writer.TryWrite(save);
+                }
+                finally { _toSave.Writer.TryComplete(); }
             }, stoppingToken));
+            // Not cancelled by the stop: a save that a reading made due is written before the service ends.
+            tasks.Add(Task.Run(async () =>
+            {
+                await foreach (var save in _toSave.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    // Only the newest of the saves queued meanwhile is written.
+                    var newest = save;
+                    while (_toSave.Reader.TryRead(out var next)) newest = next;
+                    await PersistAsync(newest).ConfigureAwait(false);
+                }
+            }, CancellationToken.None));
+        }
         if (events is not null)
             tasks.Add(Task.Run(async () =>
             {
@@ -131,7 +151,13 @@ public sealed class OutageRecorder : BackgroundService
     /// <summary>One reading of the protected UPS (public for tests).</summary>
     public async Task ObserveAsync(UpsReading r)
     {
-        if (r.Status.Has(UpsStatusFlags.CAL)) return;
+        if (Observe(r) is { } save) await PersistAsync(save).ConfigureAwait(false);
+    }
+
+    /// <summary>One reading, in memory: the record to save now, if one is due.</summary>
+    private OutageRecord? Observe(UpsReading r)
+    {
+        if (r.Status.Has(UpsStatusFlags.CAL)) return null;
         OutageRecord? save = null;
         lock (_gate)
         {
@@ -171,12 +197,12 @@ public sealed class OutageRecorder : BackgroundService
                 if (!_persisted && c.Machines.Count == 0 && c.Steps.Count == 0 && r.Timestamp - c.StartedAt < _onBatteryDelay)
                 {
                     Held = null; // a blink, not an outage
-                    return;
+                    return null;
                 }
                 save = Held = c with { PowerBackAt = r.Timestamp };
             }
         }
-        if (save is not null) await PersistAsync(save).ConfigureAwait(false);
+        return save;
     }
 
     /// <summary>One gateway event (public for tests): steps, shed machines, the power-cycle.</summary>

@@ -42,7 +42,8 @@ public sealed class AlarmMonitor : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var sub = _hub.Subscribe("alarms", wants: static e => e is ReadingPublished { Reading: UpsReading });
+        // Inline: the evaluation is in memory and takes only this monitor's lock; no pool wake-up per reading.
+        using var sub = _hub.Subscribe("alarms", wants: static e => e is ReadingPublished { Reading: UpsReading }, inline: true);
         foreach (var d in _hub.Snapshot())
             if (d.Latest is not null) Handle(new ReadingPublished(d.Latest));
         try
@@ -71,8 +72,9 @@ public sealed class AlarmMonitor : BackgroundService
             }
             foreach (var (kind, alarm) in before)
                 if (!now.ContainsKey(kind)) changes.Add((alarm, false));
-            // Stored even without a change: the message carries the latest value ("Input voltage 171 V").
-            _active = new Dictionary<string, IReadOnlyDictionary<string, ActiveAlarm>>(_active, StringComparer.Ordinal) { [ups.DeviceId] = now };
+            // Stored even without a change: the message carries the latest value ("Input voltage 171 V"). With no
+            // alarm before or now there is nothing to store (the usual reading).
+            if (now.Count > 0 || before.Count > 0) _active = new Dictionary<string, IReadOnlyDictionary<string, ActiveAlarm>>(_active, StringComparer.Ordinal) { [ups.DeviceId] = now };
         }
         foreach (var (alarm, raised) in changes)
         {
