@@ -56,7 +56,10 @@ sleep 0.3
 mosquitto_sub -p "$mport" -h 127.0.0.1 -t '#' -F '%t' >"$W/mqtt.log" 2>/dev/null &
 pids+=($!)
 
-cat > "$W/config.yaml" <<CONF
+# the config in a directory of its own, as /etc/gateway on a Pi: the gateway watches its directory (inotify) for
+# edits, and the logs and mosquitto_sub's output written next to it would wake its watcher thread on every line
+mkdir -p "$W/etc"
+cat > "$W/etc/config.yaml" <<CONF
 gateway:
   name: gateway
   data_dir: $W/data
@@ -78,7 +81,7 @@ CONF
 gstart=$(date +%s)
 # stdout and stderr go to a pipe, as under systemd (journald reads them): the gateway's own write_bytes then hold
 # what it writes to disk itself, and the log's volume is counted apart (log_bytes_per_day)
-(cd "$W" && HOME=$W exec "$GW" run --config "$W/config.yaml" > >(cat >"$W/gateway.log") 2>&1) &
+(cd "$W" && HOME=$W exec "$GW" run --config "$W/etc/config.yaml" > >(cat >"$W/gateway.log") 2>&1) &
 gpid=$!
 pids+=($gpid)
 until curl -fs -o /dev/null "http://127.0.0.1:$wport/api/health"; do sleep 0.05; done

@@ -20,6 +20,15 @@ public sealed class ModbusRtuMaster : IModbusClient
     private readonly PriorityGate _gate = new();
     private long _lastActivity;
     private bool _hasActivity;
+    // The port-thread path's per-port state, used by one exchange at a time (under _gate): the reply buffer, the
+    // request being answered and the reply the completion check already decoded (so the registers are decoded once,
+    // and no buffer, closure or delegate is allocated per request).
+    private byte[] _reply = new byte[512];
+    private readonly ReplyComplete _checkReply;
+    private ModbusRequest? _asking;
+    private ModbusRequest? _decodedFor;
+    private int _decodedLength;
+    private ModbusResponse _decoded;
 
     public ModbusRtuMaster(ISerialTransport transport, ModbusTiming timing, TimeProvider time, DriverCounters? counters = null)
     {
@@ -27,6 +36,7 @@ public sealed class ModbusRtuMaster : IModbusClient
         _timing = timing;
         _time = time;
         _counters = counters;
+        _checkReply = CheckReply;
     }
 
     public ISerialTransport Transport => _transport;
@@ -90,26 +100,35 @@ public sealed class ModbusRtuMaster : IModbusClient
     {
         var quiet = _hasActivity ? timing.Gap - _time.GetElapsedTime(_lastActivity) : TimeSpan.Zero;
         var frame = ModbusFrames.EncodeRequest(request);
-        var buffer = new byte[Math.Max(256, request.ReplyLength * 2)];
+        var size = Math.Max(256, request.ReplyLength * 2);
+        if (_reply.Length < size) _reply = new byte[size];
+        var buffer = _reply.AsMemory(0, size);
+        _asking = request;
+        _decodedFor = null;
         counters?.CountRequest();
         ExchangeOutcome outcome;
         try
         {
-            outcome = await exchange.ExchangeAsync(frame, quiet, timing.ReplyTimeout, buffer,
-                received => ModbusFrames.TryDecodeResponse(received, request, out _), ct).ConfigureAwait(false);
+            outcome = await exchange.ExchangeAsync(frame, quiet, timing.ReplyTimeout, buffer, _checkReply, ct).ConfigureAwait(false);
         }
         finally
         {
             _lastActivity = _time.GetTimestamp();
             _hasActivity = true;
+            _asking = null;
         }
         if (outcome.Stale > 0) counters?.CountBadFrame();
         Interlocked.Add(ref _bytesSent, frame.Length);
         Interlocked.Add(ref _bytesReceived, outcome.Received);
-        var received = buffer.AsSpan(0, outcome.Received);
+        var received = buffer.Span[..outcome.Received];
         try
         {
-            if (ModbusFrames.TryDecodeResponse(received, request, out var response))
+            // The check on the port's thread decoded the reply already (the same bytes, for this very request).
+            var decoded = ReferenceEquals(_decodedFor, request) && _decodedLength == outcome.Received;
+            var response = _decoded;
+            _decodedFor = null;
+            _decoded = default;
+            if (decoded || ModbusFrames.TryDecodeResponse(received, request, out response))
             {
                 if (response.Start > 0) counters?.CountBadFrame();
                 return response;
@@ -125,6 +144,20 @@ public sealed class ModbusRtuMaster : IModbusClient
             : new ModbusFrameException(ModbusFrameError.Garbage, $"{outcome.Received} bytes without a valid reply from slave {request.Slave}");
         Count(error, counters);
         throw error;
+    }
+
+    /// <summary>
+    /// The exchange's completion check, on the port's thread after each chunk: a whole reply is kept for the caller,
+    /// which then does not decode it again. A reply that is wrong for good throws here and is decoded (and reported)
+    /// again by the caller.
+    /// </summary>
+    private bool CheckReply(ReadOnlySpan<byte> received)
+    {
+        if (_asking is not { } request || !ModbusFrames.TryDecodeResponse(received, request, out var response)) return false;
+        _decoded = response;
+        _decodedLength = received.Length;
+        _decodedFor = request;
+        return true;
     }
 
     private async Task KeepQuietAsync(ModbusTiming timing, CancellationToken ct)

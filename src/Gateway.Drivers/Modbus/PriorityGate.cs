@@ -11,13 +11,28 @@ public sealed class PriorityGate
     private readonly LinkedList<TaskCompletionSource> _normal = new();
     private bool _held;
 
-    public async Task EnterAsync(bool urgent, CancellationToken ct)
+    /// <summary>Enters at once (no allocation) when the gate is free, the usual case; otherwise queues.</summary>
+    public Task EnterAsync(bool urgent, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (!_held)
+            {
+                _held = true;
+                return Task.CompletedTask;
+            }
+        }
+        return WaitAsync(urgent, ct);
+    }
+
+    private async Task WaitAsync(bool urgent, CancellationToken ct)
+    {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         LinkedListNode<TaskCompletionSource> node;
         lock (_lock)
         {
+            // Freed between the first look and this one.
             if (!_held)
             {
                 _held = true;

@@ -30,6 +30,8 @@ internal sealed class FileDescriptorChannel : IDisposable
     private volatile bool _failed;
     private int _disposing;
     private PendingExchange? _exchange;
+    /// <summary>The exchange object kept for the next exchange (see <see cref="ExchangeAsync"/>).</summary>
+    private PendingExchange? _spare;
     private readonly List<PendingDelay> _delays = [];
     private IOException? _failure;
     /// <summary>Set (under <see cref="_delays"/>'s lock) once the reader has left its loop: nothing added later is seen by it.</summary>
@@ -98,7 +100,7 @@ internal sealed class FileDescriptorChannel : IDisposable
                 var into = Volatile.Read(ref _exchange) is { Written: true } reading ? reading : null;
                 if (into is not null)
                 {
-                    fixed (byte* p = into.Reply) n = Libc.Read(_fd, p + into.Received, into.Reply.Length - into.Received);
+                    fixed (byte* p = into.Reply.Span) n = Libc.Read(_fd, p + into.Received, into.Reply.Length - into.Received);
                 }
                 else
                 {
@@ -135,7 +137,8 @@ internal sealed class FileDescriptorChannel : IDisposable
             // On the thread pool: whoever closes the port may hold a lock while it waits for this thread to end, and
             // a caller resumed here could need that lock.
             var error = Closed();
-            if (Volatile.Read(ref _exchange) is { } x) ThreadPool.UnsafeQueueUserWorkItem(static o => o.Channel.FinishFailed(o.Exchange, o.Error), (Channel: this, Exchange: x, Error: error), preferLocal: false);
+            if (Volatile.Read(ref _exchange) is { } x)
+                ThreadPool.UnsafeQueueUserWorkItem(static o => o.Channel.FinishFailed(o.Exchange, o.Version, o.Error), (Channel: this, Exchange: x, x.Version, Error: error), preferLocal: false);
             // A wait cut short by the port's end fails: a loop that simply went on would believe its time had come,
             // and one with nothing to ask until its next full poll would wait again, and again, and never find out.
             foreach (var d in left) ThreadPool.UnsafeQueueUserWorkItem(static o => o.Delay.Done.TrySetException(o.Error), (Delay: d, Error: error), preferLocal: false);
@@ -233,7 +236,7 @@ internal sealed class FileDescriptorChannel : IDisposable
         timeout = -1;
         if (x.Cancelled)
         {
-            FinishFailed(x, null);
+            FinishFailed(x, x.Version, null);
             return false;
         }
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -251,7 +254,7 @@ internal sealed class FileDescriptorChannel : IDisposable
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                FinishFailed(x, e);
+                FinishFailed(x, x.Version, e);
                 return false;
             }
             x.Deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(x.Timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
@@ -274,7 +277,7 @@ internal sealed class FileDescriptorChannel : IDisposable
     {
         try
         {
-            return x.Complete(x.Reply.AsSpan(0, x.Received));
+            return x.Complete(x.Reply.Span[..x.Received]);
         }
         catch (Exception)
         {
@@ -287,62 +290,74 @@ internal sealed class FileDescriptorChannel : IDisposable
     {
         Interlocked.CompareExchange(ref _exchange, null, x);
         var outcome = new ExchangeOutcome(x.Received, timedOut, x.Stale);
-        if (!x.Inline) x.Done.TrySetResult(outcome);
+        var version = x.Version;
+        if (!x.Inline) x.TrySetResult(version, outcome);
         else if (EnterCallback())
         {
-            try { x.Done.TrySetResult(outcome); }
+            try { x.TrySetResult(version, outcome); }
             finally { LeaveCallback(); }
         }
-        else ThreadPool.UnsafeQueueUserWorkItem(static o => o.Exchange.Done.TrySetResult(o.Outcome), (Exchange: x, Outcome: outcome), preferLocal: false);
+        else ThreadPool.UnsafeQueueUserWorkItem(static o => o.Exchange.TrySetResult(o.Version, o.Outcome), (Exchange: x, Version: version, Outcome: outcome), preferLocal: false);
     }
 
-    /// <summary>Fails the exchange; on the reader thread only when its caller resumes elsewhere (see <see cref="Finish"/>).</summary>
-    private void FinishFailed(PendingExchange x, Exception? error)
+    /// <summary>
+    /// Fails use <paramref name="version"/> of the exchange (nothing when it is over); on the reader thread only when
+    /// its caller resumes elsewhere (see <see cref="Finish"/>). A null error means cancelled.
+    /// </summary>
+    private void FinishFailed(PendingExchange x, short version, Exception? error)
     {
         Interlocked.CompareExchange(ref _exchange, null, x);
         if (x.Inline && Thread.CurrentThread == _reader)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static o => Fail(o.Exchange, o.Error), (Exchange: x, Error: error), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static o => Fail(o.Exchange, o.Version, o.Error), (Exchange: x, Version: version, Error: error), preferLocal: false);
             return;
         }
-        Fail(x, error);
+        Fail(x, version, error);
 
-        static void Fail(PendingExchange x, Exception? error)
-        {
-            if (error is null) x.Done.TrySetCanceled();
-            else x.Done.TrySetException(error);
-        }
+        static void Fail(PendingExchange x, short version, Exception? error) =>
+            x.TrySetException(version, error ?? new OperationCanceledException());
     }
 
-    /// <summary>See <see cref="IExchangeTransport.ExchangeAsync"/>; one exchange at a time (the Modbus master's gate ensures it).</summary>
-    public async Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken ct)
+    /// <summary>
+    /// See <see cref="IExchangeTransport.ExchangeAsync"/>; one exchange at a time (the Modbus master's gate ensures it).
+    /// The port's one <see cref="PendingExchange"/> is used again by the next exchange once this one's result is taken.
+    /// </summary>
+    public async Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
         var quietUntil = System.Diagnostics.Stopwatch.GetTimestamp() + (quiet > TimeSpan.Zero ? (long)(quiet.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : 0);
         var onReader = Thread.CurrentThread == _reader;
-        var x = new PendingExchange(request, quietUntil, timeout, reply, complete, onReader);
+        var x = Interlocked.Exchange(ref _spare, null) ?? new PendingExchange();
+        x.Start(request, quietUntil, timeout, reply, complete, onReader);
+        var version = x.Version;
         if (Interlocked.CompareExchange(ref _exchange, x, null) is not null)
             throw new InvalidOperationException($"{Name}: an exchange is already running");
         if (!onReader) Wake();
         // The reader may have ended (device gone, disposed) before it saw the exchange: then nobody else finishes it.
         // _ended is set before the reader looks at _exchange for the last time, and _exchange was set above.
-        if (_failed || _disposed || _ended) FinishFailed(x, Closed());
-        using (ct.Register(static o =>
+        if (_failed || _disposed || _ended) FinishFailed(x, version, Closed());
+        try
         {
-            var (channel, exchange) = ((FileDescriptorChannel, PendingExchange))o!;
-            exchange.Cancelled = true;
-            channel.Wake();
-        }, (this, x)))
+            using (ct.Register(static o =>
+            {
+                var (channel, exchange) = ((FileDescriptorChannel, PendingExchange))o!;
+                exchange.Cancelled = true;
+                channel.Wake();
+            }, (this, x)))
+            {
+                return await x.Task.ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            try
-            {
-                return await x.Done.Task.ConfigureAwait(false);
-            }
-            catch (TaskCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(ct);
-            }
+            throw new OperationCanceledException(ct);
+        }
+        finally
+        {
+            // The result is taken and the registration gone (its Dispose waits for a running callback): free to reuse.
+            x.Clear();
+            Volatile.Write(ref _spare, x);
         }
     }
 

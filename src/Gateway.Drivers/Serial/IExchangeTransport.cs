@@ -14,7 +14,7 @@ public interface IExchangeTransport
     /// <param name="reply">Where the reply goes; the exchange ends when it is full.</param>
     /// <param name="complete">Called after each chunk; true ends the exchange.</param>
     /// <exception cref="IOException">The device failed or was closed.</exception>
-    Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken cancellationToken);
+    Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken cancellationToken);
 
     /// <summary>
     /// Completes after <paramref name="delay"/> as a poll() timeout of the reader thread, and the caller goes on on that

@@ -79,7 +79,7 @@ public sealed class PosixSerialPort : ISerialTransport, IExchangeTransport
 
     public int DiscardInput() => _channel.DiscardInput();
 
-    public Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, byte[] reply, ReplyComplete complete, CancellationToken cancellationToken) =>
+    public Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken cancellationToken) =>
         _channel.ExchangeAsync(request, quiet, timeout, reply, complete, cancellationToken);
 
     public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => _channel.DelayAsync(delay, cancellationToken);

@@ -3,10 +3,12 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Hosting;
 
 /// <summary>
-/// One 1 s timer shared by the periodic work that needs no phase of its own: reading freshness and driver liveness
-/// (<see cref="DeviceRunner"/>) and Home Assistant's periodic publish. Every timer firing wakes the runtime's timer
-/// thread and a pool thread, so two 1 s timers at their own phases cost twice what one costs. The timer runs only
-/// while something is subscribed. The policy keeps its own tick (the safety core depends on nothing else's work).
+/// One 1 s timer shared by the periodic work that needs no phase of its own: the policy's clock tick
+/// (<see cref="Gateway.Policy.PolicyRunner"/>), reading freshness and driver liveness (<see cref="DeviceRunner"/>) and
+/// Home Assistant's periodic publish. Every timer firing wakes the runtime's timer thread and a pool thread, so two 1 s
+/// timers at their own phases cost twice what one costs. The timer runs only while something is subscribed.
+/// The policy's work only signals its own loop, so it waits for no other subscriber's work; a subscriber that blocked
+/// the timer's thread would already stop every timer of the process, a separate 1 s timer included.
 /// </summary>
 public sealed class SecondTick
 {

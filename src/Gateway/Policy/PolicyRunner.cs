@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Gateway.Battery;
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
+using Gateway.Hosting;
 using Gateway.NutServer;
 using Gateway.Readings;
 using Gateway.Shutdown;
@@ -19,7 +21,7 @@ namespace Gateway.Policy;
 /// </summary>
 public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
 {
-    public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan TickInterval = SecondTick.Interval;
     /// <summary>How often the battery history is written during an outage (SD cards wear).</summary>
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(30);
 
@@ -51,11 +53,15 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     public const string LoopName = "policy";
     private readonly ILoopHeartbeat? _heartbeat;
     private readonly BatterySelfTestWindow? _selfTest;
+    private readonly SecondTick _tick;
 
     /// <param name="fsd">The NUT server's FSD latch, lifted when a shutdown is cancelled or power comes back (null without a NUT server).</param>
+    /// <param name="tick">The shared 1 s tick (its own when null): one timer firing a second for the policy, the reading
+    /// freshness and Home Assistant instead of two at their own phases.</param>
     public PolicyRunner(GatewayConfig config, ReadingHub hub, EventBus events, ShutdownSequence sequence, TimeProvider time, ILogger<PolicyRunner> log,
-        ILoopHeartbeat? heartbeat = null, IFsdSignal? fsd = null, BatterySelfTestWindow? selfTest = null)
+        ILoopHeartbeat? heartbeat = null, IFsdSignal? fsd = null, BatterySelfTestWindow? selfTest = null, SecondTick? tick = null)
     {
+        _tick = tick ?? new SecondTick(time, log);
         _selfTest = selfTest;
         _heartbeat = heartbeat;
         _fsd = fsd;
@@ -184,7 +190,14 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var sub = _hub.Subscribe("policy", wants: e => e.DeviceId == _deviceId);
-        using var timer = new PeriodicTimer(TickInterval, _time);
+        // The tick only signals this loop (a full signal absorbs a missed tick, as a PeriodicTimer does): the policy
+        // runs here, never on the timer's thread, and waits for no other subscriber's work.
+        var ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        using var every = _tick.Subscribe("policy tick", () =>
+        {
+            ticks.Writer.TryWrite(true);
+            return Task.CompletedTask;
+        });
         if (_hub.Get(_deviceId)?.Latest is UpsReading first) Handle(new ReadingPublished(first));
         Task<bool>? read = null;
         Task<bool>? tick = null;
@@ -194,7 +207,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
             {
                 _heartbeat?.Beat(LoopName);
                 read ??= sub.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                tick ??= ticks.Reader.WaitToReadAsync(stoppingToken).AsTask();
                 var done = await Task.WhenAny(read, tick).ConfigureAwait(false);
                 if (done == read)
                 {
@@ -206,6 +219,7 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
                 {
                     tick = null;
                     if (!await done.ConfigureAwait(false)) break;
+                    ticks.Reader.TryRead(out _);
                     Tick();
                 }
             }

@@ -2,6 +2,7 @@ using Gateway.Tests.Support;
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
+using Gateway.Hosting;
 using Gateway.Policy;
 using Gateway.Readings;
 using Gateway.Shutdown;
@@ -287,5 +288,41 @@ public sealed class PolicyRunnerTests : IDisposable
         var events = Drain(sub);
         Assert.Single(events, e => e.Kind == EventKinds.TriggerFired);
         Assert.DoesNotContain(events, e => e.Kind == EventKinds.ShutdownCancelled);
+    }
+
+    [Fact]
+    public async Task The_clock_tick_rides_the_shared_second_tick_and_the_loop_beats_on_it()
+    {
+        var time = new SignalingTimeProvider(_time.GetUtcNow());
+        var hub = new ReadingHub(time, NullLogger<ReadingHub>.Instance);
+        hub.Register("ups", "nut", DeviceKind.Ups);
+        var tick = new SecondTick(time, NullLogger.Instance);
+        var other = 0;
+        var freshness = tick.Subscribe("freshness", () => { Interlocked.Increment(ref other); return Task.CompletedTask; });
+        var loops = new LoopMonitor(time);
+        loops.Register(PolicyRunner.LoopName, TimeSpan.FromMilliseconds(500));
+        var runner = new PolicyRunner(_config, hub, _events,
+            new ShutdownSequence(ShutdownSequence.BuildSteps(_config.Shutdown, null, "ups"), _config.Shutdown.PointOfNoReturn, _exec, time, NullLogger.Instance, _events, new ShutdownStateStore(_dir)),
+            time, NullLogger<PolicyRunner>.Instance, heartbeat: loops, tick: tick);
+        await runner.StartAsync(CancellationToken.None);
+        try
+        {
+            // The policy adds no timer of its own: the shared one is the only 1 s timer.
+            await Wait.UntilAsync(() => time.PendingDueTimes.Count(d => d == SecondTick.Interval) == 1, "the shared tick is armed");
+            for (var i = 1; i <= 3; i++)
+            {
+                time.Advance(SecondTick.Interval);
+                // No reading comes: only the tick can wake the loop, and it beats when it does (the watchdog sees it alive).
+                await Wait.UntilAsync(() => loops.Hung().Count == 0 && Volatile.Read(ref other) == i, $"tick {i} woke the policy loop and the other subscriber");
+                Assert.Equal(1, time.PendingDueTimes.Count(d => d == SecondTick.Interval));
+            }
+        }
+        finally
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+        // Stopped, the policy no longer holds the tick: with the other subscriber gone too, the timer goes.
+        freshness.Dispose();
+        Assert.DoesNotContain(SecondTick.Interval, time.PendingDueTimes);
     }
 }
