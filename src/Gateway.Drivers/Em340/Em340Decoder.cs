@@ -65,21 +65,29 @@ public static class Em340Decoder
         return values;
     }
 
+    /// <summary>
+    /// The value keys of each scope (l1, l2, l3, total) in <see cref="MeterPhaseValues"/> order, joined once rather
+    /// than per reading; the total's import energy is the meter's own counter.
+    /// </summary>
+    private static readonly string[][] ScopeKeys = [.. new[] { "l1", "l2", "l3", MeterKeys.Total }.Select(s => new[]
+    {
+        MeterKeys.Of(s, MeterKeys.Voltage), MeterKeys.Of(s, MeterKeys.LineVoltage), MeterKeys.Of(s, MeterKeys.Current),
+        MeterKeys.Of(s, MeterKeys.Power), MeterKeys.Of(s, MeterKeys.ApparentPower), MeterKeys.Of(s, MeterKeys.ReactivePower),
+        MeterKeys.Of(s, MeterKeys.PowerFactor), s == MeterKeys.Total ? MeterKeys.ImportEnergy : MeterKeys.Of(s, MeterKeys.ImportEnergy),
+    })];
+
     public static MeterReading ToReading(string deviceId, DateTimeOffset timestamp, TimeSpan maxAge, IReadOnlyDictionary<ushort, ushort> image, Em340Identity? identity)
     {
         var v = Values(image, identity);
         double? Get(string key) => v.TryGetValue(key, out var x) ? x : null;
-        MeterPhaseValues Scope(string s) => new(
-            Get(MeterKeys.Of(s, MeterKeys.Voltage)), Get(MeterKeys.Of(s, MeterKeys.LineVoltage)), Get(MeterKeys.Of(s, MeterKeys.Current)),
-            Get(MeterKeys.Of(s, MeterKeys.Power)), Get(MeterKeys.Of(s, MeterKeys.ApparentPower)), Get(MeterKeys.Of(s, MeterKeys.ReactivePower)),
-            Get(MeterKeys.Of(s, MeterKeys.PowerFactor)), s == MeterKeys.Total ? Get(MeterKeys.ImportEnergy) : Get(MeterKeys.Of(s, MeterKeys.ImportEnergy)));
+        MeterPhaseValues Scope(string[] k) => new(Get(k[0]), Get(k[1]), Get(k[2]), Get(k[3]), Get(k[4]), Get(k[5]), Get(k[6]), Get(k[7]));
         var sequence = Get(Em340RegisterMap.PhaseSequenceKey);
         return new MeterReading(deviceId, timestamp, maxAge)
         {
-            L1 = Scope("l1"),
-            L2 = Scope("l2"),
-            L3 = Scope("l3"),
-            Total = Scope(MeterKeys.Total),
+            L1 = Scope(ScopeKeys[0]),
+            L2 = Scope(ScopeKeys[1]),
+            L3 = Scope(ScopeKeys[2]),
+            Total = Scope(ScopeKeys[3]),
             Frequency = Get(MeterKeys.Frequency),
             ImportEnergy = Get(MeterKeys.ImportEnergy),
             ExportEnergy = Get(MeterKeys.ExportEnergy) is { } e ? Math.Abs(e) : null,

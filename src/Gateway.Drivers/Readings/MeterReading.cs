@@ -34,24 +34,32 @@ public sealed record MeterReading : Reading
 
     public MeterPhaseValues Phase(int index) => index switch { 0 => L1, 1 => L2, 2 => L3, _ => throw new ArgumentOutOfRangeException(nameof(index)) };
 
+    /// <summary>The metric keys of each scope (l1, l2, l3, total) in the order the metrics list them, joined once.</summary>
+    private static readonly string[][] ScopeKeys = [.. new[] { "l1", "l2", "l3", MeterKeys.Total }.Select(s => new[]
+    {
+        MeterKeys.Of(s, MeterKeys.Voltage), MeterKeys.Of(s, MeterKeys.LineVoltage), MeterKeys.Of(s, MeterKeys.Current),
+        MeterKeys.Of(s, MeterKeys.Power), MeterKeys.Of(s, MeterKeys.ApparentPower), MeterKeys.Of(s, MeterKeys.ReactivePower),
+        MeterKeys.Of(s, MeterKeys.PowerFactor), MeterKeys.Of(s, MeterKeys.ImportEnergy),
+    })];
+
     private Metric[] BuildMetrics()
     {
         var list = new List<Metric>(48);
-        void AddScope(string scope, MeterPhaseValues p)
+        void AddScope(string[] k, MeterPhaseValues p)
         {
-            Add(list, MeterKeys.Of(scope, MeterKeys.Voltage), p.Voltage, "V");
-            Add(list, MeterKeys.Of(scope, MeterKeys.LineVoltage), p.LineVoltage, "V");
-            Add(list, MeterKeys.Of(scope, MeterKeys.Current), p.Current, "A");
-            Add(list, MeterKeys.Of(scope, MeterKeys.Power), p.Power, "W");
-            Add(list, MeterKeys.Of(scope, MeterKeys.ApparentPower), p.ApparentPower, "VA");
-            Add(list, MeterKeys.Of(scope, MeterKeys.ReactivePower), p.ReactivePower, "var");
-            Add(list, MeterKeys.Of(scope, MeterKeys.PowerFactor), p.PowerFactor, "");
-            Add(list, MeterKeys.Of(scope, MeterKeys.ImportEnergy), p.ImportEnergy, "kWh");
+            Add(list, k[0], p.Voltage, "V");
+            Add(list, k[1], p.LineVoltage, "V");
+            Add(list, k[2], p.Current, "A");
+            Add(list, k[3], p.Power, "W");
+            Add(list, k[4], p.ApparentPower, "VA");
+            Add(list, k[5], p.ReactivePower, "var");
+            Add(list, k[6], p.PowerFactor, "");
+            Add(list, k[7], p.ImportEnergy, "kWh");
         }
-        AddScope("l1", L1);
-        AddScope("l2", L2);
-        AddScope("l3", L3);
-        AddScope(MeterKeys.Total, Total);
+        AddScope(ScopeKeys[0], L1);
+        AddScope(ScopeKeys[1], L2);
+        AddScope(ScopeKeys[2], L3);
+        AddScope(ScopeKeys[3], Total);
         Add(list, MeterKeys.Frequency, Frequency, "Hz");
         Add(list, MeterKeys.ImportEnergy, ImportEnergy, "kWh");
         Add(list, MeterKeys.ExportEnergy, ExportEnergy, "kWh");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace Gateway.Drivers.Readings;
@@ -48,13 +49,25 @@ public readonly record struct UpsStatus(UpsStatusFlags Flags)
         return new(flags);
     }
 
+    // Every reading carries its status text; a device shows a handful of flag sets, so each is joined once.
+    private static readonly ConcurrentDictionary<UpsStatusFlags, string> Texts = new();
+    private const int MaxCachedTexts = 256;
+
     public override string ToString()
     {
         if (Flags == UpsStatusFlags.None) return "";
+        if (Texts.TryGetValue(Flags, out var cached)) return cached;
+        var text = Join(Flags);
+        if (Texts.Count < MaxCachedTexts) Texts.TryAdd(Flags, text);
+        return text;
+    }
+
+    private static string Join(UpsStatusFlags flags)
+    {
         var sb = new StringBuilder(24);
         foreach (var (flag, name) in Order)
         {
-            if ((Flags & flag) == 0) continue;
+            if ((flags & flag) == 0) continue;
             if (sb.Length > 0) sb.Append(' ');
             sb.Append(name);
         }

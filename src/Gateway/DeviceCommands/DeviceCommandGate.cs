@@ -27,6 +27,7 @@ public sealed class DeviceCommandGate
     private readonly ILogger _log;
     private Dictionary<string, DeviceOptions> _devices;
     private readonly ConcurrentDictionary<string, DeviceCommandState> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OfferedCommandsMemo> _offered = new(StringComparer.Ordinal);
 
     public DeviceCommandGate(IEnumerable<DeviceOptions> devices, DeviceDirectory directory, ReadingHub hub, CommandRefusalLog refusals, TimeProvider time, ILogger<DeviceCommandGate> log)
     {
@@ -54,12 +55,27 @@ public sealed class DeviceCommandGate
         _directory.CommandsOf(deviceId).Contains(command, StringComparer.Ordinal) && IsAllowed(deviceId, command);
 
     /// <summary>The device's commands that may be offered: the dangerous ones only when the configuration allows them.</summary>
-    public IReadOnlyList<string> OfferedCommands(string deviceId) =>
-        _directory.CommandsOf(deviceId).Where(c => IsAllowed(deviceId, c)).ToArray();
+    public IReadOnlyList<string> OfferedCommands(string deviceId)
+    {
+        // Asked on every reading (Home Assistant's discovery compares them): worked out again only when the driver's
+        // command list or the device options were replaced (both are swapped whole, never changed in place).
+        var commands = _directory.CommandsOf(deviceId);
+        var devices = Volatile.Read(ref _devices);
+        if (_offered.TryGetValue(deviceId, out var memo) && ReferenceEquals(memo.Commands, commands) && ReferenceEquals(memo.Devices, devices))
+            return memo.Offered;
+        var offered = new List<string>(commands.Count);
+        foreach (var c in commands)
+            if (IsAllowed(devices, deviceId, c)) offered.Add(c);
+        string[] result = [.. offered];
+        _offered[deviceId] = new OfferedCommandsMemo(commands, devices, result);
+        return result;
+    }
 
-    private bool IsAllowed(string deviceId, string command) =>
+    private bool IsAllowed(string deviceId, string command) => IsAllowed(Volatile.Read(ref _devices), deviceId, command);
+
+    private static bool IsAllowed(Dictionary<string, DeviceOptions> devices, string deviceId, string command) =>
         !DangerousCommands.IsDangerous(command)
-        || (_devices.TryGetValue(deviceId, out var d) && d.AllowedDangerousCommands.Contains(command, StringComparer.OrdinalIgnoreCase));
+        || (devices.TryGetValue(deviceId, out var d) && d.AllowedDangerousCommands.Contains(command, StringComparer.OrdinalIgnoreCase));
 
     private TimeSpan IntervalOf(string deviceId) => _devices.TryGetValue(deviceId, out var d) ? d.CommandInterval : DeviceOptions.DefaultCommandInterval;
 

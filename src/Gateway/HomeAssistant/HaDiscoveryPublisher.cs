@@ -81,7 +81,7 @@ public sealed class HaDiscoveryPublisher
         // Compared field by field (SeenKeys only grows, so its count says whether it changed): a reading that changes
         // nothing here joins no strings.
         var signature = new HaDiscoverySignature(d.Serial, d.Manufacturer, d.Model, d.Firmware, d.SeenKeys.Count);
-        if (!force && signature == d.DiscoverySignature && d.DiscoveredCommands is { } offered && offered.SequenceEqual(commands, StringComparer.Ordinal)) return;
+        if (!force && signature == d.DiscoverySignature && d.DiscoveredCommands is { } offered && (ReferenceEquals(offered, commands) || offered.SequenceEqual(commands, StringComparer.Ordinal))) return;
         d.DiscoverySignature = signature;
         d.DiscoveredCommands = commands;
 

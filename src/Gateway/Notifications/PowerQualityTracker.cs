@@ -14,7 +14,14 @@ public sealed class PowerQualityTracker(double brownoutVoltage, double overvolta
     /// <summary>Below this the input is gone (the UPS is on battery), which the power-lost event reports.</summary>
     public const double OutageVoltage = 50.0;
 
-    private readonly Dictionary<(string Device, string Condition), bool> _active = new();
+    // Per device the conditions now active: one ordinal look-up of the device per reading, then short fixed names.
+    private readonly Dictionary<string, HashSet<string>> _active = new(StringComparer.Ordinal);
+
+    private HashSet<string> ActiveOf(string device)
+    {
+        if (!_active.TryGetValue(device, out var set)) _active[device] = set = new HashSet<string>(StringComparer.Ordinal);
+        return set;
+    }
 
     /// <summary>
     /// The conditions that started or ended with this reading (usually none). Messages are formatted only for a
@@ -71,9 +78,10 @@ public sealed class PowerQualityTracker(double brownoutVoltage, double overvolta
     /// <summary>True: the condition starts; false: it ends; null: no change.</summary>
     private bool? Transition(string device, string condition, bool enter, bool leave)
     {
-        var was = _active.GetValueOrDefault((device, condition));
-        if (!was && enter) return _active[(device, condition)] = true;
-        if (was && leave) return _active[(device, condition)] = false;
+        var active = ActiveOf(device);
+        var was = active.Contains(condition);
+        if (!was && enter) return active.Add(condition);
+        if (was && leave) return !active.Remove(condition);
         return null;
     }
 
@@ -81,8 +89,10 @@ public sealed class PowerQualityTracker(double brownoutVoltage, double overvolta
     private void Flag(UpsReading r, UpsStatusFlags flag, string condition, Func<UpsReading, bool, string> message, ref List<PowerQualityChange>? changes)
     {
         var now = r.Status.Has(flag);
-        if (now == _active.GetValueOrDefault((r.DeviceId, condition))) return;
-        _active[(r.DeviceId, condition)] = now;
+        var active = ActiveOf(r.DeviceId);
+        if (now == active.Contains(condition)) return;
+        if (now) active.Add(condition);
+        else active.Remove(condition);
         Add(ref changes, r.DeviceId, condition, now, message(r, now));
     }
 

@@ -56,11 +56,6 @@ public sealed class RuntimeEstimator
             if (model.LastText.Seconds != seconds) model.LastText = (seconds, seconds.ToString("0", CultureInfo.InvariantCulture));
             text = model.LastText.Text;
         }
-        // Sized for the two added variables: no resize per reading.
-        var vars = new Dictionary<string, string>(r.Variables.Count + 2, StringComparer.Ordinal);
-        foreach (var (k, v) in r.Variables) vars[k] = v;
-        vars[NutNames.BatteryRuntime] = text;
-        vars[MarkerVariable] = model.CalibrationText;
-        return new UpsReading(r.DeviceId, r.Timestamp, r.MaxAge, r.Status, vars);
+        return r.WithVariables(new(NutNames.BatteryRuntime, text), new(MarkerVariable, model.CalibrationText));
     }
 }

@@ -115,33 +115,58 @@ public sealed class ReadingDownsampler
     /// <param name="capacity">The previous interval's metric count: the device's next interval is sized for it (no resize per interval).</param>
     private sealed class OpenInterval(long start, int capacity = 0)
     {
-        private readonly Dictionary<string, (double Sum, int Count, double Min, double Max, string Unit)> _sums = new(capacity, StringComparer.Ordinal);
+        // Slots in first-seen order (the order samples list them); a device's readings list their metrics in the same
+        // order every time, so each metric is matched to the slot after the previous one's without hashing its key.
+        private readonly List<(string Key, double Sum, int Count, double Min, double Max, string Unit)> _slots = new(capacity);
+        private readonly Dictionary<string, int> _index = new(capacity, StringComparer.Ordinal);
 
-        public int Count => _sums.Count;
+        public int Count => _slots.Count;
 
         public long Start { get; } = start;
 
         public void Add(IReadOnlyList<Metric> metrics)
         {
-            foreach (var m in metrics)
+            var next = 0;
+            for (var i = 0; i < metrics.Count; i++)
             {
+                var m = metrics[i];
                 if (!double.IsFinite(m.Value)) continue;
-                // One hash look-up per metric, not two.
-                ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(_sums, m.Key, out var seen);
-                s = seen
-                    ? (s.Sum + m.Value, s.Count + 1, Math.Min(s.Min, m.Value), Math.Max(s.Max, m.Value), m.Unit)
-                    : (m.Value, 1, m.Value, m.Value, m.Unit);
+                int slot;
+                if (next < _slots.Count && string.Equals(_slots[next].Key, m.Key, StringComparison.Ordinal)) slot = next;
+                else if (!_index.TryGetValue(m.Key, out slot))
+                {
+                    slot = _slots.Count;
+                    _index.Add(m.Key, slot);
+                    _slots.Add((m.Key, m.Value, 1, m.Value, m.Value, m.Unit));
+                    next = slot + 1;
+                    continue;
+                }
+                ref var s = ref CollectionsMarshal.AsSpan(_slots)[slot];
+                s = (s.Key, s.Sum + m.Value, s.Count + 1, Math.Min(s.Min, m.Value), Math.Max(s.Max, m.Value), m.Unit);
+                next = slot + 1;
             }
         }
 
-        public HistorySample ToSample(string device) => new(
-            device,
-            DateTimeOffset.FromUnixTimeSeconds(Start),
-            _sums.Select(kv => new Metric(kv.Key, kv.Value.Sum / kv.Value.Count, kv.Value.Unit)).ToArray());
+        public HistorySample ToSample(string device)
+        {
+            var metrics = new Metric[_slots.Count];
+            for (var i = 0; i < metrics.Length; i++)
+            {
+                var s = _slots[i];
+                metrics[i] = new Metric(s.Key, s.Sum / s.Count, s.Unit);
+            }
+            return new(device, DateTimeOffset.FromUnixTimeSeconds(Start), metrics);
+        }
 
-        public RollupSample ToRollup(string device) => new(
-            device,
-            DateTimeOffset.FromUnixTimeSeconds(Start),
-            _sums.Select(kv => new MetricStats(kv.Key, kv.Value.Sum / kv.Value.Count, kv.Value.Min, kv.Value.Max, kv.Value.Unit)).ToArray());
+        public RollupSample ToRollup(string device)
+        {
+            var stats = new MetricStats[_slots.Count];
+            for (var i = 0; i < stats.Length; i++)
+            {
+                var s = _slots[i];
+                stats[i] = new MetricStats(s.Key, s.Sum / s.Count, s.Min, s.Max, s.Unit);
+            }
+            return new(device, DateTimeOffset.FromUnixTimeSeconds(Start), stats);
+        }
     }
 }

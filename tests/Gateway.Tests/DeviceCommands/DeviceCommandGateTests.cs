@@ -92,6 +92,24 @@ public sealed class DeviceCommandGateTests : IDisposable
     }
 
     [Fact]
+    public void Offered_commands_are_worked_out_once_and_again_after_a_reconfigure_or_a_new_driver()
+    {
+        var directory = new DeviceDirectory([_driver]);
+        var gate = new DeviceCommandGate(Devices(""), directory, _hub, _refusalLog, _time, NullLogger<DeviceCommandGate>.Instance);
+        var first = gate.OfferedCommands(Ups);
+        Assert.Equal(["beeper.enable", "beeper.disable", "test.battery.start.quick"], first);
+        Assert.Same(first, gate.OfferedCommands(Ups));
+
+        gate.Reconfigure(Devices("    allowed_dangerous_commands: [load.off]\n"));
+        Assert.Equal(["beeper.enable", "beeper.disable", "load.off", "test.battery.start.quick"], gate.OfferedCommands(Ups));
+
+        directory.Set(new GatedDriver(Ups, "beeper.enable", "load.off"));
+        Assert.Equal(["beeper.enable", "load.off"], gate.OfferedCommands(Ups));
+        directory.Remove(Ups);
+        Assert.Empty(gate.OfferedCommands(Ups));
+    }
+
+    [Fact]
     public async Task A_second_command_while_one_is_running_is_refused_not_queued()
     {
         var gate = Gate();

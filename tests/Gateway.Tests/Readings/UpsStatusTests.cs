@@ -58,4 +58,17 @@ public class UpsStatusTests
             [new Metric("l1.voltage", 230.1, "V"), new Metric("l1.power", -1500, "W"), new Metric("frequency", 50, "Hz"), new Metric("import_energy", 1234.567, "kWh")],
             r.Metrics);
     }
+
+    [Fact]
+    public void Every_flag_set_says_its_flags_in_nut_order_each_time_it_is_asked()
+    {
+        for (var bits = 0; bits < 1 << UpsStatus.All.Count; bits += 37)
+        {
+            var status = new UpsStatus((UpsStatusFlags)UpsStatus.All.Where((f, i) => (bits & (1 << i)) != 0).Aggregate(0, (a, f) => a | (int)f.Flag));
+            var expected = string.Join(' ', UpsStatus.All.Where(f => status.Has(f.Flag)).Select(f => f.Name));
+            Assert.Equal(expected, status.ToString());
+            Assert.Equal(expected, status.ToString());
+            Assert.Equal(status, UpsStatus.Parse(status.ToString()));
+        }
+    }
 }

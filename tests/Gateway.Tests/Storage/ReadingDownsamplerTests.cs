@@ -44,4 +44,18 @@ public class ReadingDownsamplerTests
         Assert.Equal(1, d.LateReadings);
         Assert.Equal(T0.AddSeconds(20), Assert.Single(d.TakeAll()).At);
     }
+
+    [Fact]
+    public void Metrics_that_come_and_go_or_change_order_keep_first_seen_order_and_their_own_mean_minimum_and_maximum()
+    {
+        var d = new ReadingDownsampler(TimeSpan.FromSeconds(10));
+        Reading R(int second, params Metric[] metrics) => new MeterReading("m", T0.AddSeconds(second), TimeSpan.FromSeconds(5)) { Values = metrics };
+        d.Add(R(0, new("a", 1, "V"), new("b", 10, "A")));
+        d.Add(R(1, new("a", 3, "V"), new("c", 100, "W"), new("b", 20, "A")));
+        d.Add(R(2, new("b", 30, "A"), new("a", 5, "V"), new("b", 40, "A")));
+        d.Add(R(3, new("c", double.NaN, "W"), new("a", 7, "kV")));
+
+        var rollup = Assert.Single(d.TakeAllRollups());
+        Assert.Equal([new MetricStats("a", 4, 1, 7, "kV"), new MetricStats("b", 25, 10, 40, "A"), new MetricStats("c", 100, 100, 100, "W")], rollup.Stats);
+    }
 }

@@ -34,6 +34,18 @@ public sealed class AlarmMonitorTests
     }
 
     [Fact]
+    public void Each_alarm_message_names_the_value_and_the_threshold_and_quiet_readings_store_nothing()
+    {
+        for (var i = 0; i < 3; i++) Feed();
+        Assert.Empty(_monitor.For("ups"));
+        Assert.Empty(_monitor.All());
+
+        Feed(input: 175.26, charge: 19.04, load: 81.5, temp: 41.3);
+        Assert.Equal(["Input voltage 175.3 V is below 180 V", "Battery 19 % is below 20 %", "Temperature 41.3 °C is above 40 °C", "Load 81.5 % is above 80 %"],
+            _monitor.For("ups").Select(a => a.Message));
+    }
+
+    [Fact]
     public void Each_threshold_raises_its_alarm_once_and_clears_it_once()
     {
         Feed();

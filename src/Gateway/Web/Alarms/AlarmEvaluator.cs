@@ -23,18 +23,19 @@ public static class AlarmEvaluator
         var list = new List<ActiveAlarm>(2);
         var id = reading.DeviceId;
 
+        // Messages are formatted only for an alarm that is on: the usual reading formats no number.
         if (reading.InputVoltage is { } v)
             Check(AlarmKinds.InputVoltageLow, v, thresholds.InputVoltageLow, "V", below: true, VoltageMargin,
-                $"Input voltage {Fmt(v)} V is below {Fmt(thresholds.InputVoltageLow)} V");
+                static (value, limit) => $"Input voltage {Fmt(value)} V is below {Fmt(limit)} V");
         if (reading.BatteryCharge is { } c)
             Check(AlarmKinds.BatteryLow, c, thresholds.BatteryLow, "%", below: true, BatteryMargin,
-                $"Battery {Fmt(c)} % is below {Fmt(thresholds.BatteryLow)} %");
+                static (value, limit) => $"Battery {Fmt(value)} % is below {Fmt(limit)} %");
         if ((reading.Temperature ?? reading.GetNumber(NutNames.BatteryTemperature)) is { } t)
             Check(AlarmKinds.TemperatureHigh, t, thresholds.TemperatureHigh, "°C", below: false, TemperatureMargin,
-                $"Temperature {Fmt(t)} °C is above {Fmt(thresholds.TemperatureHigh)} °C");
+                static (value, limit) => $"Temperature {Fmt(value)} °C is above {Fmt(limit)} °C");
         if (reading.Load is { } l)
             Check(AlarmKinds.LoadHigh, l, thresholds.LoadHigh, "%", below: false, LoadMargin,
-                $"Load {Fmt(l)} % is above {Fmt(thresholds.LoadHigh)} %");
+                static (value, limit) => $"Load {Fmt(value)} % is above {Fmt(limit)} %");
         if (reading.Alarm is { } text && !string.IsNullOrWhiteSpace(text))
         {
             var message = $"UPS reports: {text.Trim()}";
@@ -45,13 +46,13 @@ public static class AlarmEvaluator
         foreach (var alarm in BatteryAlarms.Evaluate(reading, battery, active)) list.Add(alarm);
         return list;
 
-        void Check(string kind, double value, double threshold, string unit, bool below, double margin, string message)
+        void Check(string kind, double value, double threshold, string unit, bool below, double margin, Func<double, double, string> message)
         {
             var wasOn = active.TryGetValue(kind, out var prev);
             var beyond = below ? value < threshold : value > threshold;
             var stillBeyond = below ? value < threshold + margin : value > threshold - margin;
             if (beyond || (wasOn && stillBeyond))
-                list.Add(new ActiveAlarm(id, kind, message, value, threshold, unit, wasOn ? prev!.Since : reading.Timestamp));
+                list.Add(new ActiveAlarm(id, kind, message(value, threshold), value, threshold, unit, wasOn ? prev!.Since : reading.Timestamp));
         }
     }
 

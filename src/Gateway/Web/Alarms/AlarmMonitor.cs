@@ -20,6 +20,7 @@ public sealed class AlarmMonitor : BackgroundService
     private readonly string? _protectedUps;
     private readonly Lock _gate = new();
     private Dictionary<string, IReadOnlyDictionary<string, ActiveAlarm>> _active = new(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, ActiveAlarm> NoAlarms = new Dictionary<string, ActiveAlarm>(StringComparer.Ordinal);
 
     public AlarmMonitor(ReadingHub hub, EventBus events, GatewayConfig config)
     {
@@ -61,8 +62,11 @@ public sealed class AlarmMonitor : BackgroundService
         List<(ActiveAlarm Alarm, bool Raised)> changes;
         lock (_gate)
         {
-            var before = _active.TryGetValue(ups.DeviceId, out var a) ? a : new Dictionary<string, ActiveAlarm>(StringComparer.Ordinal);
-            var now = AlarmEvaluator.Evaluate(ups, _thresholds, before, ups.DeviceId == _protectedUps ? _battery : null).ToDictionary(x => x.Kind, StringComparer.Ordinal);
+            var before = _active.TryGetValue(ups.DeviceId, out var a) ? a : NoAlarms;
+            var evaluated = AlarmEvaluator.Evaluate(ups, _thresholds, before, ups.DeviceId == _protectedUps ? _battery : null);
+            // The usual reading: no alarm before, none now; nothing to compare, store or announce.
+            if (evaluated.Count == 0 && before.Count == 0) return;
+            var now = evaluated.ToDictionary(x => x.Kind, StringComparer.Ordinal);
             changes = [];
             foreach (var (kind, alarm) in now)
             {
