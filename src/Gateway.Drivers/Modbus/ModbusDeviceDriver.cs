@@ -62,8 +62,19 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     /// <summary>When set, <see cref="PollStatusAsync"/> runs at this rate between full polls.</summary>
     protected virtual TimeSpan? StatusInterval => null;
 
-    /// <summary>Readings stay fresh for three poll intervals.</summary>
-    protected TimeSpan MaxAge => PollInterval * 3;
+    /// <summary>
+    /// From one full poll to the next: <see cref="PollInterval"/>, unless a driver stretches it while its device is calm
+    /// (the MUST on mains). The loop reads it at every turn, so a status read that ends the calm shortens the wait at once.
+    /// </summary>
+    protected virtual TimeSpan FullPollInterval => PollInterval;
+
+    /// <summary>Readings stay fresh for three full-poll intervals of the pace in force when they were made.</summary>
+    protected TimeSpan MaxAge => FullPollInterval * 3;
+
+    private volatile bool _fullPollNext;
+
+    /// <summary>Makes the loop's next turn (a status interval on) a full poll: the device just left its calm state.</summary>
+    protected void FullPollNext() => _fullPollNext = true;
 
     /// <summary>Where this device's requests go while it is Connected; null otherwise.</summary>
     protected IModbusClient? Client => _client;
@@ -185,16 +196,22 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         var failures = 0;
         var tick = StatusInterval is { } s && s < PollInterval ? s : PollInterval;
         var next = Time.GetUtcNow();
-        var nextFull = next;
+        // When the last full poll was due (the grid the next ones keep); null: the next turn is a full poll.
+        DateTimeOffset? fullDue = null;
+        _fullPollNext = false;
         while (true)
         {
             var poll = Interlocked.Increment(ref _pollsStarted);
             try
             {
                 Volatile.Write(ref _polling, 1);
-                if (Time.GetUtcNow() >= nextFull)
+                var started = Time.GetUtcNow();
+                var interval = FullPollInterval;
+                if (fullDue is not { } due || _fullPollNext || started >= due + interval)
                 {
-                    nextFull += PollInterval;
+                    // On the grid unless the loop fell more than an interval behind (or the pace just turned fast).
+                    fullDue = fullDue is { } d && !_fullPollNext && d + interval >= started - interval ? d + interval : started;
+                    _fullPollNext = false;
                     await PollAsync(client, sink, ct).ConfigureAwait(false);
                 }
                 else
@@ -228,7 +245,6 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
             if (next < now)
             {
                 next = now;
-                if (nextFull < now - PollInterval) nextFull = now;
             }
             else
             {

@@ -10,8 +10,10 @@ namespace Gateway.Drivers.Must;
 /// MUST EP20 UPS over its USB-serial adapter. Reads 30000–30026 every poll and 31000–31017 at the slow
 /// rate (and right after a beeper command); between full polls it reads the work state alone (one
 /// register, an urgent read on the bus) every status interval and publishes at once when it changed, so a
-/// power cut is seen within a status interval. An invalid work state is counted as a bad reading and not
-/// published. Commands are written with function 16 and a count of 1, as the vendor software does.
+/// power cut is seen within a status interval. While the UPS is on mains with nothing wrong the full poll runs
+/// at the slower mains pace (<see cref="MustSettings.MainsPoll"/>); the status read keeps its rate in every state,
+/// and the first one that sees anything else brings the full poll back at once. An invalid work state is counted as
+/// a bad reading and not published. Commands are written with function 16 and a count of 1, as the vendor software does.
 /// </summary>
 public sealed class MustDriver : ModbusDeviceDriver
 {
@@ -21,6 +23,14 @@ public sealed class MustDriver : ModbusDeviceDriver
     private volatile bool _slowDue = true;
     private string? _lastProblem;
     private ushort[]? _main;
+    private volatile bool _onMains;
+    private int _calmPolls;
+
+    /// <summary>
+    /// Full polls in a row on line with nothing wrong before the pace slows: with the status read that saw the
+    /// line state come back, the policy's power_back_readings (3 by default) end an outage as soon as before.
+    /// </summary>
+    public const int CalmPollsBeforeMainsPace = 2;
 
     public MustDriver(MustSettings settings, TimeProvider time, ILogger log, SerialLink.Opener? opener = null, Func<ReconnectBackoff>? backoff = null,
         ModbusBuses? buses = null)
@@ -31,6 +41,8 @@ public sealed class MustDriver : ModbusDeviceDriver
 
     protected override TimeSpan? StatusInterval => _settings.Status;
 
+    protected override TimeSpan FullPollInterval => _onMains && _settings.MainsPoll is { } mains ? mains : PollInterval;
+
     public override IReadOnlyList<string> Commands { get; } = [.. MustRegisterMap.Commands.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>No identity register exists; machine type, firmware and work state are a real read of the main block.</summary>
@@ -39,6 +51,8 @@ public sealed class MustDriver : ModbusDeviceDriver
         await master.ReadHoldingRegistersAsync(_settings.Slave, MustRegisterMap.MainStart, 3, ct).ConfigureAwait(false);
         _slowDue = true;
         _main = null;
+        _onMains = false;
+        _calmPolls = 0;
     }
 
     protected override async Task PollStatusAsync(IModbusClient client, IReadingSink sink, CancellationToken ct)
@@ -50,7 +64,7 @@ public sealed class MustDriver : ModbusDeviceDriver
         if (workState == main[index]) return;
         var patched = (ushort[])main.Clone();
         patched[index] = workState;
-        Publish(patched, sink);
+        Publish(patched, sink, fromStatusRead: true);
     }
 
     protected override async Task PollAsync(IModbusClient master, IReadingSink sink, CancellationToken ct)
@@ -62,12 +76,19 @@ public sealed class MustDriver : ModbusDeviceDriver
             _slowReadAt = Time.GetTimestamp();
             _slowDue = false;
         }
-        Publish(main, sink);
+        Publish(main, sink, fromStatusRead: false);
     }
 
-    private void Publish(ushort[] main, IReadingSink sink)
+    private void Publish(ushort[] main, IReadingSink sink, bool fromStatusRead)
     {
         _main = main;
+        // The pace is set before decoding, so the reading's MaxAge is three intervals of the pace that follows it.
+        // Anything but line and well makes it fast at once; only full polls on line make it slow again.
+        if (_settings.MainsPoll is null || !OnMainsAndWell(main)) _calmPolls = 0;
+        else if (!fromStatusRead) _calmPolls++;
+        var onMains = _calmPolls >= CalmPollsBeforeMainsPace;
+        if (_onMains && !onMains && fromStatusRead) FullPollNext();
+        _onMains = onMains;
         var reading = MustReadingDecoder.Decode(DeviceId, Time.GetUtcNow(), MaxAge, main, _slow, _settings.LowBatteryPercent, out var problem);
         if (reading is null)
         {
@@ -78,6 +99,18 @@ public sealed class MustDriver : ModbusDeviceDriver
         }
         _lastProblem = null;
         sink.Publish(reading);
+    }
+
+    /// <summary>
+    /// Work state 4 (line: the load runs on mains) with no fault id, load alarm or alarm bit. Every other state,
+    /// including grid charge and the states that say nothing about the load's supply, keeps the full poll fast.
+    /// </summary>
+    private static bool OnMainsAndWell(ushort[] main)
+    {
+        if (main.Length < MustRegisterMap.MainCount) return false;
+        ushort At(ushort register) => main[register - MustRegisterMap.MainStart];
+        return At(MustRegisterMap.WorkState) == (ushort)MustWorkState.Line && At(MustRegisterMap.FaultId) == 0
+            && At(MustRegisterMap.LoadState) == 0 && At(MustRegisterMap.AlarmBits) == 0;
     }
 
     private async Task<ushort[]> ReadSlowBlockAsync(IModbusClient master, CancellationToken ct)

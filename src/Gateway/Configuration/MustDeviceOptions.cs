@@ -8,6 +8,7 @@ public sealed record MustDeviceOptions : DeviceOptions, ISerialDeviceOptions, IU
         w.Add("serial", Serial);
         w.Add("slave", Slave);
         w.Add("status_interval", StatusInterval);
+        w.Add("mains_poll_interval", MainsPollInterval);
         w.Add("slow_poll_interval", SlowPollInterval);
         w.Add("low_battery_percent", LowBatteryPercent);
         w.Add("nut_name", NutName);
@@ -22,6 +23,13 @@ public sealed record MustDeviceOptions : DeviceOptions, ISerialDeviceOptions, IU
     int ISerialDeviceOptions.Address => Slave;
     /// <summary>How often the work state is read alone between full polls (0 = only full polls).</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How often the full poll runs while the UPS is on mains with nothing wrong (0, or not longer than
+    /// <c>poll_interval</c>: always at <c>poll_interval</c>). At most <see cref="MaxMainsPollInterval"/>.
+    /// </summary>
+    public TimeSpan MainsPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>A reading on mains is then at most this old, well inside the NUT server's default <c>max_age</c> (15 s).</summary>
+    public static readonly TimeSpan MaxMainsPollInterval = TimeSpan.FromSeconds(10);
     /// <summary>How often the slow block (31000–31017: nominal values, beeper setting) is read.</summary>
     public TimeSpan SlowPollInterval { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>LB is set when the state of charge is at or below this (docs/reference/must.md: the NUT driver's default 15 %).</summary>
@@ -39,9 +47,19 @@ public sealed record MustDeviceOptions : DeviceOptions, ISerialDeviceOptions, IU
         Slave = SerialPortOptions.BindAddress(s, 10),
         StatusInterval = s.Duration("status_interval", TimeSpan.FromMilliseconds(250), TimeSpan.Zero, TimeSpan.FromMinutes(10)),
         PollInterval = s.Duration("poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(10)),
+        MainsPollInterval = BindMainsPollInterval(s),
         SlowPollInterval = s.Duration("slow_poll_interval", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
         LowBatteryPercent = s.Int("low_battery_percent", 15, 0, 100),
         NutName = s.String("nut_name", id),
         RuntimeCal = BindRuntimeCal(s, RuntimeCalibration.MustEp20Default),
     };
+
+    private static TimeSpan BindMainsPollInterval(ConfigSection s)
+    {
+        var value = s.Duration("mains_poll_interval", TimeSpan.FromSeconds(2), TimeSpan.Zero);
+        if (value <= MaxMainsPollInterval) return value;
+        s.Error("mains_poll_interval", $"must be at most {Duration.Format(MaxMainsPollInterval)} (a reading taken on mains must stay younger than the NUT " +
+            $"server's max_age), got {Duration.Format(value)}; use 0 to keep the full poll at poll_interval on mains too");
+        return TimeSpan.FromSeconds(2);
+    }
 }

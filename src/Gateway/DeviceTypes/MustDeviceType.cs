@@ -16,5 +16,5 @@ public static class MustDeviceType
             buses: services.GetRequiredService<ModbusBuses>()));
 
     public static MustSettings Settings(MustDeviceOptions o) =>
-        new(o.Id, o.Serial.ToSettings(), (byte)o.Slave, o.PollInterval, o.SlowPollInterval, o.LowBatteryPercent, o.StatusInterval);
+        new(o.Id, o.Serial.ToSettings(), (byte)o.Slave, o.PollInterval, o.SlowPollInterval, o.LowBatteryPercent, o.StatusInterval, o.MainsPollInterval);
 }

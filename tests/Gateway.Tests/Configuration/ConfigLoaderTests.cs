@@ -203,6 +203,40 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void MustMainsPollIntervalBindsAndReachesTheDriver()
+    {
+        var byDefault = Assert.IsType<MustDeviceOptions>(Load("devices:\n  - { id: ups, type: must, port: /dev/x }\n").Config!.Devices[0]);
+        Assert.Equal(TimeSpan.FromSeconds(2), byDefault.MainsPollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), Gateway.DeviceTypes.MustDeviceType.Settings(byDefault).MainsPoll);
+
+        var set = Assert.IsType<MustDeviceOptions>(Load("devices:\n  - { id: ups, type: must, port: /dev/x, mains_poll_interval: 5s }\n").Config!.Devices[0]);
+        Assert.Equal(TimeSpan.FromSeconds(5), Gateway.DeviceTypes.MustDeviceType.Settings(set).MainsPoll);
+
+        // 0, or not longer than poll_interval: off (the full poll keeps poll_interval on mains too).
+        foreach (var off in new[] { "mains_poll_interval: 0", "mains_poll_interval: 1s", "poll_interval: 3s, mains_poll_interval: 2s" })
+        {
+            var o = Assert.IsType<MustDeviceOptions>(Load($"devices:\n  - {{ id: ups, type: must, port: /dev/x, {off} }}\n").Config!.Devices[0]);
+            Assert.Null(Gateway.DeviceTypes.MustDeviceType.Settings(o).MainsPoll);
+        }
+        // Without status reads nothing would see a cut between slow full polls: off too.
+        var noStatus = Assert.IsType<MustDeviceOptions>(Load("devices:\n  - { id: ups, type: must, port: /dev/x, status_interval: 0 }\n").Config!.Devices[0]);
+        Assert.Null(Gateway.DeviceTypes.MustDeviceType.Settings(noStatus).MainsPoll);
+    }
+
+    [Fact]
+    public void MustMainsPollIntervalOutOfRangeIsAClearError()
+    {
+        var e = Single(Load("devices:\n  - { id: ups, type: must, port: /dev/x, mains_poll_interval: 30s }\n"));
+        Assert.Equal("devices[0].mains_poll_interval", e.Key);
+        Assert.Equal("must be at most 10s (a reading taken on mains must stay younger than the NUT server's max_age), got 30s; " +
+            "use 0 to keep the full poll at poll_interval on mains too", e.Message);
+
+        e = Single(Load("devices:\n  - { id: ups, type: must, port: /dev/x, mains_poll_interval: often }\n"));
+        Assert.Equal("devices[0].mains_poll_interval", e.Key);
+        Assert.Contains("expected a duration", e.Message);
+    }
+
+    [Fact]
     public void DuplicateNutNamesAreAnError()
     {
         const string yaml = """

@@ -4,10 +4,19 @@ using Gateway.Drivers.Simulation;
 
 namespace Gateway.Tests.Support;
 
-/// <summary>Wraps a simulated device, counts the writes it receives per register and logs every request in order ("R30000", "W31006").</summary>
-public sealed class CountingSlave(IModbusSlaveDevice inner) : IModbusSlaveDevice
+/// <summary>
+/// Wraps a simulated device, counts the writes it receives per register and logs every request in order ("R30000",
+/// "W31006"); every read also goes to <see cref="TimedReads"/> with its register count and the time of
+/// <paramref name="time"/> when it arrived (on a virtual clock: when the driver sent it).
+/// </summary>
+public sealed class CountingSlave(IModbusSlaveDevice inner, TimeProvider? time = null) : IModbusSlaveDevice
 {
+    public readonly record struct TimedRead(DateTimeOffset At, ushort Address, ushort Count);
+
     private long _reads;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public ConcurrentQueue<TimedRead> TimedReads { get; } = new();
 
     public ConcurrentDictionary<ushort, int> Writes { get; } = new();
     public ConcurrentQueue<string> Requests { get; } = new();
@@ -21,6 +30,7 @@ public sealed class CountingSlave(IModbusSlaveDevice inner) : IModbusSlaveDevice
     {
         Interlocked.Increment(ref _reads);
         Requests.Enqueue("R" + address);
+        TimedReads.Enqueue(new TimedRead(_time.GetUtcNow(), address, count));
         return inner.Read(function, address, count, into);
     }
 
