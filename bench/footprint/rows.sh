@@ -44,7 +44,7 @@ else
   echo "RSS growth after the first 5 min|n/a|≤ 1 MiB/h over a 1-hour soak|${quick}the window ends before 5 min"
 fi
 echo "RSS at the end of the soak ($((s + WARMUP)) s)|$(mib "$(field "$last" rss_kb)") MiB|-|${quick}$(breakdown "$last")"
-echo "CPU per minute at defaults (external simulators)|$(v cpu_s_per_min) s|≤ 0.1 s; upsd + dummy-ups: $(v nut_cpu_s_per_min) s|${quick}utime+stime over ${s} s after the warm-up; defaults: MUST work state every 250 ms and full poll every 1 s, EM340 every 2 s (energy counters every 10 s)"
+echo "CPU per minute at defaults (external simulators)|$(v cpu_s_per_min) s|≤ 0.1 s; upsd + dummy-ups: $(v nut_cpu_s_per_min) s|${quick}utime+stime over ${s} s after the warm-up; defaults: MUST work state every 250 ms, full poll every 2 s on mains (1 s otherwise), EM340 every 2 s (energy counters every 10 s)"
 
 # disk: the first hour (database created at start, four 15-min flushes) and the steady state
 hour=$(at 3630)   # just after the 60-min flush: creation and four flushes
