@@ -1,3 +1,4 @@
+using Gateway.Drivers.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Hosting;
@@ -7,8 +8,15 @@ namespace Gateway.Hosting;
 /// (<see cref="Gateway.Policy.PolicyRunner"/>), reading freshness and driver liveness (<see cref="DeviceRunner"/>) and
 /// Home Assistant's periodic publish. Every timer firing wakes the runtime's timer thread and a pool thread, so two 1 s
 /// timers at their own phases cost twice what one costs. The timer runs only while something is subscribed.
-/// The policy's work only signals its own loop, so it waits for no other subscriber's work; a subscriber that blocked
-/// the timer's thread would already stop every timer of the process, a separate 1 s timer included.
+/// The policy's work only signals its own loop, so it waits for no other subscriber's work.
+/// <para>
+/// On the real clock the tick is its own thread, asleep until the next second: one wake-up a second. A .NET timer costs
+/// about three (the runtime's timer thread fires it, hands the callback to the thread pool, and is woken again to re-arm)
+/// plus the pool's dispatch, which wakes two or three pool threads. The subscribers' work starts on that thread, so a
+/// subscriber must not block: one that did would hold every tick (the policy has its own fallback, see
+/// <see cref="Gateway.Policy.PolicyRunner"/>). On any other <see cref="TimeProvider"/> (tests' virtual time) the tick is
+/// a timer of that provider.
+/// </para>
 /// </summary>
 public sealed class SecondTick
 {
@@ -27,6 +35,7 @@ public sealed class SecondTick
     private readonly Lock _gate = new();
     private Subscriber[] _subscribers = [];
     private ITimer? _timer;
+    private TickThread? _thread;
 
     public SecondTick(TimeProvider time, ILogger log)
     {
@@ -41,7 +50,8 @@ public sealed class SecondTick
         lock (_gate)
         {
             _subscribers = [.. _subscribers, s];
-            _timer ??= _time.CreateTimer(_ => Tick(), null, Interval, Interval);
+            if (_time == TimeProvider.System) _thread ??= new TickThread(this);
+            else _timer ??= _time.CreateTimer(_ => Tick(), null, Interval, Interval);
         }
         return new Unsubscriber(this, s);
     }
@@ -79,6 +89,50 @@ public sealed class SecondTick
             if (_subscribers.Length > 0) return;
             _timer?.Dispose();
             _timer = null;
+            _thread?.Stop();
+            _thread = null;
+        }
+    }
+
+    /// <summary>The tick on the real clock: a background thread that sleeps until each next second and runs the subscribers.</summary>
+    private sealed class TickThread
+    {
+        private readonly SecondTick _owner;
+        private readonly WakeSignal _wake = new();
+        private volatile bool _stopped;
+
+        public TickThread(SecondTick owner)
+        {
+            _owner = owner;
+            new Thread(Run) { IsBackground = true, Name = "tick" }.Start();
+        }
+
+        /// <summary>Ends the thread (it does not wait: this may run on the thread itself, from a subscriber's work).</summary>
+        public void Stop()
+        {
+            _stopped = true;
+            _wake.Set();
+        }
+
+        private void Run()
+        {
+            var interval = (long)(Interval.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            var next = System.Diagnostics.Stopwatch.GetTimestamp() + interval;
+            while (!_stopped)
+            {
+                var now = System.Diagnostics.Stopwatch.GetTimestamp();
+                if (now < next)
+                {
+                    _wake.Wait(TimeSpan.FromSeconds((double)(next - now) / System.Diagnostics.Stopwatch.Frequency));
+                    continue;
+                }
+                _owner.Tick();
+                next += interval;
+                // Ticks missed (a suspended machine, a subscriber that took over a second) are skipped, as a timer skips them.
+                now = System.Diagnostics.Stopwatch.GetTimestamp();
+                if (next <= now) next = now + interval;
+            }
+            _wake.Dispose();
         }
     }
 

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Gateway.Battery;
 using Gateway.Configuration;
 using Gateway.Drivers.Devices;
 using Gateway.Drivers.Readings;
+using Gateway.Drivers.Threading;
 using Gateway.Hosting;
 using Gateway.NutServer;
 using Gateway.Readings;
@@ -187,44 +187,57 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// How long the policy's thread waits for the shared tick before it ticks by itself: a subscriber that held the
+    /// tick's thread must not stop the time-based triggers (time on battery, link lost on battery).
+    /// </summary>
+    public static readonly TimeSpan FallbackTick = 2 * TickInterval;
+
+    /// <summary>
+    /// The policy runs on a thread of its own that sleeps on one <see cref="WakeSignal"/>: a reading of the protected UPS,
+    /// a link change and the shared 1 s tick each set it directly, so an event is one wake-up of this thread (on the thread
+    /// pool it woke two or three pool threads and kept the pool's gate thread sampling). It never waits behind other work.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var sub = _hub.Subscribe("policy", wants: e => e.DeviceId == _deviceId);
-        // The tick only signals this loop (a full signal absorbs a missed tick, as a PeriodicTimer does): the policy
-        // runs here, never on the timer's thread, and waits for no other subscriber's work.
-        var ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                Run(stoppingToken);
+                done.TrySetResult();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { done.TrySetResult(); }
+            catch (Exception e) { done.TrySetException(e); }
+        })
+        { IsBackground = true, Name = "policy" }.Start();
+        return done.Task;
+    }
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        using var wake = new WakeSignal();
+        using var sub = _hub.Subscribe("policy", wants: e => e.DeviceId == _deviceId, wake: wake.Set);
+        // The tick only flags a tick and wakes this thread (a tick missed while the policy works is absorbed, as a
+        // PeriodicTimer does): the policy runs here, never on the tick's thread, and waits for no other subscriber's work.
+        var tickDue = 0;
         using var every = _tick.Subscribe("policy tick", () =>
         {
-            ticks.Writer.TryWrite(true);
+            Volatile.Write(ref tickDue, 1);
+            wake.Set();
             return Task.CompletedTask;
         });
+        using var stopping = stoppingToken.Register(wake.Set);
         if (_hub.Get(_deviceId)?.Latest is UpsReading first) Handle(new ReadingPublished(first));
-        Task<bool>? read = null;
-        Task<bool>? tick = null;
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                _heartbeat?.Beat(LoopName);
-                read ??= sub.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                tick ??= ticks.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                var done = await Task.WhenAny(read, tick).ConfigureAwait(false);
-                if (done == read)
-                {
-                    read = null;
-                    if (!await done.ConfigureAwait(false)) break;
-                    while (sub.Reader.TryRead(out var e)) Handle(e);
-                }
-                else
-                {
-                    tick = null;
-                    if (!await done.ConfigureAwait(false)) break;
-                    ticks.Reader.TryRead(out _);
-                    Tick();
-                }
-            }
+            _heartbeat?.Beat(LoopName);
+            while (sub.Reader.TryRead(out var e)) Handle(e);
+            if (sub.Reader.Completion.IsCompleted) break;
+            if (Interlocked.Exchange(ref tickDue, 0) == 1) Tick();
+            if (!wake.Wait(FallbackTick) && !stoppingToken.IsCancellationRequested) Tick();
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
     /// <summary>Feeds one hub event (public for tests).</summary>

@@ -11,8 +11,8 @@ public sealed class HubSubscription : BoundedSubscription<HubEvent>
 {
     private readonly Func<HubEvent, bool>? _wants;
 
-    internal HubSubscription(string name, int capacity, Action<BoundedSubscription<HubEvent>> onDispose, Func<HubEvent, bool>? wants, bool inline)
-        : base(name, capacity, onDispose, inline) => _wants = wants;
+    internal HubSubscription(string name, int capacity, Action<BoundedSubscription<HubEvent>> onDispose, Func<HubEvent, bool>? wants, bool inline, Action? wake = null)
+        : base(name, capacity, onDispose, inline, wake) => _wants = wants;
 
     public bool Wants(HubEvent e) => _wants is null || _wants(e);
 }

@@ -67,10 +67,11 @@ public sealed class ReadingHub : IReadingSink
     /// short, in-memory work that never blocks and takes no lock held across I/O. Inline subscribers are offered each
     /// event after every other subscriber, so they never delay the policy or any other queued reader.
     /// </param>
-    public HubSubscription Subscribe(string name, int capacity = 1024, Func<HubEvent, bool>? wants = null, bool inline = false)
+    /// <param name="wake">Called after each event is queued: for a reader on its own thread (see <see cref="BoundedSubscription{T}"/>); queued first, like any non-inline subscriber.</param>
+    public HubSubscription Subscribe(string name, int capacity = 1024, Func<HubEvent, bool>? wants = null, bool inline = false, Action? wake = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        var sub = new HubSubscription(name, capacity, Unsubscribe, wants, inline);
+        var sub = new HubSubscription(name, capacity, Unsubscribe, wants, inline, wake);
         lock (_gate)
         {
             // Queued subscribers first, inline ones last (see above); each group in subscription order.

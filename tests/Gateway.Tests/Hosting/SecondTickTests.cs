@@ -47,4 +47,40 @@ public sealed class SecondTickTests
         c.Dispose();
         Assert.Empty(time.PendingDueTimes);
     }
+
+    [Fact]
+    public async Task On_the_real_clock_the_tick_is_one_thread_of_its_own_that_ends_with_the_last_subscriber()
+    {
+        var tick = new SecondTick(TimeProvider.System, new ListLogger());
+        var threads = new System.Collections.Concurrent.ConcurrentBag<string?>();
+        var times = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var slowStarts = 0;
+        var sub = tick.Subscribe("timed", () =>
+        {
+            threads.Add(Thread.CurrentThread.Name);
+            times.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+            return Task.CompletedTask;
+        });
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = tick.Subscribe("slow", async () => { Interlocked.Increment(ref slowStarts); await gate.Task; });
+        await Wait.UntilAsync(() => times.Count >= 3, "three ticks", TimeSpan.FromSeconds(10));
+        Assert.All(threads, n => Assert.Equal("tick", n));
+        var t = times.ToArray();
+        for (var i = 1; i < t.Length; i++)
+        {
+            var gap = (double)(t[i] - t[i - 1]) / System.Diagnostics.Stopwatch.Frequency;
+            Assert.InRange(gap, 0.8, 1.6);
+        }
+        // The unfinished work is not started again while the others tick.
+        Assert.Equal(1, Volatile.Read(ref slowStarts));
+        gate.SetResult();
+        slow.Dispose();
+        sub.Dispose();
+        var count = times.Count;
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.InRange(times.Count, count, count + 1);
+        // Subscribed again, a new thread ticks.
+        using var again = tick.Subscribe("again", () => { times.Enqueue(0); return Task.CompletedTask; });
+        await Wait.UntilAsync(() => times.Count >= count + 2, "a tick after subscribing again", TimeSpan.FromSeconds(5));
+    }
 }

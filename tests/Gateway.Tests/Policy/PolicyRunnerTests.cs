@@ -325,4 +325,43 @@ public sealed class PolicyRunnerTests : IDisposable
         freshness.Dispose();
         Assert.DoesNotContain(SecondTick.Interval, time.PendingDueTimes);
     }
+
+    private sealed class BeatCounter : ILoopHeartbeat
+    {
+        public int Beats;
+        public string? Thread;
+        public void Beat(string loop)
+        {
+            Interlocked.Increment(ref Beats);
+            Volatile.Write(ref Thread, System.Threading.Thread.CurrentThread.Name);
+        }
+    }
+
+    [Fact]
+    public async Task The_policy_runs_on_its_own_thread_a_reading_wakes_it_and_it_ticks_by_itself_when_the_shared_tick_stalls()
+    {
+        // The shared tick runs on a clock nobody advances: it never fires, as if a subscriber held its thread.
+        var stalled = new SecondTick(new FakeTimeProvider(), NullLogger.Instance);
+        var beats = new BeatCounter();
+        var runner = new PolicyRunner(_config, _hub, _events,
+            new ShutdownSequence(ShutdownSequence.BuildSteps(_config.Shutdown, null, "ups"), _config.Shutdown.PointOfNoReturn, _exec, _time, NullLogger.Instance, _events, new ShutdownStateStore(_dir)),
+            _time, NullLogger<PolicyRunner>.Instance, heartbeat: beats, tick: stalled);
+        await runner.StartAsync(CancellationToken.None);
+        try
+        {
+            await Wait.UntilAsync(() => Volatile.Read(ref beats.Beats) >= 1, "the policy loop started");
+            Assert.Equal("policy", Volatile.Read(ref beats.Thread));
+            // A reading of the protected UPS, published to the hub only, reaches the policy on its thread.
+            _hub.Publish(PolicyHarness.Reading(new UpsSample("OB DISCHRG", 90, 1800), _time.GetUtcNow()));
+            await Wait.UntilAsync(() => runner.Current.RuntimeSeconds == 1800, "the policy saw the reading");
+            // No tick and no reading: the loop still wakes (and beats) every FallbackTick.
+            var before = Volatile.Read(ref beats.Beats);
+            await Wait.UntilAsync(() => Volatile.Read(ref beats.Beats) >= before + 2, "the policy ticked by itself twice", TimeSpan.FromSeconds(4 * PolicyRunner.FallbackTick.TotalSeconds));
+        }
+        finally
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+        Assert.True(runner.ExecuteTask!.IsCompletedSuccessfully, "the policy's thread ended cleanly at stop");
+    }
 }
