@@ -115,44 +115,6 @@ public sealed class ModbusBus : IDisposable
         }
     }
 
-    /// <summary>Whether the port of <paramref name="generation"/> can run a <see cref="ModbusWatch"/> (a real port on the real clock).</summary>
-    public bool CanWatch(int generation)
-    {
-        lock (_lock) return generation == _generation && _master is { CanWatch: true };
-    }
-
-    /// <summary>
-    /// A status watch on the port of <paramref name="generation"/> (see <see cref="ModbusRtuMaster.WatchAsync"/>); each
-    /// unchanged reply counts as an answer on the port. Errors as for <see cref="ExecuteAsync"/>.
-    /// </summary>
-    public async Task<ModbusResponse?> WatchAsync(int generation, ModbusWatch watch, ModbusTiming timing, DriverCounters counters, CancellationToken ct)
-    {
-        ModbusRtuMaster? master;
-        lock (_lock) master = generation == _generation ? _master : null;
-        if (master is null) throw new IOException($"{Settings.Port} was closed: {_link.Reason}");
-        try
-        {
-            var response = await master.WatchAsync(watch, timing, counters, _answered ??= Answered, ct).ConfigureAwait(false);
-            if (response is not null) Answered();
-            return response;
-        }
-        catch (ModbusSlaveException)
-        {
-            Answered();
-            throw;
-        }
-        catch (ModbusTimeoutException e) when (SilentTooLong(generation) is { } reason)
-        {
-            throw new IOException(reason, e);
-        }
-        catch (ObjectDisposedException)
-        {
-            throw new IOException($"{Settings.Port} was closed: {_link.Reason}");
-        }
-    }
-
-    private Action? _answered;
-
     /// <summary>
     /// A poll loop's wait between polls. On a real port and the real clock it is a poll() timeout of the port's reader
     /// thread and the loop goes on there (see <see cref="IExchangeTransport.DelayAsync"/>), so a poll costs no timer

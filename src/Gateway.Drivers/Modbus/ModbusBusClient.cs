@@ -10,9 +10,4 @@ public sealed class ModbusBusClient(ModbusBus bus, int generation, ModbusTiming 
 
     public Task<ModbusResponse> ExecuteAsync(ModbusRequest request, bool urgent, CancellationToken ct) =>
         bus.ExecuteAsync(generation, request, timing, counters, urgent, ct);
-
-    /// <summary>Whether a <see cref="ModbusWatch"/> can run on this opening of the bus.</summary>
-    public bool CanWatch => bus.CanWatch(generation);
-
-    public Task<ModbusResponse?> WatchAsync(ModbusWatch watch, CancellationToken ct) => bus.WatchAsync(generation, watch, timing, counters, ct);
 }

@@ -89,32 +89,14 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
     /// </summary>
     protected async Task WaitForCommandTurnAsync(CancellationToken ct)
     {
-        // A status watch running on the port's thread counts as one long poll: it is asked to end (and sees the count at
-        // its next cycle if it starts after this look), and the loop then reads the status once the ordinary way.
-        Interlocked.Increment(ref _commandsWaiting);
-        try
+        while (true)
         {
-            while (true)
-            {
-                var finished = Volatile.Read(ref _pollDone).Task;
-                if (_client is null) return;
-                if (Volatile.Read(ref _polling) == 0 && Interlocked.Read(ref _lastPollFinished) > Interlocked.Read(ref _commandFence)) return;
-                Volatile.Read(ref _watch)?.Interrupt();
-                await finished.WaitAsync(ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _commandsWaiting);
+            var finished = Volatile.Read(ref _pollDone).Task;
+            if (_client is null) return;
+            if (Volatile.Read(ref _polling) == 0 && Interlocked.Read(ref _lastPollFinished) > Interlocked.Read(ref _commandFence)) return;
+            await finished.WaitAsync(ct).ConfigureAwait(false);
         }
     }
-
-    private int _commandsWaiting;
-    private Func<bool>? _commandWaiting;
-
-    /// <summary>A status watch's question before each cycle: does a command wait for the bus?</summary>
-    private Func<bool> CommandWaiting => _commandWaiting ??= () => Volatile.Read(ref _commandsWaiting) > 0;
-    private ModbusWatch? _watch;
 
     /// <summary>A command's write ended (sent or failed): the next command waits for a poll that starts after this.</summary>
     protected void CommandDone() => Interlocked.Exchange(ref _commandFence, Interlocked.Read(ref _pollsStarted));
@@ -134,18 +116,6 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
 
     /// <summary>The fast read between full polls (only with <see cref="StatusInterval"/>).</summary>
     protected virtual Task PollStatusAsync(IModbusClient client, IReadingSink sink, CancellationToken ct) => Task.CompletedTask;
-
-    /// <summary>
-    /// The status read as a watch on the port's thread: its request and the whole reply that means nothing changed (the
-    /// watch repeats the read every status interval until the next full poll, and hands back only a reply that differs,
-    /// to <see cref="OnStatusReply"/>). Null: this turn reads the ordinary way (<see cref="PollStatusAsync"/>).
-    /// </summary>
-    protected virtual (ModbusRequest Request, ReadOnlyMemory<byte> Unchanged)? StatusWatch() => null;
-
-    /// <summary>A status reply that ended a watch: as <see cref="PollStatusAsync"/> would have handled it.</summary>
-    protected virtual void OnStatusReply(ModbusResponse response, IReadingSink sink)
-    {
-    }
 
     public abstract Task<DeviceCommandResult> ExecuteAsync(string command, CancellationToken cancellationToken);
 
@@ -229,7 +199,6 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         // When the last full poll was due (the grid the next ones keep); null: the next turn is a full poll.
         DateTimeOffset? fullDue = null;
         _fullPollNext = false;
-        ModbusWatch? watch = null;
         while (true)
         {
             var poll = Interlocked.Increment(ref _pollsStarted);
@@ -244,23 +213,6 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                     fullDue = fullDue is { } d && !_fullPollNext && d + interval >= started - interval ? d + interval : started;
                     _fullPollNext = false;
                     await PollAsync(client, sink, ct).ConfigureAwait(false);
-                }
-                else if (client.CanWatch && StatusWatch() is { } spec && NowTicks() is var nowTicks
-                    && nowTicks + ToTicks(due + interval - started) is var until && until > nowTicks)
-                {
-                    watch = new ModbusWatch(spec.Request, spec.Unchanged, tick, until) { YieldNow = CommandWaiting };
-                    Interlocked.Exchange(ref _watch, watch);
-                    ModbusResponse? reply;
-                    try
-                    {
-                        reply = await client.WatchAsync(watch, ct).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Interlocked.Exchange(ref _watch, null);
-                    }
-                    if (reply is { } r) OnStatusReply(r, sink);
-                    else if (watch.End == WatchEnd.Interrupted) await PollStatusAsync(client, sink, ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -288,15 +240,6 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
             {
                 SignalPollFinished(poll);
             }
-            if (watch is not null)
-            {
-                // The loop goes on from the watch's last cycle: the one that ended it (a reply, an error) or, when it ended
-                // between cycles, the one it did not start (due: the full poll; interrupted: read above, so the next is on the grid).
-                var nowTicks = NowTicks();
-                var cycle = Time.GetUtcNow() + TimeSpan.FromSeconds((double)(watch.CycleAt - nowTicks) / System.Diagnostics.Stopwatch.Frequency);
-                next = watch.End == WatchEnd.Reply || (watch.End == WatchEnd.Interrupted && watch.CycleAt <= nowTicks) ? cycle : cycle - tick;
-                watch = null;
-            }
             next += tick;
             var now = Time.GetUtcNow();
             if (next < now)
@@ -316,9 +259,6 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                 }
             }
         }
-
-        static long NowTicks() => System.Diagnostics.Stopwatch.GetTimestamp();
-        static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
 
         string PortLost(string problem)
         {

@@ -69,7 +69,6 @@ public sealed class ModbusRtuMaster : IModbusClient
         await _gate.EnterAsync(urgent, ct).ConfigureAwait(false);
         try
         {
-            if (Volatile.Read(ref _watching) is { } watching) await EndWatchAsync(watching, ct).ConfigureAwait(false);
             // A real port on the real clock does the whole exchange on its reader thread (no timer, no hand-off
             // per step); a test double or a virtual clock takes the step-by-step path below.
             if (_transport is IExchangeTransport exchange && ReferenceEquals(_time, TimeProvider.System))
@@ -97,102 +96,6 @@ public sealed class ModbusRtuMaster : IModbusClient
         }
     }
 
-    /// <summary>Whether <see cref="WatchAsync"/> can run here: a real port on the real clock.</summary>
-    public bool CanWatch => _transport is IExchangeTransport && ReferenceEquals(_time, TimeProvider.System);
-
-    /// <summary>
-    /// Runs <paramref name="watch"/> on the port's reader thread (only when <see cref="CanWatch"/>). It starts only on a
-    /// free gate (otherwise it returns null at once, <see cref="WatchEnd.Interrupted"/>, and the caller asks the ordinary
-    /// way, urgent first); each later cycle takes the gate without waiting (a busy gate ends it the same way), keeps the
-    /// line quiet, is counted as a request and gives the gate back when its reply is the unchanged one. A request from
-    /// anyone else that gets the gate meanwhile ends the watch and waits for it (the port runs one exchange at a time).
-    /// Returns the reply that ended the watch, decoded and checked as an ordinary request's (throwing the same errors),
-    /// or null when it ended <see cref="WatchEnd.Due"/> or <see cref="WatchEnd.Interrupted"/>.
-    /// </summary>
-    /// <param name="answered">Called on the port's thread after each unchanged reply.</param>
-    public async Task<ModbusResponse?> WatchAsync(ModbusWatch watch, ModbusTiming timing, DriverCounters? counters, Action? answered, CancellationToken ct)
-    {
-        if (_transport is not IExchangeTransport exchange || !ReferenceEquals(_time, TimeProvider.System))
-            throw new InvalidOperationException("A watch runs only on a real port and the real clock.");
-        ct.ThrowIfCancellationRequested();
-        if (watch.ShouldStop || !_gate.TryEnter()) return null;
-        var request = watch.Request;
-        var frame = ModbusFrames.EncodeRequest(request);
-        var size = Math.Max(256, request.ReplyLength * 2);
-        var gapTicks = (long)(timing.Gap.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-        var port = new ExchangeWatch(watch.Unchanged, watch.Interval, watch.Until,
-            tryBegin: () =>
-            {
-                if (watch.ShouldStop || !_gate.TryEnter()) return -1;
-                Begin(request, counters);
-                return _hasActivity ? _lastActivity + gapTicks : 0;
-            },
-            unchangedDone: outcome =>
-            {
-                Ended();
-                Interlocked.Add(ref _bytesSent, frame.Length);
-                Interlocked.Add(ref _bytesReceived, outcome.Received);
-                if (outcome.Stale > 0) counters?.CountBadFrame();
-                _gate.Exit();
-                answered?.Invoke();
-            });
-        var running = new RunningWatch(port);
-        Volatile.Write(ref _watching, running);
-        watch.Attach(port);
-        try
-        {
-            var quiet = _hasActivity ? timing.Gap - _time.GetElapsedTime(_lastActivity) : TimeSpan.Zero;
-            Begin(request, counters);
-            if (_reply.Length < size) _reply = new byte[size];
-            var buffer = _reply.AsMemory(0, size);
-            var outcome = await exchange.WatchAsync(frame, port, quiet, timing.ReplyTimeout, buffer, _checkReply, ct).ConfigureAwait(false);
-            if (port.End != WatchEnd.Reply) return null;
-            return Decode(request, outcome, frame.Length, buffer.Span, timing, counters);
-        }
-        finally
-        {
-            Volatile.Write(ref _watching, null);
-            running.Done.TrySetResult();
-            if (port.Holding)
-            {
-                Ended();
-                _gate.Exit();
-            }
-        }
-    }
-
-    /// <summary>A watch and its end, for whoever gets the gate while it runs (between its cycles).</summary>
-    private sealed class RunningWatch(ExchangeWatch port)
-    {
-        public ExchangeWatch Port => port;
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private RunningWatch? _watching;
-
-    /// <summary>Under the gate: a watch sleeping between its cycles still has the port; it is ended first.</summary>
-    private async Task EndWatchAsync(RunningWatch running, CancellationToken ct)
-    {
-        running.Port.Interrupt();
-        await running.Done.Task.WaitAsync(ct).ConfigureAwait(false);
-    }
-
-    /// <summary>A port-thread exchange starts: the request the completion check decodes for, counted.</summary>
-    private void Begin(ModbusRequest request, DriverCounters? counters)
-    {
-        _asking = request;
-        _decodedFor = null;
-        counters?.CountRequest();
-    }
-
-    /// <summary>A port-thread exchange ended: the line's quiet time runs from now.</summary>
-    private void Ended()
-    {
-        _lastActivity = _time.GetTimestamp();
-        _hasActivity = true;
-        _asking = null;
-    }
-
     private async Task<ModbusResponse> ExchangeOnPortAsync(IExchangeTransport exchange, ModbusRequest request, ModbusTiming timing, DriverCounters? counters, CancellationToken ct)
     {
         var quiet = _hasActivity ? timing.Gap - _time.GetElapsedTime(_lastActivity) : TimeSpan.Zero;
@@ -200,7 +103,9 @@ public sealed class ModbusRtuMaster : IModbusClient
         var size = Math.Max(256, request.ReplyLength * 2);
         if (_reply.Length < size) _reply = new byte[size];
         var buffer = _reply.AsMemory(0, size);
-        Begin(request, counters);
+        _asking = request;
+        _decodedFor = null;
+        counters?.CountRequest();
         ExchangeOutcome outcome;
         try
         {
@@ -208,18 +113,14 @@ public sealed class ModbusRtuMaster : IModbusClient
         }
         finally
         {
-            Ended();
+            _lastActivity = _time.GetTimestamp();
+            _hasActivity = true;
+            _asking = null;
         }
-        return Decode(request, outcome, frame.Length, buffer.Span, timing, counters);
-    }
-
-    /// <summary>The reply of one exchange on the port's thread: the response, or the error that describes what came back.</summary>
-    private ModbusResponse Decode(ModbusRequest request, ExchangeOutcome outcome, int sent, ReadOnlySpan<byte> buffer, ModbusTiming timing, DriverCounters? counters)
-    {
         if (outcome.Stale > 0) counters?.CountBadFrame();
-        Interlocked.Add(ref _bytesSent, sent);
+        Interlocked.Add(ref _bytesSent, frame.Length);
         Interlocked.Add(ref _bytesReceived, outcome.Received);
-        var received = buffer[..outcome.Received];
+        var received = buffer.Span[..outcome.Received];
         try
         {
             // The check on the port's thread decoded the reply already (the same bytes, for this very request).

@@ -26,17 +26,6 @@ public sealed class PriorityGate
         return WaitAsync(urgent, ct);
     }
 
-    /// <summary>Enters when the gate is free and nobody waits; never queues.</summary>
-    public bool TryEnter()
-    {
-        lock (_lock)
-        {
-            if (_held) return false;
-            _held = true;
-            return true;
-        }
-    }
-
     private async Task WaitAsync(bool urgent, CancellationToken ct)
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -55,39 +55,15 @@ public sealed class MustDriver : ModbusDeviceDriver
         _calmPolls = 0;
     }
 
-    private const int WorkStateIndex = MustRegisterMap.WorkState - MustRegisterMap.MainStart;
-    private ModbusRequest? _statusRequest;
-    private ushort _unchangedFor;
-    private byte[]? _unchangedReply;
-
-    private ModbusRequest StatusRequest => _statusRequest ??= ModbusRequest.Read(_settings.Slave, ModbusFunction.ReadHoldingRegisters, MustRegisterMap.WorkState, 1);
-
     protected override async Task PollStatusAsync(IModbusClient client, IReadingSink sink, CancellationToken ct)
     {
-        if (_main is null) return;
-        OnStatusReply(await client.ExecuteAsync(StatusRequest, urgent: true, ct).ConfigureAwait(false), sink);
-    }
-
-    /// <summary>The work state read on the port's thread while it answers the work state of the last reading.</summary>
-    protected override (ModbusRequest Request, ReadOnlyMemory<byte> Unchanged)? StatusWatch()
-    {
-        if (_main is not { } main) return null;
-        var workState = main[WorkStateIndex];
-        if (_unchangedReply is null || _unchangedFor != workState)
-        {
-            _unchangedReply = ModbusFrames.EncodeReadResponse(_settings.Slave, ModbusFunction.ReadHoldingRegisters, [workState]);
-            _unchangedFor = workState;
-        }
-        return (StatusRequest, _unchangedReply);
-    }
-
-    protected override void OnStatusReply(ModbusResponse response, IReadingSink sink)
-    {
-        if (_main is not { } main || response.Registers.Length < 1) return;
-        var workState = response.Registers[0];
-        if (workState == main[WorkStateIndex]) return;
+        if (_main is not { } main) return;
+        var request = ModbusRequest.Read(_settings.Slave, ModbusFunction.ReadHoldingRegisters, MustRegisterMap.WorkState, 1);
+        var workState = (await client.ExecuteAsync(request, urgent: true, ct).ConfigureAwait(false)).Registers[0];
+        const int index = MustRegisterMap.WorkState - MustRegisterMap.MainStart;
+        if (workState == main[index]) return;
         var patched = (ushort[])main.Clone();
-        patched[WorkStateIndex] = workState;
+        patched[index] = workState;
         Publish(patched, sink, fromStatusRead: true);
     }
 

@@ -242,28 +242,6 @@ internal sealed class FileDescriptorChannel : IDisposable
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!x.Written)
         {
-            if (x.Watch is { Holding: false } w)
-            {
-                // Between a watch's cycles: the line is free; the next cycle takes it when its time comes.
-                if (w.Interrupted)
-                {
-                    EndWatch(x, w, WatchEnd.Interrupted);
-                    return false;
-                }
-                if (now < w.CycleAt)
-                {
-                    timeout = CeilingMs(w.CycleAt - now);
-                    return true;
-                }
-                var quietUntil = w.TryBegin();
-                if (quietUntil < 0)
-                {
-                    EndWatch(x, w, WatchEnd.Interrupted);
-                    return false;
-                }
-                w.Holding = true;
-                x.QuietUntil = quietUntil;
-            }
             if (now < x.QuietUntil)
             {
                 timeout = CeilingMs(x.QuietUntil - now);
@@ -297,7 +275,6 @@ internal sealed class FileDescriptorChannel : IDisposable
 
     private static bool IsComplete(PendingExchange x)
     {
-        if (x.Watch is { } w && IsUnchanged(x, w)) return true;
         try
         {
             return x.Complete(x.Reply.Span[..x.Received]);
@@ -309,46 +286,8 @@ internal sealed class FileDescriptorChannel : IDisposable
         }
     }
 
-    private static bool IsUnchanged(PendingExchange x, ExchangeWatch w) =>
-        x.Received == w.Unchanged.Length && x.Reply.Span[..x.Received].SequenceEqual(w.Unchanged.Span);
-
-    /// <summary>
-    /// A watch's cycle ended with the unchanged reply: the line is given back and the exchange waits for the next cycle
-    /// (true), unless that cycle would start at or after the watch's end or the watch was interrupted (false: finish it).
-    /// </summary>
-    private static bool NextCycle(PendingExchange x, ExchangeWatch w)
-    {
-        w.Holding = false;
-        w.UnchangedCycles++;
-        w.UnchangedDone(new ExchangeOutcome(x.Received, false, x.Stale));
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        // A cycle that came late (the thread was held up) is not made up for: the next one starts a whole interval on.
-        var next = w.CycleAt + w.IntervalTicks;
-        w.CycleAt = next > now ? next : now;
-        if (w.CycleAt >= w.Until) w.End = WatchEnd.Due;
-        else if (w.Interrupted) w.End = WatchEnd.Interrupted;
-        else
-        {
-            x.Rearm();
-            return true;
-        }
-        return false;
-    }
-
-    private void EndWatch(PendingExchange x, ExchangeWatch w, WatchEnd end)
-    {
-        w.End = end;
-        x.Rearm();
-        Finish(x, timedOut: false);
-    }
-
     private void Finish(PendingExchange x, bool timedOut)
     {
-        if (x.Watch is { Holding: true } w)
-        {
-            if (!timedOut && IsUnchanged(x, w) && NextCycle(x, w)) return;
-            if (w.Holding) w.End = WatchEnd.Reply;
-        }
         Interlocked.CompareExchange(ref _exchange, null, x);
         var outcome = new ExchangeOutcome(x.Received, timedOut, x.Stale);
         var version = x.Version;
@@ -383,32 +322,14 @@ internal sealed class FileDescriptorChannel : IDisposable
     /// See <see cref="IExchangeTransport.ExchangeAsync"/>; one exchange at a time (the Modbus master's gate ensures it).
     /// The port's one <see cref="PendingExchange"/> is used again by the next exchange once this one's result is taken.
     /// </summary>
-    public Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken ct)
-    {
-        var quietUntil = System.Diagnostics.Stopwatch.GetTimestamp() + (quiet > TimeSpan.Zero ? (long)(quiet.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : 0);
-        return RunAsync(request, quietUntil, timeout, reply, complete, null, ct);
-    }
-
-    /// <summary>See <see cref="IExchangeTransport.WatchAsync"/>; the first cycle starts at once, on the line the caller holds.</summary>
-    public Task<ExchangeOutcome> WatchAsync(ReadOnlyMemory<byte> request, ExchangeWatch watch, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken ct)
-    {
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        watch.CycleAt = now;
-        watch.Holding = true;
-        watch.UnchangedCycles = 0;
-        watch.Attach(Wake);
-        var quietUntil = now + (quiet > TimeSpan.Zero ? (long)(quiet.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : 0);
-        return RunAsync(request, quietUntil, timeout, reply, complete, watch, ct);
-    }
-
-    private async Task<ExchangeOutcome> RunAsync(ReadOnlyMemory<byte> request, long quietUntil, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete,
-        ExchangeWatch? watch, CancellationToken ct)
+    public async Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var quietUntil = System.Diagnostics.Stopwatch.GetTimestamp() + (quiet > TimeSpan.Zero ? (long)(quiet.TotalSeconds * System.Diagnostics.Stopwatch.Frequency) : 0);
         var onReader = Thread.CurrentThread == _reader;
         var x = Interlocked.Exchange(ref _spare, null) ?? new PendingExchange();
-        x.Start(request, quietUntil, timeout, reply, complete, onReader, watch);
+        x.Start(request, quietUntil, timeout, reply, complete, onReader);
         var version = x.Version;
         if (Interlocked.CompareExchange(ref _exchange, x, null) is not null)
             throw new InvalidOperationException($"{Name}: an exchange is already running");

@@ -17,19 +17,6 @@ public interface IExchangeTransport
     Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Repeats <paramref name="request"/> on the reader thread, one cycle every <see cref="ExchangeWatch.IntervalTicks"/>,
-    /// while each reply is exactly <see cref="ExchangeWatch.Unchanged"/>; completes when a reply differs, times out or is
-    /// garbage (<see cref="WatchEnd.Reply"/>: the outcome is that exchange's, as from <see cref="ExchangeAsync"/>), when the
-    /// next cycle would start at or after <see cref="ExchangeWatch.Until"/> (<see cref="WatchEnd.Due"/>), or when it is
-    /// interrupted or the line is busy (<see cref="WatchEnd.Interrupted"/>). The first cycle starts at once on the line
-    /// the caller holds (after <paramref name="quiet"/>); the port runs one exchange or watch at a time, so whoever else
-    /// needs the port first ends the watch (<see cref="ExchangeWatch.Interrupt"/>) and waits for it.
-    /// </summary>
-    /// <exception cref="IOException">The device failed or was closed.</exception>
-    Task<ExchangeOutcome> WatchAsync(ReadOnlyMemory<byte> request, ExchangeWatch watch, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete,
-        CancellationToken cancellationToken);
-
-    /// <summary>
     /// Completes after <paramref name="delay"/> as a poll() timeout of the reader thread, and the caller goes on on that
     /// thread: a poll loop that waits here and then exchanges runs entirely on the port's thread, without a timer or a
     /// thread-pool hand-off. Fails with the port's <see cref="IOException"/> when the port ends (device gone, closed)

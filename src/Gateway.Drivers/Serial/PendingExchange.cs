@@ -16,7 +16,7 @@ internal sealed class PendingExchange : IValueTaskSource<ExchangeOutcome>
 
     public ReadOnlyMemory<byte> Request { get; private set; }
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp before which nothing is written.</summary>
-    public long QuietUntil { get; set; }
+    public long QuietUntil { get; private set; }
     public TimeSpan Timeout { get; private set; }
     public Memory<byte> Reply { get; private set; }
     public ReplyComplete Complete { get; private set; } = static _ => false;
@@ -26,9 +26,6 @@ internal sealed class PendingExchange : IValueTaskSource<ExchangeOutcome>
     /// wait is picked up by the same thread. Other callers (commands, the first poll) resume on the thread pool.
     /// </summary>
     public bool Inline { get; private set; }
-
-    /// <summary>Set when the exchange repeats until its reply changes (see <see cref="ExchangeWatch"/>).</summary>
-    public ExchangeWatch? Watch { get; private set; }
 
     /// <summary>Set once the request is written: the reply deadline (Stopwatch timestamp).</summary>
     public long Deadline { get; set; }
@@ -41,7 +38,7 @@ internal sealed class PendingExchange : IValueTaskSource<ExchangeOutcome>
     public short Version => _core.Version;
 
     /// <summary>Readies the exchange for a new use; only after the previous use's result was taken.</summary>
-    public void Start(ReadOnlyMemory<byte> request, long quietUntil, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, bool inline, ExchangeWatch? watch = null)
+    public void Start(ReadOnlyMemory<byte> request, long quietUntil, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, bool inline)
     {
         _core.Reset();
         _core.RunContinuationsAsynchronously = !inline;
@@ -51,19 +48,12 @@ internal sealed class PendingExchange : IValueTaskSource<ExchangeOutcome>
         Reply = reply;
         Complete = complete;
         Inline = inline;
-        Watch = watch;
-        Cancelled = false;
-        Rearm();
-        Volatile.Write(ref _state, _core.Version * 2);
-    }
-
-    /// <summary>Readies the exchange for its request again (a watch's next cycle): nothing written, nothing received.</summary>
-    public void Rearm()
-    {
         Deadline = 0;
         Written = false;
         Received = 0;
         Stale = 0;
+        Cancelled = false;
+        Volatile.Write(ref _state, _core.Version * 2);
     }
 
     /// <summary>Drops the caller's buffers and callback once the use is over (they are not kept alive by the port).</summary>
@@ -71,7 +61,6 @@ internal sealed class PendingExchange : IValueTaskSource<ExchangeOutcome>
     {
         Request = default;
         Reply = default;
-        Watch = null;
         Complete = static _ => false;
     }
 

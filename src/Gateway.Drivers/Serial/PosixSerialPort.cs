@@ -82,10 +82,6 @@ public sealed class PosixSerialPort : ISerialTransport, IExchangeTransport
     public Task<ExchangeOutcome> ExchangeAsync(ReadOnlyMemory<byte> request, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete, CancellationToken cancellationToken) =>
         _channel.ExchangeAsync(request, quiet, timeout, reply, complete, cancellationToken);
 
-    public Task<ExchangeOutcome> WatchAsync(ReadOnlyMemory<byte> request, ExchangeWatch watch, TimeSpan quiet, TimeSpan timeout, Memory<byte> reply, ReplyComplete complete,
-        CancellationToken cancellationToken) =>
-        _channel.WatchAsync(request, watch, quiet, timeout, reply, complete, cancellationToken);
-
     public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => _channel.DelayAsync(delay, cancellationToken);
 
     internal FileDescriptorChannel Channel => _channel;
