@@ -173,7 +173,8 @@ public sealed class HotplugTests
             sys.Remove("1-1.2");
             File.Delete(Path.Combine(dev, "001", "005"));
             await Gateway.Tests.Nut.NutProcess.WaitUntilAsync(() => control.Calls.Contains("stop my-ups"), "the driver stop after unplug");
-            Assert.Equal(LinkState.Lost, hub.Get("local-ups")!.Link);
+            // The driver's stop and the hub's state change are two steps: the state may follow the stop a moment later.
+            await Gateway.Tests.Nut.NutProcess.WaitUntilAsync(() => hub.Get("local-ups")!.Link == LinkState.Lost, "the device Lost after unplug");
             Assert.Equal("USB UPS unplugged", hub.Get("local-ups")!.LinkReason);
             Assert.Equal(text, await File.ReadAllTextAsync(conf));
         }
