@@ -14,7 +14,7 @@ OUT=$ROOT/bench/results.md
 WORK=$(mktemp -d /tmp/gw-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-scripts/ensure-packages.sh mosquitto mosquitto-clients nut-server nut-client socat curl
+scripts/ensure-packages.sh mosquitto mosquitto-clients nut-server nut-client socat curl gcc libc6-dev
 
 echo "==> building the x64 native-AOT binary"
 dotnet publish src/Gateway -c Release -r linux-x64 -p:PublishAot=true -o "$WORK/x64" -nologo -v q >/dev/null

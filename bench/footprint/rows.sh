@@ -45,6 +45,18 @@ else
 fi
 echo "RSS at the end of the soak ($((s + WARMUP)) s)|$(mib "$(field "$last" rss_kb)") MiB|-|${quick}$(breakdown "$last")"
 echo "CPU per minute at defaults (external simulators)|$(v cpu_s_per_min) s|≤ 0.1 s; upsd + dummy-ups: $(v nut_cpu_s_per_min) s|${quick}utime+stime over ${s} s after the warm-up; defaults: MUST work state every 250 ms, full poll every 2 s on mains (1 s otherwise), EM340 every 2 s (energy counters every 10 s)"
+# The machine's floor for that row: a thread that only wakes, as often as the gateway woke in the soak, with no work
+# behind a wake-up (footprint/empty-wakeups.c, 60 s right after the soak): what the wake-ups alone cost here.
+rate=$(v wakeups_per_s)
+ew=$(mktemp -d)
+if gcc -O2 -o "$ew/empty-wakeups" bench/footprint/empty-wakeups.c 2>"$ew/cc.log" && floor=$("$ew/empty-wakeups" "$rate" 60); then
+  fv() { awk -v k="$1" '$1 == k { print $2 }' <<<"$floor"; }
+  echo "wake-ups per second at defaults (all threads)|${rate}|-|${quick}timeslices in /proc/PID/task/*/schedstat over the soak's window (a wake-up, or a preemption while running)"
+  echo "the same wake-ups with no work behind them (this machine's floor for the CPU row)|$(fv cpu_s_per_min) s per minute|the gateway: $(v cpu_s_per_min) s|one thread waking from poll(2) $(fv rate_per_s) times a second for 60 s after the soak: $(fv cpu_us_per_wakeup) µs per wake-up (bench/footprint/empty-wakeups.c)"
+else
+  echo "the same wake-ups with no work behind them (this machine's floor for the CPU row)|n/a|-|could not build or run bench/footprint/empty-wakeups.c: $(tr '\n' ' ' <"$ew/cc.log")"
+fi
+rm -rf "$ew"
 
 # disk: the first hour (database created at start, four 15-min flushes) and the steady state
 hour=$(at 3630)   # just after the 60-min flush: creation and four flushes

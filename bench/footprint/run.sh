@@ -30,6 +30,10 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wbytes() { awk '/^write_bytes/ {print $2}' "/proc/$1/io"; }
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# timeslices per thread ("tid count"; schedstat field 3: each a wake-up, or a preemption while it ran); the window's
+# wake-ups are the differences for threads seen at both ends plus the whole count of threads started inside it (a
+# thread that ends inside the window, such as a retired pool worker, takes its count with it: a slight undercount)
+slices() { for t in /proc/"$1"/task/*; do read -r _ _ n 2>/dev/null <"$t/schedstat" && echo "${t##*/} $n"; done; true; }
 hz=$(getconf CLK_TCK)
 
 # two pty pairs: simulator end and gateway end
@@ -111,7 +115,7 @@ sample() {
   local gc; gc=$(curl -fs "http://127.0.0.1:$wport/metrics" | awk '/^gateway_gc_heap_bytes\{/ {split($1,a,"\""); printf "%s=%d ", a[2], $2/1024} /^gateway_gc_committed_bytes / {printf "committed=%d ", $2/1024} /^gateway_gc_allocated_bytes_total / {printf "alloc=%d ", $2/1024} /^gateway_gc_collections_total\{/ {split($1,a,"\""); printf "gc_%s=%d ", a[2], $2}' || true)
   echo "$t rss_kb=${r%% *} anon_kb=$(echo "$r" | cut -d' ' -f2) file_kb=$(echo "$r" | cut -d' ' -f3) threads=$thr wb=$(wbytes $gpid) $gc"
 }
-w0=$(wbytes $gpid); c0=$(ticks $gpid); m0=$(wc -l <"$W/mqtt.log"); l0=$(stat -c %s "$W/gateway.log"); t0=$(date +%s)
+w0=$(wbytes $gpid); c0=$(ticks $gpid); k0=$(slices $gpid | sort); m0=$(wc -l <"$W/mqtt.log"); l0=$(stat -c %s "$W/gateway.log"); t0=$(date +%s)
 uc0=0; [ -n "$upsd_pid" ] && uc0=$(( $(ticks "$upsd_pid") + $(ticks "$drv_pid") ))
 first=$(sample 0)
 [ -n "${FOOTPRINT_SAMPLES:-}" ] && echo "$first" >>"$FOOTPRINT_SAMPLES"
@@ -122,7 +126,7 @@ while [ "$elapsed" -lt "$WINDOW" ]; do
   elapsed=$(( $(date +%s) - t0 ))
   [ -n "${FOOTPRINT_SAMPLES:-}" ] && sample "$elapsed" >>"$FOOTPRINT_SAMPLES"
 done
-w1=$(wbytes $gpid); c1=$(ticks $gpid); m1=$(wc -l <"$W/mqtt.log"); l1=$(stat -c %s "$W/gateway.log"); t1=$(date +%s)
+w1=$(wbytes $gpid); c1=$(ticks $gpid); k1=$(slices $gpid | sort); m1=$(wc -l <"$W/mqtt.log"); l1=$(stat -c %s "$W/gateway.log"); t1=$(date +%s)
 last=$(sample $((t1 - t0)))
 s=$((t1 - t0))
 echo "window_s $s"
@@ -135,6 +139,7 @@ echo "log_bytes_per_day $(( (l1 - l0) * 86400 / s ))"
 echo "log_lines_in_window $(( $(wc -l <"$W/gateway.log") ))"
 echo "mqtt_msgs_per_hour $(( (m1 - m0) * 3600 / s ))"
 awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$s" 'BEGIN { printf "cpu_s_per_min %.3f\n", d / hz / s * 60 }'
+join -a 2 -e 0 -o 0,1.2,2.2 <(echo "$k0") <(echo "$k1") | awk -v s="$s" '{n += $3 - $2} END { printf "wakeups_per_s %.1f\n", n / s }'
 echo "first $first"
 echo "last $last"
 if [ -n "$upsd_pid" ] && [ -n "$drv_pid" ]; then
