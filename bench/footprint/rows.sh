@@ -51,7 +51,7 @@ rate=$(v wakeups_per_s)
 ew=$(mktemp -d)
 if gcc -O2 -o "$ew/empty-wakeups" bench/footprint/empty-wakeups.c 2>"$ew/cc.log" && floor=$("$ew/empty-wakeups" "$rate" 60); then
   fv() { awk -v k="$1" '$1 == k { print $2 }' <<<"$floor"; }
-  echo "wake-ups per second at defaults (all threads)|${rate}|-|${quick}timeslices in /proc/PID/task/*/schedstat over the soak's window (a wake-up, or a preemption while running)"
+  echo "wake-ups per second at defaults (all threads)|${rate}|-|${quick}timeslices in /proc/PID/task/*/schedstat over the soak's window (a wake-up, or a preemption while running); threads that ended inside the window are not counted"
   echo "the same wake-ups with no work behind them (this machine's floor for the CPU row)|$(fv cpu_s_per_min) s per minute|the gateway: $(v cpu_s_per_min) s|one thread waking from poll(2) $(fv rate_per_s) times a second for 60 s after the soak: $(fv cpu_us_per_wakeup) µs per wake-up (bench/footprint/empty-wakeups.c)"
 else
   echo "the same wake-ups with no work behind them (this machine's floor for the CPU row)|n/a|-|could not build or run bench/footprint/empty-wakeups.c: $(tr '\n' ' ' <"$ew/cc.log")"

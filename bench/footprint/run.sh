@@ -32,7 +32,8 @@ wbytes() { awk '/^write_bytes/ {print $2}' "/proc/$1/io"; }
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # timeslices per thread ("tid count"; schedstat field 3: each a wake-up, or a preemption while it ran); the window's
 # wake-ups are the differences for threads seen at both ends plus the whole count of threads started inside it (a
-# thread that ends inside the window, such as a retired pool worker, takes its count with it: a slight undercount)
+# thread that ends inside the window, such as a retired pool worker, takes its count with it: an undercount when
+# the pool's workers come and go, so compare builds by CPU, not by this count)
 slices() { for t in /proc/"$1"/task/*; do read -r _ _ n 2>/dev/null <"$t/schedstat" && echo "${t##*/} $n"; done; true; }
 hz=$(getconf CLK_TCK)
 
