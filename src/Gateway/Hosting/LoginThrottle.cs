@@ -82,6 +82,27 @@ public sealed class LoginThrottle
         }
     }
 
+    /// <summary>
+    /// One secret from an address, checked as one step: refused unchecked while the address is locked out, otherwise
+    /// verified and its outcome recorded under the throttle's lock. Separate calls (<see cref="IsLockedOut"/>, then
+    /// <see cref="Failed"/>) leave a gap in which guesses sent at once on many connections all pass the lockout check
+    /// before the first of their failures counts, so a burst got more checks than the rule allows. <paramref name="verify"/>
+    /// must be quick and take no other lock (a hash compare).
+    /// </summary>
+    /// <returns>What <paramref name="verify"/> returned; null when it returned null or the address is locked out.</returns>
+    public T? Check<T>(string address, string? user, Func<T?> verify, out bool lockedOut) where T : class
+    {
+        lock (_gate)
+        {
+            lockedOut = IsLockedOut(address);
+            if (lockedOut) return null;
+            var result = verify();
+            if (result is null) Failed(address, user);
+            else Succeeded(address);
+            return result;
+        }
+    }
+
     public void Failed(string address, string? user)
     {
         lock (_gate)

@@ -333,15 +333,8 @@ public sealed class NutRequestHandler
     /// <summary>The user behind the session's USERNAME and PASSWORD; null when wrong or while the address is locked out.</summary>
     private NutUserOptions? Authenticate(NutSession s) => Authenticate(s, out _);
 
-    private NutUserOptions? Authenticate(NutSession s, out bool lockedOut)
-    {
-        lockedOut = _throttle.IsLockedOut(s.RemoteAddress);
-        if (lockedOut) return null;
-        var user = _users.Authenticate(s.Username, s.Password);
-        if (user is null) _throttle.Failed(s.RemoteAddress, s.Username);
-        else _throttle.Succeeded(s.RemoteAddress);
-        return user;
-    }
+    private NutUserOptions? Authenticate(NutSession s, out bool lockedOut) =>
+        _throttle.Check(s.RemoteAddress, s.Username, () => _users.Authenticate(s.Username, s.Password), out lockedOut);
 
     /// <summary>PRIMARY, FSD and SET: allowed, or refused with one log line naming the user and address (except during a lockout, logged once by the throttle).</summary>
     private bool MayDo(NutSession s, NutAction action, string verb, string target)
