@@ -127,19 +127,17 @@ public sealed class ApiAccess
         var header = ctx.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
-        var address = ClientAddress(ctx);
-        if (presented is not null && Throttle.IsLockedOut(address))
+        if (presented is not null)
         {
-            ctx.Response.Headers.RetryAfter = "60";
-            return ApiResults.Error(StatusCodes.Status429TooManyRequests, "too many wrong tokens",
-                "this address sent several wrong tokens; wait a minute, then send the right 'Authorization: Bearer <web.api_token>'");
+            // The lockout check, the compare and its record as one step (see LoginThrottle.Check).
+            if (Throttle.Check(ClientAddress(ctx), null, () => IsValid(presented) ? presented : null, out var lockedOut) is not null) return null;
+            if (lockedOut)
+            {
+                ctx.Response.Headers.RetryAfter = "60";
+                return ApiResults.Error(StatusCodes.Status429TooManyRequests, "too many wrong tokens",
+                    "this address sent several wrong tokens; wait a minute, then send the right 'Authorization: Bearer <web.api_token>'");
+            }
         }
-        if (IsValid(presented))
-        {
-            Throttle.Succeeded(address);
-            return null;
-        }
-        if (presented is not null) Throttle.Failed(address, null);
         ctx.Response.Headers.WWWAuthenticate = "Bearer realm=\"gateway\"";
         return ApiResults.Error(StatusCodes.Status401Unauthorized,
             presented is null ? "authorization required" : "invalid token",
