@@ -25,6 +25,8 @@ public sealed class LoginThrottle
         public long LastFailure;
         public long LockedUntil;
         public bool Reported;
+        /// <summary>Checks begun (<see cref="TryBegin"/>) and not yet ended.</summary>
+        public int Pending;
     }
 
     private readonly TimeSpan _firstLockout;
@@ -103,6 +105,55 @@ public sealed class LoginThrottle
         }
     }
 
+    /// <summary>
+    /// Begins one check whose verification is slow or asynchronous (a password hash), for which <see cref="Check{T}"/>
+    /// cannot hold the lock. Refused while the address is locked out, and while the checks already under way from it
+    /// would, if all failed, use up its free failures: then one check at a time, so a burst on many connections gets no
+    /// more guesses than the rule allows. Every true must be followed by exactly one <see cref="End"/> (try/finally).
+    /// </summary>
+    public bool TryBegin(string address)
+    {
+        lock (_gate)
+        {
+            if (IsLockedOut(address)) return false;
+            var now = _time.GetTimestamp();
+            if (!_entries.TryGetValue(address, out var e))
+            {
+                if (_entries.Count >= MaxTracked) Prune(now);
+                e = new Entry { LastFailure = now };
+                _entries[address] = e;
+            }
+            else ForgetIfOld(e, now);
+            if (e.Pending > 0 && e.Failures + e.Pending >= FreeFailures)
+            {
+                TotalLockedOut++;
+                return false;
+            }
+            e.Pending++;
+            return true;
+        }
+    }
+
+    /// <summary>Ends a check begun with <see cref="TryBegin"/>: records its outcome, or only releases it when null (aborted).</summary>
+    public void End(string address, bool? succeeded, string? user)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(address, out var e) && e.Pending > 0) e.Pending--;
+            if (succeeded == true) Succeeded(address);
+            else if (succeeded == false) Failed(address, user);
+            else if (e is { Pending: 0, Failures: 0 }) _entries.Remove(address);
+        }
+    }
+
+    private void ForgetIfOld(Entry e, long now)
+    {
+        if (e.Failures == 0 || _time.GetElapsedTime(e.LastFailure, now) < Forget) return;
+        e.Failures = 0;
+        e.Reported = false;
+        e.LockedUntil = 0;
+    }
+
     public void Failed(string address, string? user)
     {
         lock (_gate)
@@ -115,12 +166,7 @@ public sealed class LoginThrottle
                 e = new Entry();
                 _entries[address] = e;
             }
-            else if (_time.GetElapsedTime(e.LastFailure, now) >= Forget)
-            {
-                e.Failures = 0;
-                e.Reported = false;
-                e.LockedUntil = 0;
-            }
+            else ForgetIfOld(e, now);
             e.Failures++;
             e.LastFailure = now;
             if (e.Failures < FreeFailures) return;
@@ -139,8 +185,13 @@ public sealed class LoginThrottle
     {
         lock (_gate)
         {
-            if (!_entries.Remove(address, out var e) || !e.Reported) return;
-            _log.LogInformation("{Service}: {Client} logged in after {Failures} wrong {Secret}; its lockout is lifted", _service, address, e.Failures, _secret);
+            if (!_entries.TryGetValue(address, out var e)) return;
+            var (reported, failures) = (e.Reported, e.Failures);
+            // Checks still under way from the address keep its entry (their End finds it), with a clean record.
+            if (e.Pending > 0) { e.Failures = 0; e.LockedUntil = 0; e.Reported = false; }
+            else _entries.Remove(address);
+            if (!reported) return;
+            _log.LogInformation("{Service}: {Client} logged in after {Failures} wrong {Secret}; its lockout is lifted", _service, address, failures, _secret);
         }
     }
 

@@ -65,4 +65,45 @@ public sealed class LoginThrottleTests
         for (var i = 0; i < LoginThrottle.FreeFailures - 1; i++) throttle.Check<string>("192.0.2.7", "monuser", () => null, out _);
         Assert.Equal(TimeSpan.Zero, throttle.LockedFor("192.0.2.7"));
     }
+
+    /// <summary>
+    /// A slow, awaited check (the web sign-in's password hash) cannot hold the throttle's lock. Begun at once on many
+    /// connections, only as many checks run as the address has free failures; once those failed it is locked out, and
+    /// after the lockout one check at a time runs, never a second beside it.
+    /// </summary>
+    [Fact]
+    public void Slow_checks_begun_at_once_get_only_the_free_failures_then_one_at_a_time()
+    {
+        var time = new FakeTimeProvider();
+        var throttle = NewThrottle(time);
+        const string Address = "192.0.2.9";
+        var begun = 0;
+        using var start = new Barrier(8);
+        var threads = Enumerable.Range(0, 8).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < 20; i++)
+                if (throttle.TryBegin(Address)) Interlocked.Increment(ref begun);
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        Assert.Equal(LoginThrottle.FreeFailures, begun);
+
+        for (var i = 0; i < begun; i++) throttle.End(Address, false, null);
+        Assert.Equal(LoginThrottle.FreeFailures, throttle.TotalFailures);
+        Assert.False(throttle.TryBegin(Address));
+        Assert.Equal(LoginThrottle.FirstLockout, throttle.LockedFor(Address));
+
+        time.Advance(LoginThrottle.FirstLockout);
+        Assert.True(throttle.TryBegin(Address));
+        Assert.False(throttle.TryBegin(Address));
+        // Aborted (the request went away): released, counted neither way.
+        throttle.End(Address, null, null);
+        Assert.Equal(LoginThrottle.FreeFailures, throttle.TotalFailures);
+        Assert.True(throttle.TryBegin(Address));
+        throttle.End(Address, true, null);
+        // The right password cleared the record: the free checks are free again.
+        for (var i = 0; i < LoginThrottle.FreeFailures; i++) Assert.True(throttle.TryBegin(Address));
+        Assert.False(throttle.TryBegin(Address));
+    }
 }

@@ -99,6 +99,25 @@ public sealed class SignInTests : IDisposable
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
+    /// <summary>
+    /// Wrong passwords sent at once on many connections: the hash is slow and awaited, so a lockout check before it and
+    /// a failure recorded after it let every request in the burst be checked. With the clock standing still (the first
+    /// lockout never ends) exactly the free failures are checked, and every request is answered 401 or 429.
+    /// </summary>
+    [Fact]
+    public async Task Wrong_passwords_sent_at_once_get_only_the_free_checks()
+    {
+        await new AdminPassword(_dir.Path).SetAsync("correct horse", default);
+        await using var host = await ApiTestHost.StartAsync($"gateway:\n  data_dir: {_dir.Path}\n", time: new FakeTimeProvider());
+        var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            host.Client.PostAsync("/api/session", Json($$"""{"password":"guess {{i}}"}"""))));
+
+        Assert.All(replies, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+        var throttle = host.Services.GetRequiredService<SessionStore>().Throttle;
+        Assert.Equal(Gateway.Hosting.LoginThrottle.FreeFailures, throttle.TotalFailures);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await host.Client.PostAsync("/api/session", Json("""{"password":"correct horse"}"""))).StatusCode);
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static HttpRequestMessage Post(string cookie, string? csrf, string? origin)

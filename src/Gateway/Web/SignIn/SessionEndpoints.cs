@@ -43,13 +43,11 @@ public static class SessionEndpoints
         if (!password.IsSet)
             return ApiResults.Error(StatusCodes.Status409Conflict, "no admin password is set yet",
                 "choose one first: the settings page asks for the setup code from the gateway's log");
-        if (!await password.VerifyAsync(body.Password ?? "", ctx.RequestAborted).ConfigureAwait(false))
-        {
-            sessions.Throttle.Failed(address, null);
+        var verified = await VerifyAsync(sessions, address, password, body.Password, ctx.RequestAborted).ConfigureAwait(false);
+        if (verified is null) return TooMany(ctx, sessions, address);
+        if (verified == false)
             return LockedOut(ctx, sessions, address) ?? ApiResults.Error(StatusCodes.Status401Unauthorized, "wrong password",
                 "check the password and try again; after a few wrong ones this address has to wait");
-        }
-        sessions.Throttle.Succeeded(address);
         Log(ctx).LogInformation("Web settings: signed in from {Client}", address);
         return StartSession(ctx, sessions, password);
     }
@@ -66,17 +64,14 @@ public static class SessionEndpoints
         if (password.IsSet)
             return ApiResults.Error(StatusCodes.Status409Conflict, "an admin password is already set",
                 $"sign in with it; to start over, delete {password.Path} and restart the gateway (a new setup code is then printed to its log)");
-        if (!code.Matches(body.SetupCode))
-        {
-            sessions.Throttle.Failed(address, null);
-            return LockedOut(ctx, sessions, address) ?? ApiResults.Error(StatusCodes.Status403Forbidden, "wrong setup code",
+        // The lockout check, the compare and its record as one step (see LoginThrottle.Check).
+        if (sessions.Throttle.Check(address, null, () => code.Matches(body.SetupCode) ? body : null, out var lockedOut) is null)
+            return lockedOut ? TooMany(ctx, sessions, address) : LockedOut(ctx, sessions, address) ?? ApiResults.Error(StatusCodes.Status403Forbidden, "wrong setup code",
                 $"the code is in the gateway's log (journalctl -u gateway | grep 'setup code') and in {code.Path}");
-        }
         if (AdminPassword.Problem(body.Password) is { } problem)
             return ApiResults.Error(StatusCodes.Status400BadRequest, "password not accepted", problem);
         await password.SetAsync(body.Password!, ctx.RequestAborted).ConfigureAwait(false);
         code.Retire();
-        sessions.Throttle.Succeeded(address);
         Log(ctx).LogWarning("Web settings: the admin password was set from {Client}; the setup code is void", address);
         return StartSession(ctx, sessions, password);
     }
@@ -106,12 +101,11 @@ public static class SessionEndpoints
         var (body, refused) = await BeginAsync(ctx, sessions, address, WebJsonContext.Default.PasswordChangeRequest).ConfigureAwait(false);
         if (body is null) return refused!;
         var password = s.GetRequiredService<AdminPassword>();
-        if (!await password.VerifyAsync(body.CurrentPassword ?? "", ctx.RequestAborted).ConfigureAwait(false))
-        {
-            sessions.Throttle.Failed(address, null);
+        var verified = await VerifyAsync(sessions, address, password, body.CurrentPassword, ctx.RequestAborted).ConfigureAwait(false);
+        if (verified is null) return TooMany(ctx, sessions, address);
+        if (verified == false)
             return LockedOut(ctx, sessions, address) ?? ApiResults.Error(StatusCodes.Status403Forbidden, "wrong current password",
                 "enter the password you signed in with");
-        }
         if (AdminPassword.Problem(body.NewPassword) is { } problem)
             return ApiResults.Error(StatusCodes.Status400BadRequest, "new password not accepted", problem);
         await password.SetAsync(body.NewPassword!, ctx.RequestAborted).ConfigureAwait(false);
@@ -132,9 +126,31 @@ public static class SessionEndpoints
     private static CookieOptions CookieOptionsFor(HttpContext ctx) =>
         new() { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = ctx.Request.IsHttps, Path = "/", IsEssential = true };
 
-    private static IResult? LockedOut(HttpContext ctx, SessionStore sessions, string address)
+    /// <summary>
+    /// A password checked against the throttle (<see cref="LoginThrottle.TryBegin"/>): the hash is slow and awaited, so
+    /// the check is counted as under way while it runs; null when the address must wait instead (locked out, or as many
+    /// checks already under way as it has free failures left).
+    /// </summary>
+    private static async Task<bool?> VerifyAsync(SessionStore sessions, string address, AdminPassword password, string? presented, CancellationToken ct)
     {
-        if (!sessions.Throttle.IsLockedOut(address)) return null;
+        if (!sessions.Throttle.TryBegin(address)) return null;
+        bool? outcome = null;
+        try
+        {
+            outcome = await password.VerifyAsync(presented ?? "", ct).ConfigureAwait(false);
+            return outcome;
+        }
+        finally
+        {
+            sessions.Throttle.End(address, outcome, null);
+        }
+    }
+
+    private static IResult? LockedOut(HttpContext ctx, SessionStore sessions, string address) =>
+        sessions.Throttle.IsLockedOut(address) ? TooMany(ctx, sessions, address) : null;
+
+    private static IResult TooMany(HttpContext ctx, SessionStore sessions, string address)
+    {
         var seconds = Math.Max(1, (int)Math.Ceiling(sessions.Throttle.LockedFor(address).TotalSeconds));
         ctx.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return ApiResults.Error(StatusCodes.Status429TooManyRequests, "too many wrong passwords",
