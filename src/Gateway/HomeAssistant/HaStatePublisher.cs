@@ -15,6 +15,14 @@ namespace Gateway.HomeAssistant;
 /// </summary>
 public sealed class HaStatePublisher
 {
+    /// <summary>
+    /// State documents go out at QoS 0, as Zigbee2MQTT's do: each is retained and superseded by the next, the TCP
+    /// connection delivers it, and a connection lost before it arrived ends in a reconnect that sends every device's
+    /// state again (<see cref="PublishAll"/>). QoS 1 bought no delivery beyond that, and each PUBACK woke the gateway
+    /// three more times (bench/results.md). Availability, events and discovery stay QoS 1.
+    /// </summary>
+    internal const bool StatesAtLeastOnce = false;
+
     private readonly MqttSession _session;
     private readonly HaTopics _topics;
     private readonly ReadingHub _hub;
@@ -131,7 +139,7 @@ public sealed class HaStatePublisher
         {
             d.LastStateAt = _time.GetTimestamp();
             _throttle.RecordAgain(d.Id);
-            _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(d.Id), doc, Retain: true));
+            _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(d.Id), doc, Retain: true, AtLeastOnce: StatesAtLeastOnce));
         }
     }
 
@@ -141,7 +149,7 @@ public sealed class HaStatePublisher
         d.LastState = doc;
         d.LastStateAt = _time.GetTimestamp();
         _throttle.Record(d.Id, values);
-        _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(d.Id), doc, Retain: true));
+        _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(d.Id), doc, Retain: true, AtLeastOnce: StatesAtLeastOnce));
     }
 
     private void EnqueueAvailability(string deviceId)
@@ -171,6 +179,6 @@ public sealed class HaStatePublisher
         _lastGatewayLinks = links;
         _lastGatewayAt = _time.GetTimestamp();
         var doc = HaStateDocument.ForGateway(policy, now, _start.Uptime, links);
-        _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(null), doc, Retain: true));
+        _session.Outbox.Enqueue(new MqttOutboxMessage(_topics.State(null), doc, Retain: true, AtLeastOnce: StatesAtLeastOnce));
     }
 }

@@ -3,7 +3,9 @@ namespace Gateway.HomeAssistant;
 /// <summary>
 /// What the gateway wants to say on MQTT, held while the broker is away. Retained topics keep only their latest
 /// value (a state document changed 1,000 times is one message); events stay in order and are bounded, dropping
-/// the oldest. Enqueueing never blocks and never waits for the broker.
+/// the oldest. Enqueueing never blocks and never waits for the broker. One sender thread takes the messages
+/// (<see cref="WaitReady"/>, <see cref="TryDequeue"/>): a hand-off wakes that thread and nothing else, where an
+/// awaited signal would queue a work item to the thread pool, whose worker wakes a second one to help.
 /// </summary>
 public sealed class MqttOutbox
 {
@@ -15,7 +17,8 @@ public sealed class MqttOutbox
     private readonly LinkedList<MqttOutboxMessage> _events = new();
     private readonly int _maxRetainedTopics;
     private readonly int _maxEvents;
-    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Set while messages may be waiting or a wake-up was asked for (Wake); reset by a TryDequeue that finds nothing.
+    private readonly ManualResetEventSlim _ready = new(false, spinCount: 0);
     private long _dropped;
     private long _payloadBytes;
 
@@ -85,7 +88,7 @@ public sealed class MqttOutbox
                 _events.AddLast(message);
                 _payloadBytes += message.Payload.Length;
             }
-            _signal.TrySetResult();
+            _ready.Set();
         }
     }
 
@@ -109,6 +112,7 @@ public sealed class MqttOutbox
                 return true;
             }
             message = null;
+            _ready.Reset();
             return false;
         }
     }
@@ -141,18 +145,16 @@ public sealed class MqttOutbox
                 _events.AddFirst(message);
                 _payloadBytes += message.Payload.Length;
             }
-            _signal.TrySetResult();
+            _ready.Set();
         }
     }
 
-    /// <summary>Completes when at least one message is waiting.</summary>
-    public Task WaitAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_retained.Count + _events.Count > 0) return Task.CompletedTask;
-            if (_signal.Task.IsCompleted) _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _signal.Task.WaitAsync(cancellationToken);
-        }
-    }
+    /// <summary>
+    /// Blocks the calling thread until a message may be waiting or <see cref="Wake"/> was called since the last
+    /// <see cref="TryDequeue"/> that found nothing; throws <see cref="OperationCanceledException"/> when cancelled.
+    /// </summary>
+    public void WaitReady(CancellationToken cancellationToken) => _ready.Wait(cancellationToken);
+
+    /// <summary>Ends a <see cref="WaitReady"/> with nothing to send, for the sender to look at something else.</summary>
+    public void Wake() => _ready.Set();
 }

@@ -53,13 +53,35 @@ public sealed class MqttOutboxTests
     }
 
     [Fact]
-    public async Task WaitAsync_completes_when_something_is_enqueued()
+    public async Task WaitReady_blocks_until_something_is_enqueued_or_a_wake_is_asked_for()
     {
         var outbox = new MqttOutbox();
-        var wait = outbox.WaitAsync(CancellationToken.None);
+        Task Waiter() => Task.Factory.StartNew(() => outbox.WaitReady(CancellationToken.None), TaskCreationOptions.LongRunning);
+
+        var wait = Waiter();
+        await Task.Delay(100);
         Assert.False(wait.IsCompleted);
         outbox.Enqueue(Event(1));
         await wait.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Still ready while the message waits; a TryDequeue that finds nothing makes the next wait block again.
+        await Waiter().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(outbox.TryDequeue(out _));
+        Assert.False(outbox.TryDequeue(out _));
+        wait = Waiter();
+        await Task.Delay(100);
+        Assert.False(wait.IsCompleted);
+        outbox.Wake();
+        await wait.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Cancellation ends a wait with OperationCanceledException.
+        Assert.False(outbox.TryDequeue(out _));
+        using var cts = new CancellationTokenSource();
+        var cancelled = Task.Factory.StartNew(() => outbox.WaitReady(cts.Token), TaskCreationOptions.LongRunning);
+        await Task.Delay(100);
+        Assert.False(cancelled.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
