@@ -27,6 +27,14 @@ public sealed class LoginThrottle
         public bool Reported;
         /// <summary>Checks begun (<see cref="TryBegin"/>) and not yet ended.</summary>
         public int Pending;
+
+        /// <summary>A clean record: the free failures free again, no lockout, nothing reported.</summary>
+        public void Clear()
+        {
+            Failures = 0;
+            LockedUntil = 0;
+            Reported = false;
+        }
     }
 
     private readonly TimeSpan _firstLockout;
@@ -116,14 +124,7 @@ public sealed class LoginThrottle
         lock (_gate)
         {
             if (IsLockedOut(address)) return false;
-            var now = _time.GetTimestamp();
-            if (!_entries.TryGetValue(address, out var e))
-            {
-                if (_entries.Count >= MaxTracked) Prune(now);
-                e = new Entry { LastFailure = now };
-                _entries[address] = e;
-            }
-            else ForgetIfOld(e, now);
+            var e = EntryFor(address, _time.GetTimestamp());
             if (e.Pending > 0 && e.Failures + e.Pending >= FreeFailures)
             {
                 TotalLockedOut++;
@@ -146,12 +147,18 @@ public sealed class LoginThrottle
         }
     }
 
-    private void ForgetIfOld(Entry e, long now)
+    /// <summary>The address's record (created if new), with failures older than <see cref="Forget"/> forgotten.</summary>
+    private Entry EntryFor(string address, long now)
     {
-        if (e.Failures == 0 || _time.GetElapsedTime(e.LastFailure, now) < Forget) return;
-        e.Failures = 0;
-        e.Reported = false;
-        e.LockedUntil = 0;
+        if (_entries.TryGetValue(address, out var e))
+        {
+            if (e.Failures > 0 && _time.GetElapsedTime(e.LastFailure, now) >= Forget) e.Clear();
+            return e;
+        }
+        if (_entries.Count >= MaxTracked) Prune(now);
+        e = new Entry { LastFailure = now };
+        _entries[address] = e;
+        return e;
     }
 
     public void Failed(string address, string? user)
@@ -160,13 +167,7 @@ public sealed class LoginThrottle
         {
             var now = _time.GetTimestamp();
             TotalFailures++;
-            if (!_entries.TryGetValue(address, out var e))
-            {
-                if (_entries.Count >= MaxTracked) Prune(now);
-                e = new Entry();
-                _entries[address] = e;
-            }
-            else ForgetIfOld(e, now);
+            var e = EntryFor(address, now);
             e.Failures++;
             e.LastFailure = now;
             if (e.Failures < FreeFailures) return;
@@ -188,7 +189,7 @@ public sealed class LoginThrottle
             if (!_entries.TryGetValue(address, out var e)) return;
             var (reported, failures) = (e.Reported, e.Failures);
             // Checks still under way from the address keep its entry (their End finds it), with a clean record.
-            if (e.Pending > 0) { e.Failures = 0; e.LockedUntil = 0; e.Reported = false; }
+            if (e.Pending > 0) e.Clear();
             else _entries.Remove(address);
             if (!reported) return;
             _log.LogInformation("{Service}: {Client} logged in after {Failures} wrong {Secret}; its lockout is lifted", _service, address, failures, _secret);
