@@ -437,7 +437,7 @@ internal sealed class FileDescriptorChannel : IDisposable
                     var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                     if (n < 0 && errno is Libc.EAGAIN or Libc.EINTR && Environment.TickCount64 < deadline)
                     {
-                        var pfd = new Libc.PollFd { fd = _fd, events = 0x4 /* POLLOUT */ };
+                        var pfd = new Libc.PollFd { fd = _fd, events = Libc.POLLOUT };
                         Libc.Poll(&pfd, 1, 50);
                         continue;
                     }

@@ -17,6 +17,7 @@ internal static partial class Libc
     public const int O_CLOEXEC = 0x80000;
 
     public const short POLLIN = 0x1;
+    public const short POLLOUT = 0x4;
     public const short POLLERR = 0x8;
     public const short POLLHUP = 0x10;
     public const short POLLNVAL = 0x20;

@@ -33,16 +33,21 @@ public static class MqttConnectFailure
             if (x is System.Net.Sockets.SocketException s)
             {
                 refused = false;
-                return $"{s.SocketErrorCode}: {s.Message}";
+                return Describe(s);
             }
             if (x is OperationCanceledException or MqttCommunicationTimedOutException)
             {
                 refused = false;
                 timedOut = true;
-                return $"no answer within {timeout.TotalSeconds:0}s";
+                return NoAnswer(timeout);
             }
         }
         refused = false;
         return e.Message;
     }
+
+    /// <summary>A socket's failure to reach the broker (the broker never answered).</summary>
+    public static string Describe(System.Net.Sockets.SocketException e) => $"{e.SocketErrorCode}: {e.Message}";
+
+    public static string NoAnswer(TimeSpan timeout) => $"no answer within {timeout.TotalSeconds:0}s";
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Gateway.Configuration;
 using Gateway.Drivers.Serial;
+using Gateway.Drivers.Threading;
 using Gateway.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -42,7 +43,10 @@ public sealed class MqttSession : IHealthContributor
     private readonly List<string> _subscriptions = [];
     private volatile string _state = "connecting";
     private volatile string? _detail;
-    private long _connectAttempts, _connects, _pings;
+    private long _connectAttempts, _connects, _pings, _probes;
+    // Failed attempts since the last connect, and the last one's reason (one error line per distinct problem).
+    private int _failures;
+    private string? _lastFailure;
     // A broker's Server Keep Alive (MQTT 5 CONNACK), asked for in the next CONNECTs; MQTTnet 5.2's loop would ignore it.
     private TimeSpan? _serverKeepAlive;
     // Set only if a broker overrides even its own value: then MQTTnet's keep-alive loop runs.
@@ -73,6 +77,8 @@ public sealed class MqttSession : IHealthContributor
     public long Connects => Interlocked.Read(ref _connects);
     /// <summary>PINGREQs the session sent itself because nothing else went out for half the keep-alive.</summary>
     public long Pings => Interlocked.Read(ref _pings);
+    /// <summary>Plain TCP connects tried while the broker was unreachable (<see cref="BrokerProbe"/>), not counted in <see cref="ConnectAttempts"/>.</summary>
+    public long Probes => Interlocked.Read(ref _probes);
     /// <summary>The pause before the next attempt, while reconnecting.</summary>
     public TimeSpan? NextRetryDelay { get; private set; }
 
@@ -94,8 +100,6 @@ public sealed class MqttSession : IHealthContributor
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var failures = 0;
-        string? lastFailure = null;
         while (!ct.IsCancellationRequested)
         {
             using var client = new MqttClientFactory().CreateMqttClient();
@@ -141,27 +145,16 @@ public sealed class MqttSession : IHealthContributor
             }
             catch (Exception e)
             {
-                failures++;
                 var reason = MqttConnectFailure.Describe(e, _options.Username, ConnectTimeout, out var refused, out _);
-                var next = _backoff.Next();
-                var delay = refused || next < UnreachableMax ? next : UnreachableMax;
-                NextRetryDelay = delay;
-                _state = "reconnecting";
-                _detail = reason;
-                // One clear line per distinct problem; repeats of the same failure only at debug level.
-                if (reason != lastFailure)
-                    _log.LogError("MQTT: cannot connect to {Host}:{Port}: {Reason}. Retrying in {Delay:0.#}s with backoff",
-                        _host, _port, reason, delay.TotalSeconds);
-                else
-                    _log.LogDebug("MQTT: attempt {Attempt} failed again ({Reason}); next in {Delay:0.#}s", failures, reason, delay.TotalSeconds);
-                lastFailure = reason;
-                if (!await PauseAsync(delay, ct).ConfigureAwait(false)) return;
+                var delay = Failed(reason, refused);
+                // Nothing answered (or not as MQTT): the next attempts are plain TCP probes until the port answers.
+                if (!refused ? !await ProbeUntilReachableAsync(ct).ConfigureAwait(false) : !await PauseAsync(delay, ct).ConfigureAwait(false)) return;
                 continue;
             }
 
-            failures = 0;
+            _failures = 0;
             _backoff.Reset();
-            lastFailure = null;
+            _lastFailure = null;
             NextRetryDelay = null;
             try
             {
@@ -189,7 +182,7 @@ public sealed class MqttSession : IHealthContributor
             {
                 _log.LogWarning("MQTT: connection to {Host}:{Port} lost ({Reason}); reconnecting", _host, _port, e.Message);
             }
-            failures = 1;
+            _failures = 1;
             _state = "reconnecting";
             _detail = "connection lost";
             var pause = _backoff.Next();
@@ -303,6 +296,73 @@ public sealed class MqttSession : IHealthContributor
                 }
             }
             outbox.WaitReady(ct);
+        }
+    }
+
+    /// <summary>
+    /// Counts a failed attempt (a whole connect or a probe), sets the health and the pause before the next one, and logs
+    /// one clear line per distinct problem (repeats only at debug level). A broker that answered and refused backs off
+    /// to 30 s; one that did not answer is tried again within <see cref="UnreachableMax"/>.
+    /// </summary>
+    private TimeSpan Failed(string reason, bool refused)
+    {
+        _failures++;
+        var next = _backoff.Next();
+        var delay = refused || next < UnreachableMax ? next : UnreachableMax;
+        NextRetryDelay = delay;
+        _state = "reconnecting";
+        _detail = reason;
+        if (reason != _lastFailure)
+            _log.LogError("MQTT: cannot connect to {Host}:{Port}: {Reason}. Retrying in {Delay:0.#}s with backoff",
+                _host, _port, reason, delay.TotalSeconds);
+        else
+            _log.LogDebug("MQTT: attempt {Attempt} failed again ({Reason}); next in {Delay:0.#}s", _failures, reason, delay.TotalSeconds);
+        _lastFailure = reason;
+        return delay;
+    }
+
+    /// <summary>
+    /// While the broker does not answer: on a thread of its own, waits out <see cref="NextRetryDelay"/> and tries a plain
+    /// TCP connect (<see cref="BrokerProbe"/>), again and again, until something accepts one; true then (the caller
+    /// connects at once), false when <paramref name="ct"/> ended. A restarted broker is still seen within
+    /// <see cref="UnreachableMax"/>, and an attempt costs this thread's wake-up and one system call, not an MQTT client.
+    /// </summary>
+    private Task<bool> ProbeUntilReachableAsync(CancellationToken ct)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stop = ct.Register(static d => ((TaskCompletionSource<bool>)d!).TrySetResult(false), done);
+        new Thread(() =>
+        {
+            try
+            {
+                done.TrySetResult(ProbeUntilReachable(ct));
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+            finally
+            {
+                stop.Dispose();
+            }
+        })
+        { IsBackground = true, Name = "mqtt probe" }.Start();
+        return done.Task;
+    }
+
+    private bool ProbeUntilReachable(CancellationToken ct)
+    {
+        using var wake = new WakeSignal();
+        using var stopping = ct.Register(wake.Set);
+        var probe = new BrokerProbe(_host, _port, _time);
+        while (true)
+        {
+            if (!wake.Sleep(_time, NextRetryDelay ?? UnreachableMax) || ct.IsCancellationRequested) return false;
+            Interlocked.Increment(ref _probes);
+            var reason = probe.TryConnect(ConnectTimeout, wake);
+            if (ct.IsCancellationRequested) return false;
+            if (reason is null) return true;
+            Failed(reason, refused: false);
         }
     }
 

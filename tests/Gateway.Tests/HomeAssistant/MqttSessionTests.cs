@@ -187,6 +187,74 @@ public sealed class MqttSessionTests(Xunit.Abstractions.ITestOutputHelper output
 
     [Trait(Lane.Trait, Lane.FullOnly)]
     [Fact]
+    public async Task While_nothing_listens_the_session_probes_the_port_once_a_second_without_an_mqtt_client_and_connects_once_it_answers()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(start: false);
+        var config = GatewayUnderTest.LoadConfig(broker.Port, Path.GetTempPath());
+        using var loggers = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(loggers));
+        var session = new MqttSession(config.Mqtt, "127.0.0.1", broker.Port, new MqttOutbox(), TimeProvider.System, factory.CreateLogger("mqtt"));
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => session.RunAsync(cts.Token));
+        try
+        {
+            // One whole connect, then probes only: 0.5 s, then 1 s apart.
+            await Wait.UntilAsync(() => session.Probes >= 3, "three probes of the closed port", TimeSpan.FromSeconds(15));
+            Assert.Equal(1, session.ConnectAttempts);
+            Assert.False(session.IsConnected);
+            Assert.Equal("reconnecting", session.Check().State);
+            Assert.StartsWith("ConnectionRefused: ", session.Check().Detail);
+            // The probe describes the refusal in the whole connect's words: one error line, repeats at debug level.
+            var error = Assert.Single(loggers.Lines, l => l.Level >= LogLevel.Error);
+            Assert.Contains("ConnectionRefused", error.Message);
+            Assert.Contains(loggers.Lines, l => l.Level == LogLevel.Debug && l.Message.Contains("failed again (ConnectionRefused", StringComparison.Ordinal));
+            // Probes stay 1 s apart however long the broker is away: a restarted broker is seen within that.
+            Assert.Equal(MqttSession.UnreachableMax, session.NextRetryDelay);
+            var probes = session.Probes;
+
+            await broker.StartAsync();
+            var up = Stopwatch.GetTimestamp();
+            await Wait.UntilAsync(() => session.IsConnected, "connected once the broker listens", TimeSpan.FromSeconds(10));
+            var took = Stopwatch.GetElapsedTime(up);
+            output.WriteLine($"connected {took.TotalMilliseconds:0} ms after the broker listened; {session.Probes} probes, {session.ConnectAttempts} whole connects");
+            // The 2 s promise is printed above, not asserted (a wall-clock bound fails on a loaded machine): what makes
+            // it hold is asserted instead, the 1 s pause above and the single whole connect right after the probe.
+            // The probe that found the port open handed over to one whole connect, which succeeded.
+            Assert.Equal(2, session.ConnectAttempts);
+            Assert.InRange(session.Probes, probes + 1, probes + 3);
+            Assert.Equal(1, session.Connects);
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
+    public async Task A_stop_during_the_probe_pause_ends_the_session_at_once()
+    {
+        var port = FreePort.Next();
+        var config = GatewayUnderTest.LoadConfig(port, Path.GetTempPath());
+        var time = new SignalingTimeProvider();
+        using var factory = LoggerFactory.Create(_ => { });
+        var session = new MqttSession(config.Mqtt, "127.0.0.1", port, new MqttOutbox(), time, factory.CreateLogger("mqtt"));
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => session.RunAsync(cts.Token));
+        // The first whole connect is refused; the probe thread then waits on its pause, a timer of the session's clock.
+        await Wait.UntilAsync(() => session.NextRetryDelay is { } pause && time.PendingDueTimes is [var only] && only == pause, "the probe's pause began");
+        time.Advance(session.NextRetryDelay!.Value);
+        await Wait.UntilAsync(() => session.Probes == 1 && time.PendingDueTimes.Count == 1, "one probe refused and the next pause began");
+        Assert.Equal(1, session.ConnectAttempts);
+        var stopped = Stopwatch.GetTimestamp();
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(Stopwatch.GetElapsedTime(stopped) < TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(() => time.PendingDueTimes.Count == 0, "the pause's timer disposed");
+    }
+
+    [Trait(Lane.Trait, Lane.FullOnly)]
+    [Fact]
     public async Task Tls_with_a_private_ca_file_connects_and_an_untrusted_certificate_is_refused()
     {
         await using var broker = await MosquittoBroker.StartAsync(tls: true);
