@@ -49,6 +49,30 @@ public sealed class ReplugTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_watched_directory_removed_and_created_again_does_not_leave_the_wait_deaf()
+    {
+        // The wait sits on /dev/serial/by-id (it exists: another adapter was there). When udev removes the directory,
+        // inotify drops the watch and .NET says nothing; the watch on its parent must see it go, or the adapter's
+        // return would be noticed only by the re-check.
+        var byId = Path.Combine(_dir, "serial", "by-id");
+        Directory.CreateDirectory(byId);
+        var link = Path.Combine(byId, "usb-FTDI_FT232R-if00-port0");
+        using var pty = PseudoTerminal.Create();
+        // Virtual time that never moves: no re-check can end the wait, only inotify events.
+        var waiting = DeviceFileWatch.WaitForAsync(link, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), _stop.Token);
+        await Task.Delay(300);
+        Directory.Delete(byId);
+        await Task.Delay(300);
+        Directory.CreateDirectory(byId);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        var created = Stopwatch.StartNew();
+        File.CreateSymbolicLink(link, pty.SlavePath);
+        await waiting.WaitAsync(Wait);
+        output.WriteLine($"link noticed {created.Elapsed.TotalMilliseconds:0} ms after it was created in the re-created directory");
+    }
+
+    [Fact]
     public async Task A_device_plugged_in_between_the_check_and_the_wait_ends_the_wait_at_once()
     {
         // The reconnect saw the path absent, then the replug made the link before the wait began. The wait is for a
