@@ -60,7 +60,18 @@ public sealed partial class BrokerProbe
         {
             var left = timeout - _time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero) break;
-            using var socket = new Socket(address.Family, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+            Socket socket;
+            try
+            {
+                socket = new Socket(address.Family, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+            }
+            catch (SocketException e)
+            {
+                // E.g. an IPv6 address on a kernel without IPv6: the next address may still answer.
+                why = Reason(e.SocketErrorCode);
+                continue;
+            }
+            using var owned = socket;
             var error = Connect(socket, address);
             if (error == SocketError.InProgress)
             {

@@ -327,27 +327,37 @@ public sealed class MqttSession : IHealthContributor
     /// connects at once), false when <paramref name="ct"/> ended. A restarted broker is still seen within
     /// <see cref="UnreachableMax"/>, and an attempt costs this thread's wake-up and one system call, not an MQTT client.
     /// </summary>
-    private Task<bool> ProbeUntilReachableAsync(CancellationToken ct)
+    private async Task<bool> ProbeUntilReachableAsync(CancellationToken ct)
     {
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stop = ct.Register(static d => ((TaskCompletionSource<bool>)d!).TrySetResult(false), done);
-        new Thread(() =>
+        // null: the probe itself failed (no eventfd, no thread, no socket): it is only a cheaper way to wait, so the
+        // session pauses as it did without it and tries a whole connect.
+        var done = new TaskCompletionSource<bool?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (ct.Register(static d => ((TaskCompletionSource<bool?>)d!).TrySetResult(false), done))
         {
             try
             {
-                done.TrySetResult(ProbeUntilReachable(ct));
+                new Thread(() =>
+                {
+                    try
+                    {
+                        done.TrySetResult(ProbeUntilReachable(ct));
+                    }
+                    catch (Exception e)
+                    {
+                        _log.LogWarning("MQTT: the reachability probe of {Host}:{Port} failed ({Reason}); trying whole connects", _host, _port, e.Message);
+                        done.TrySetResult(null);
+                    }
+                })
+                { IsBackground = true, Name = "mqtt probe" }.Start();
             }
-            catch (Exception e)
+            catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
             {
-                done.TrySetException(e);
+                _log.LogWarning("MQTT: cannot start the reachability probe ({Reason}); trying whole connects", e.Message);
+                done.TrySetResult(null);
             }
-            finally
-            {
-                stop.Dispose();
-            }
-        })
-        { IsBackground = true, Name = "mqtt probe" }.Start();
-        return done.Task;
+            if (await done.Task.ConfigureAwait(false) is { } reachable) return reachable;
+        }
+        return await PauseAsync(NextRetryDelay ?? UnreachableMax, ct).ConfigureAwait(false);
     }
 
     private bool ProbeUntilReachable(CancellationToken ct)
