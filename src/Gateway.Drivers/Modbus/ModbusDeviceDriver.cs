@@ -230,7 +230,6 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
                 if (client.Bus.JudgePortFailure(client.Generation, e) is { } portProblem) return PortLost(portProblem);
                 if (++failures >= _serial.LostAfter)
                 {
-                    Counters.CountLinkLoss();
                     SetState(sink, LinkState.Lost, $"{failures} failed requests in a row, last: {e.Message}");
                     return null;
                 }
@@ -262,7 +261,6 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
 
         string PortLost(string problem)
         {
-            Counters.CountLinkLoss();
             SetState(sink, LinkState.Lost, problem);
             return problem;
         }
@@ -287,11 +285,16 @@ public abstract class ModbusDeviceDriver : IDeviceDriver
         get { lock (_stateLock) return _state == LinkState.Lost; }
     }
 
+    /// <summary>
+    /// The one place a transition happens. Connected → Lost is counted here, before anyone is told: the port's own
+    /// report (another thread) and the poll loop's both come through, and a reader that saw Lost must see it counted.
+    /// </summary>
     private void SetState(IReadingSink sink, LinkState state, string? reason)
     {
         lock (_stateLock)
         {
             if (_state == state) return;
+            if (_state == LinkState.Connected && state == LinkState.Lost) Counters.CountLinkLoss();
             _state = state;
         }
         if (state == LinkState.Lost) Log.LogWarning("{Device}: link lost: {Reason}", DeviceId, reason);
