@@ -146,6 +146,10 @@ public sealed class MqttSession : IHealthContributor
             catch (Exception e)
             {
                 var reason = MqttConnectFailure.Describe(e, _options.Username, ConnectTimeout, out var refused, out _);
+                // A failed TLS handshake is an answer too (an untrusted certificate, a plain port): it backs off like a
+                // refusal instead of a whole connect (and a probe) every second until someone fixes the configuration.
+                for (var x = e; x is not null && !refused; x = x.InnerException)
+                    refused = x is System.Security.Authentication.AuthenticationException;
                 var delay = Failed(reason, refused);
                 // Nothing answered (or not as MQTT): the next attempts are plain TCP probes until the port answers.
                 if (!refused ? !await ProbeUntilReachableAsync(ct).ConfigureAwait(false) : !await PauseAsync(delay, ct).ConfigureAwait(false)) return;

@@ -270,8 +270,12 @@ public sealed class MqttSessionTests(Xunit.Abstractions.ITestOutputHelper output
         // Without the CA the system store does not trust the broker: the session keeps retrying, it does not connect.
         var untrusted = new MqttSession(config.Mqtt with { Tls = true, CaFile = null, ClientId = "other" }, "127.0.0.1", broker.Port, new MqttOutbox(), TimeProvider.System, factory.CreateLogger("tls"));
         var run2 = Task.Run(() => untrusted.RunAsync(cts.Token));
-        await Wait.UntilAsync(() => untrusted.ConnectAttempts >= 2, "untrusted retried");
+        await Wait.UntilAsync(() => untrusted.ConnectAttempts >= 3, "untrusted retried");
         Assert.False(untrusted.IsConnected);
+        // The broker answered (its certificate is the problem): the pauses grow as for wrong credentials, past the 1 s
+        // of an unreachable broker, and every attempt is a whole connect (no probes).
+        await Wait.UntilAsync(() => untrusted.NextRetryDelay > MqttSession.UnreachableMax, "the pause grew past 1 s");
+        Assert.Equal(0, untrusted.Probes);
         Assert.True(trusted.IsConnected);
 
         cts.Cancel();
