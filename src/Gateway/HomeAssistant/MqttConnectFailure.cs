@@ -14,9 +14,21 @@ public static class MqttConnectFailure
         _ => $"the broker refused the connection ({code})",
     };
 
-    /// <param name="refused">True when the broker answered and said no (as opposed to not answering at all).</param>
+    /// <param name="refused">
+    /// True when the broker answered and said no (as opposed to not answering at all); a failed TLS handshake (an
+    /// untrusted certificate, a plain port) is such an answer too, so the session backs off instead of retrying every
+    /// second until someone fixes the configuration.
+    /// </param>
     /// <param name="timedOut">True when nothing answered within <paramref name="timeout"/>.</param>
     public static string Describe(Exception e, string? username, TimeSpan timeout, out bool refused, out bool timedOut)
+    {
+        var reason = Classify(e, username, timeout, out refused, out timedOut);
+        for (var x = e; x is not null && !refused; x = x.InnerException)
+            refused = x is System.Security.Authentication.AuthenticationException;
+        return reason;
+    }
+
+    private static string Classify(Exception e, string? username, TimeSpan timeout, out bool refused, out bool timedOut)
     {
         refused = true;
         timedOut = false;

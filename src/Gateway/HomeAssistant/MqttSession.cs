@@ -146,10 +146,6 @@ public sealed class MqttSession : IHealthContributor
             catch (Exception e)
             {
                 var reason = MqttConnectFailure.Describe(e, _options.Username, ConnectTimeout, out var refused, out _);
-                // A failed TLS handshake is an answer too (an untrusted certificate, a plain port): it backs off like a
-                // refusal instead of a whole connect (and a probe) every second until someone fixes the configuration.
-                for (var x = e; x is not null && !refused; x = x.InnerException)
-                    refused = x is System.Security.Authentication.AuthenticationException;
                 var delay = Failed(reason, refused);
                 // Nothing answered (or not as MQTT): the next attempts are plain TCP probes until the port answers.
                 if (!refused ? !await ProbeUntilReachableAsync(ct).ConfigureAwait(false) : !await PauseAsync(delay, ct).ConfigureAwait(false)) return;
@@ -187,12 +183,8 @@ public sealed class MqttSession : IHealthContributor
                 _log.LogWarning("MQTT: connection to {Host}:{Port} lost ({Reason}); reconnecting", _host, _port, e.Message);
             }
             _failures = 1;
-            _state = "reconnecting";
             _detail = "connection lost";
-            var pause = _backoff.Next();
-            if (pause > UnreachableMax) pause = UnreachableMax;
-            NextRetryDelay = pause;
-            if (!await PauseAsync(pause, ct).ConfigureAwait(false)) return;
+            if (!await PauseAsync(NextPause(refused: false), ct).ConfigureAwait(false)) return;
         }
     }
 
@@ -225,25 +217,8 @@ public sealed class MqttSession : IHealthContributor
     /// pool instead, every hand-off was a pool work item, and each item woke a second worker to help (perf,
     /// bench/results.md): two thirds of the pool's wake-ups on an idle gateway.
     /// </summary>
-    private Task DrainOnOwnThreadAsync(IMqttClient client, Task<string> lost, TimeSpan? keepAlive, CancellationToken ct)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                Drain(client, lost, keepAlive, ct);
-                done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                done.TrySetException(e);
-            }
-        })
-        { IsBackground = true, Name = "mqtt send" };
-        thread.Start();
-        return done.Task;
-    }
+    private Task DrainOnOwnThreadAsync(IMqttClient client, Task<string> lost, TimeSpan? keepAlive, CancellationToken ct) =>
+        OwnThread.Run("mqtt send", () => Drain(client, lost, keepAlive, ct));
 
     /// <param name="keepAlive">The CONNECT's keep-alive when the session pings itself; null when MQTTnet does.</param>
     private void Drain(IMqttClient client, Task<string> lost, TimeSpan? keepAlive, CancellationToken ct)
@@ -311,10 +286,7 @@ public sealed class MqttSession : IHealthContributor
     private TimeSpan Failed(string reason, bool refused)
     {
         _failures++;
-        var next = _backoff.Next();
-        var delay = refused || next < UnreachableMax ? next : UnreachableMax;
-        NextRetryDelay = delay;
-        _state = "reconnecting";
+        var delay = NextPause(refused);
         _detail = reason;
         if (reason != _lastFailure)
             _log.LogError("MQTT: cannot connect to {Host}:{Port}: {Reason}. Retrying in {Delay:0.#}s with backoff",
@@ -322,6 +294,16 @@ public sealed class MqttSession : IHealthContributor
         else
             _log.LogDebug("MQTT: attempt {Attempt} failed again ({Reason}); next in {Delay:0.#}s", _failures, reason, delay.TotalSeconds);
         _lastFailure = reason;
+        return delay;
+    }
+
+    /// <summary>The pause before the next attempt, from the backoff, at most <see cref="UnreachableMax"/> unless the broker refused.</summary>
+    private TimeSpan NextPause(bool refused)
+    {
+        var next = _backoff.Next();
+        var delay = refused || next < UnreachableMax ? next : UnreachableMax;
+        NextRetryDelay = delay;
+        _state = "reconnecting";
         return delay;
     }
 
@@ -333,33 +315,19 @@ public sealed class MqttSession : IHealthContributor
     /// </summary>
     private async Task<bool> ProbeUntilReachableAsync(CancellationToken ct)
     {
-        // null: the probe itself failed (no eventfd, no thread, no socket): it is only a cheaper way to wait, so the
-        // session pauses as it did without it and tries a whole connect.
-        var done = new TaskCompletionSource<bool?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (ct.Register(static d => ((TaskCompletionSource<bool?>)d!).TrySetResult(false), done))
+        try
         {
-            try
-            {
-                new Thread(() =>
-                {
-                    try
-                    {
-                        done.TrySetResult(ProbeUntilReachable(ct));
-                    }
-                    catch (Exception e)
-                    {
-                        _log.LogWarning("MQTT: the reachability probe of {Host}:{Port} failed ({Reason}); trying whole connects", _host, _port, e.Message);
-                        done.TrySetResult(null);
-                    }
-                })
-                { IsBackground = true, Name = "mqtt probe" }.Start();
-            }
-            catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
-            {
-                _log.LogWarning("MQTT: cannot start the reachability probe ({Reason}); trying whole connects", e.Message);
-                done.TrySetResult(null);
-            }
-            if (await done.Task.ConfigureAwait(false) is { } reachable) return reachable;
+            return await OwnThread.Run("mqtt probe", () => ProbeUntilReachable(ct)).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            // The probe is only a cheaper way to wait (no eventfd, no thread, no socket here): the session pauses as it
+            // did without it and tries a whole connect.
+            _log.LogWarning("MQTT: the reachability probe of {Host}:{Port} failed ({Reason}); trying whole connects", _host, _port, e.Message);
         }
         return await PauseAsync(NextRetryDelay ?? UnreachableMax, ct).ConfigureAwait(false);
     }

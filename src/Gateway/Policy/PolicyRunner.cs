@@ -198,22 +198,14 @@ public sealed class PolicyRunner : BackgroundService, IPolicyStatusSource
     /// a link change and the shared 1 s tick each set it directly, so an event is one wake-up of this thread (on the thread
     /// pool it woke two or three pool threads and kept the pool's gate thread sampling). It never waits behind other work.
     /// </summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => OwnThread.Run("policy", () =>
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        new Thread(() =>
+        try
         {
-            try
-            {
-                Run(stoppingToken);
-                done.TrySetResult();
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { done.TrySetResult(); }
-            catch (Exception e) { done.TrySetException(e); }
-        })
-        { IsBackground = true, Name = "policy" }.Start();
-        return done.Task;
-    }
+            Run(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    });
 
     private void Run(CancellationToken stoppingToken)
     {
